@@ -1,0 +1,92 @@
+/**
+ * The only reader of `process.env`: validates every setting with zod, reports all problems at once
+ * and returns a frozen configuration object.
+ */
+import path from "node:path";
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const booleanish = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .pipe(z.url().optional())
+  .optional();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATA_FSYNC: booleanish.default(false),
+  MONGODB_URI: z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(
+      z
+        .string()
+        .regex(/^mongodb(\+srv)?:\/\//, "must start with mongodb:// or mongodb+srv://")
+        .optional(),
+    )
+    .optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  PUBLIC_URL: optionalUrl,
+  CONTENT_DIR: z.string().min(1).default("./content"),
+  REQUEST_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, "like 100kb or 1mb").default("256kb"),
+});
+
+/** The validated, frozen settings of one motcua process. */
+export type Config = Readonly<{
+  nodeEnv: "development" | "production" | "test";
+  port: number;
+  host: string;
+  dataDir: string;
+  dataFsync: boolean;
+  mongodbUri: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  publicUrl: string | undefined;
+  contentDir: string;
+  requestBodyLimit: string;
+}>;
+
+/** Thrown by {@link loadConfig} with every invalid setting listed in `problems`. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/**
+ * Reads and validates the environment, e.g. `loadConfig()` in main or `loadConfig({ PORT: "0" })` in tests.
+ * Throws {@link ConfigError} naming every bad key at once.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    dataFsync: e.DATA_FSYNC,
+    mongodbUri: e.MONGODB_URI,
+    logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL,
+    contentDir: path.resolve(e.CONTENT_DIR),
+    requestBodyLimit: e.REQUEST_BODY_LIMIT,
+  });
+}

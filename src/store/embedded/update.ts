@@ -1,0 +1,151 @@
+/** Update semantics on top of mingo: operator, replacement and pipeline updates, upsert seeding. */
+import { ObjectId } from "bson";
+import { aggregate, update as mingoUpdate, ProcessingMode } from "mingo";
+import type { Doc } from "./collection.js";
+import { CommandError, ErrorCodes } from "./errors.js";
+import { cloneDoc, keyOf } from "./keys.js";
+
+const OPERATORS = new Set([
+  "$set",
+  "$unset",
+  "$inc",
+  "$mul",
+  "$push",
+  "$addToSet",
+  "$pull",
+  "$pullAll",
+  "$pop",
+  "$rename",
+  "$setOnInsert",
+  "$min",
+  "$max",
+  "$currentDate",
+  "$bit",
+]);
+
+/** The shape of an update statement's `u`. */
+export type UpdateKind = "replacement" | "operators" | "pipeline";
+
+/** Classifies `u` and rejects mixtures mongod rejects. */
+export function updateKind(u: unknown): UpdateKind {
+  if (Array.isArray(u)) return "pipeline";
+  if (!u || typeof u !== "object") throw new CommandError(ErrorCodes.FailedToParse, "Update argument must be an object or a pipeline");
+  const keys = Object.keys(u);
+  const ops = keys.filter((k) => k.startsWith("$"));
+  if (ops.length === 0) return "replacement";
+  if (ops.length !== keys.length) {
+    throw new CommandError(ErrorCodes.FailedToParse, "Update document must not mix operators and fields");
+  }
+  for (const op of ops) {
+    if (!OPERATORS.has(op)) throw new CommandError(ErrorCodes.FailedToParse, `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+  }
+  return "operators";
+}
+
+/** Builds the document an upsert starts from: the filter's equality fields (`{a: 1, "b.c": 2}`). */
+export function seedFromFilter(filter: Record<string, unknown>): Record<string, unknown> {
+  const seed: Record<string, unknown> = {};
+  const visit = (f: Record<string, unknown>): void => {
+    for (const [k, v] of Object.entries(f)) {
+      if (k === "$and" && Array.isArray(v)) {
+        for (const part of v as Record<string, unknown>[]) visit(part);
+        continue;
+      }
+      if (k.startsWith("$")) continue;
+      let value: unknown = v;
+      if (v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp) && (v as { _bsontype?: string })._bsontype === undefined) {
+        const keys = Object.keys(v);
+        if (keys.some((x) => x.startsWith("$"))) {
+          if (keys.length === 1 && "$eq" in v) value = (v as { $eq: unknown }).$eq;
+          else continue;
+        }
+      }
+      if (value instanceof RegExp) continue;
+      setPath(seed, k, cloneDoc(value));
+    }
+  };
+  visit(filter);
+  return seed;
+}
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const parts = dotted.split(".");
+  let node = target;
+  for (const p of parts.slice(0, -1)) {
+    const next = node[p];
+    if (!next || typeof next !== "object") node[p] = {};
+    node = node[p] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1]!] = value;
+}
+
+/** Puts `_id` first, as mongod stores it. */
+export function withIdFirst(doc: Record<string, unknown>, id: unknown): Doc {
+  const { _id: _drop, ...rest } = doc;
+  return { _id: id, ...rest } as Doc;
+}
+
+/**
+ * Applies `u` to a copy of `doc` and returns the new document. `inserting` turns `$setOnInsert`
+ * into `$set`; `filter` resolves the positional `$` operator.
+ */
+export function applyUpdate(
+  doc: Doc | Record<string, unknown>,
+  u: unknown,
+  opts: { inserting: boolean; arrayFilters?: Record<string, unknown>[]; filter: Record<string, unknown> },
+): Record<string, unknown> {
+  const kind = updateKind(u);
+  if (kind === "replacement") return { ...cloneDoc(u as Record<string, unknown>) };
+  if (kind === "pipeline") {
+    const out = aggregate([cloneDoc(doc)], u as Record<string, unknown>[], {
+      processingMode: ProcessingMode.CLONE_INPUT,
+    });
+    return out[0] ?? {};
+  }
+  const { $setOnInsert, ...modifier } = u as Record<string, Record<string, unknown>>;
+  if (opts.inserting && $setOnInsert) modifier.$set = { ...(modifier.$set ?? {}), ...$setOnInsert };
+  const copy = cloneDoc(doc) as Record<string, unknown>;
+  if (Object.keys(modifier).length > 0) {
+    try {
+      mingoUpdate(copy, modifier, opts.arrayFilters, opts.filter, { cloneMode: "deep" });
+    } catch (err) {
+      if (err instanceof Error && err.message.includes("immutable field '_id'")) throw immutableId();
+      throw err;
+    }
+  }
+  return copy;
+}
+
+function immutableId(): CommandError {
+  return new CommandError(
+    ErrorCodes.ImmutableField,
+    "Performing an update on the path '_id' would modify the immutable field '_id'",
+  );
+}
+
+/** Computes the replacement of `old` under `u`, keeping `_id` immutable as mongod does. */
+export function updatedDoc(
+  old: Doc,
+  u: unknown,
+  opts: { arrayFilters?: Record<string, unknown>[]; filter: Record<string, unknown> },
+): Doc {
+  const next = applyUpdate(old, u, { ...opts, inserting: false });
+  if ("_id" in next && keyOf(next._id) !== keyOf(old._id)) {
+    throw immutableId();
+  }
+  return withIdFirst(next, old._id);
+}
+
+/** The document an upsert inserts when nothing matched. */
+export function upsertDoc(
+  filter: Record<string, unknown>,
+  u: unknown,
+  arrayFilters: Record<string, unknown>[] | undefined,
+): Doc {
+  const kind = updateKind(u);
+  const seed = seedFromFilter(filter);
+  const base = kind === "replacement" ? {} : seed;
+  const next = applyUpdate(base, u, { inserting: true, arrayFilters, filter });
+  const id = next._id ?? seed._id ?? new ObjectId();
+  return withIdFirst(next, id);
+}
