@@ -9,6 +9,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { process: "readonly", console: "readonly" },
     },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
@@ -19,7 +20,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["eslint.config.js"],
+    files: ["eslint.config.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -38,7 +38,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   PUBLIC_URL: optionalUrl,
   CONTENT_DIR: z.string().min(1).default("./content"),
-  REQUEST_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, "like 100kb or 1mb").default("256kb"),
+  REQUEST_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(kb|mb)$/i, "like 100kb or 1mb")
+    .default("256kb"),
 });
 
 /** The validated, frozen settings of one motcua process. */

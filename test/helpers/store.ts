@@ -23,7 +23,9 @@ export function tempDir(prefix = "motcua-test-"): string {
 }
 
 /** Opens a store with its own database; `ttlIntervalMs` speeds up TTL sweeps of the embedded server. */
-export async function openTestStore(opts: { ttlIntervalMs?: number; dataDir?: string } = {}): Promise<TestStore> {
+export async function openTestStore(
+  opts: { ttlIntervalMs?: number; dataDir?: string } = {},
+): Promise<TestStore> {
   const dataDir = opts.dataDir ?? tempDir();
   let embedded: EmbeddedServer | undefined;
   let uri = realMongoUri;

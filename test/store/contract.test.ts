@@ -116,7 +116,9 @@ describe("insert and unique indexes", () => {
 
   it("should stop an ordered batch at the first duplicate", async () => {
     await Items.deleteMany({});
-    await expect(Items.insertMany([{ sku: "a" }, { sku: "a" }, { sku: "b" }])).rejects.toMatchObject({ code: 11000 });
+    await expect(Items.insertMany([{ sku: "a" }, { sku: "a" }, { sku: "b" }])).rejects.toMatchObject({
+      code: 11000,
+    });
     expect((await Items.find().lean()).map((d) => d.sku)).toEqual(["a"]);
   });
 
@@ -136,9 +138,16 @@ describe("insert and unique indexes", () => {
 
   it("should refuse an update that would create a duplicate and leave the document as it was", async () => {
     await Items.deleteMany({});
-    await Items.create([{ sku: "x1", qty: 1 }, { sku: "x2", qty: 2 }]);
-    await expect(Items.updateOne({ sku: "x2" }, { $set: { sku: "x1", qty: 99 } })).rejects.toMatchObject({ code: 11000 });
-    await expect(Items.findOneAndUpdate({ sku: "x2" }, { $set: { sku: "x1" } })).rejects.toMatchObject({ code: 11000 });
+    await Items.create([
+      { sku: "x1", qty: 1 },
+      { sku: "x2", qty: 2 },
+    ]);
+    await expect(Items.updateOne({ sku: "x2" }, { $set: { sku: "x1", qty: 99 } })).rejects.toMatchObject({
+      code: 11000,
+    });
+    await expect(Items.findOneAndUpdate({ sku: "x2" }, { $set: { sku: "x1" } })).rejects.toMatchObject({
+      code: 11000,
+    });
     expect((await Items.findOne({ sku: "x2" }).lean())?.qty).toBe(2);
   });
 
@@ -177,9 +186,17 @@ describe("update", () => {
   it("should upsert from the filter and apply $setOnInsert only on insert", async () => {
     const coll = store.connection.collection("upserts");
     await coll.deleteMany({});
-    const first = await coll.updateOne({ key: "a", "meta.unit": "u1" }, { $inc: { hits: 1 }, $setOnInsert: { createdBy: "seed" } }, { upsert: true });
+    const first = await coll.updateOne(
+      { key: "a", "meta.unit": "u1" },
+      { $inc: { hits: 1 }, $setOnInsert: { createdBy: "seed" } },
+      { upsert: true },
+    );
     expect(first.upsertedCount).toBe(1);
-    const second = await coll.updateOne({ key: "a", "meta.unit": "u1" }, { $inc: { hits: 1 }, $setOnInsert: { createdBy: "other" } }, { upsert: true });
+    const second = await coll.updateOne(
+      { key: "a", "meta.unit": "u1" },
+      { $inc: { hits: 1 }, $setOnInsert: { createdBy: "other" } },
+      { upsert: true },
+    );
     expect(second).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
     const d = await coll.findOne({ key: "a" });
     expect(d).toMatchObject({ key: "a", meta: { unit: "u1" }, hits: 2, createdBy: "seed" });
@@ -188,14 +205,28 @@ describe("update", () => {
   it("should update many, count modified documents and honour arrayFilters", async () => {
     await Items.deleteMany({});
     await Items.create([
-      { sku: "m1", qty: 1, parts: [{ code: "a", n: 1 }, { code: "b", n: 1 }] },
+      {
+        sku: "m1",
+        qty: 1,
+        parts: [
+          { code: "a", n: 1 },
+          { code: "b", n: 1 },
+        ],
+      },
       { sku: "m2", qty: 1, parts: [{ code: "b", n: 5 }] },
       { sku: "m3", qty: 2 },
     ]);
-    const res = await Items.updateMany({ qty: 1 }, { $set: { "parts.$[p].n": 0 } }, { arrayFilters: [{ "p.code": "b" }] });
+    const res = await Items.updateMany(
+      { qty: 1 },
+      { $set: { "parts.$[p].n": 0 } },
+      { arrayFilters: [{ "p.code": "b" }] },
+    );
     expect(res).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
     const m1 = await Items.findOne({ sku: "m1" }).lean();
-    expect(m1?.parts).toEqual([{ code: "a", n: 1 }, { code: "b", n: 0 }]);
+    expect(m1?.parts).toEqual([
+      { code: "a", n: 1 },
+      { code: "b", n: 0 },
+    ]);
     const same = await Items.updateMany({ qty: 2 }, { $set: { qty: 2 } });
     expect(same).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
   });
@@ -203,7 +234,9 @@ describe("update", () => {
   it("should refuse to change _id", async () => {
     const coll = store.connection.collection("ids");
     await coll.insertOne({ _id: "one" as never, v: 1 });
-    await expect(coll.updateOne({ _id: "one" as never }, { $set: { _id: "two" } } as never)).rejects.toMatchObject({ code: 66 });
+    await expect(coll.updateOne({ _id: "one" as never }, { $set: { _id: "two" } })).rejects.toMatchObject({
+      code: 66,
+    });
   });
 
   it("should replace a whole document", async () => {
@@ -217,20 +250,36 @@ describe("update", () => {
 describe("findAndModify, delete, count, distinct", () => {
   it("should return the document before or after, and remove", async () => {
     await seed(5);
-    const before = await Items.findOneAndUpdate({ sku: "s0001" }, { $inc: { qty: 10 } }, { returnDocument: "before" }).lean();
+    const before = await Items.findOneAndUpdate(
+      { sku: "s0001" },
+      { $inc: { qty: 10 } },
+      { returnDocument: "before" },
+    ).lean();
     expect(before?.qty).toBe(1);
-    const after = await Items.findOneAndUpdate({ sku: "s0001" }, { $inc: { qty: 10 } }, { returnDocument: "after" }).lean();
+    const after = await Items.findOneAndUpdate(
+      { sku: "s0001" },
+      { $inc: { qty: 10 } },
+      { returnDocument: "after" },
+    ).lean();
     expect(after?.qty).toBe(21);
     const removed = await Items.findOneAndDelete({ sku: "s0002" }).lean();
     expect(removed?.sku).toBe("s0002");
     expect(await Items.countDocuments()).toBe(4);
-    const created = await Items.findOneAndUpdate({ sku: "new" }, { $set: { qty: 1 } }, { upsert: true, returnDocument: "after" }).lean();
+    const created = await Items.findOneAndUpdate(
+      { sku: "new" },
+      { $set: { qty: 1 } },
+      { upsert: true, returnDocument: "after" },
+    ).lean();
     expect(created).toMatchObject({ sku: "new", qty: 1 });
   });
 
   it("should pick the first document in sort order", async () => {
     await seed(10);
-    const top = await Items.findOneAndUpdate({}, { $set: { name: "top" } }, { sort: { qty: -1 }, returnDocument: "after" }).lean();
+    const top = await Items.findOneAndUpdate(
+      {},
+      { $set: { name: "top" } },
+      { sort: { qty: -1 }, returnDocument: "after" },
+    ).lean();
     expect(top?.sku).toBe("s0009");
   });
 
@@ -264,7 +313,10 @@ describe("aggregate", () => {
       { _id: 3, n: 2 },
       { _id: 4, n: 1 },
     ]);
-    const [facet] = await Items.aggregate<{ total: Array<{ n: number }>; tags: Array<{ _id: string; c: number }> }>([
+    const [facet] = await Items.aggregate<{
+      total: Array<{ n: number }>;
+      tags: Array<{ _id: string; c: number }>;
+    }>([
       {
         $facet: {
           total: [{ $count: "n" }],
@@ -278,7 +330,10 @@ describe("aggregate", () => {
       { _id: "odd", c: 12 },
       { _id: "x", c: 12 },
     ]);
-    const projected = await Items.aggregate([{ $match: { sku: "s0001" } }, { $project: { _id: 0, sku: 1, year: { $year: "$at" } } }]);
+    const projected = await Items.aggregate([
+      { $match: { sku: "s0001" } },
+      { $project: { _id: 0, sku: 1, year: { $year: "$at" } } },
+    ]);
     expect(projected).toEqual([{ sku: "s0001", year: 2026 }]);
   });
 });
@@ -289,22 +344,28 @@ describe("indexes and collections", () => {
     await coll.insertOne({ a: 1 });
     await coll.createIndex({ a: 1, b: -1 }, { name: "ab" });
     await coll.createIndex({ a: 1, b: -1 }, { name: "ab" });
-    const names = (await coll.listIndexes().toArray()).map((i) => i.name as string);
+    const names = (await coll.listIndexes().toArray()).map((i: { name?: unknown }) => String(i.name));
     expect(names).toEqual(["_id_", "ab"]);
     await expect(coll.createIndex({ c: 1 }, { name: "ab" })).rejects.toMatchObject({ code: 86 });
     await coll.dropIndex("ab");
-    expect((await coll.listIndexes().toArray()).map((i) => i.name as string)).toEqual(["_id_"]);
+    expect((await coll.listIndexes().toArray()).map((i: { name?: unknown }) => String(i.name))).toEqual([
+      "_id_",
+    ]);
   });
 
   it("should refuse a unique index over existing duplicates", async () => {
     const coll = store.connection.collection("idxdup");
     await coll.insertMany([{ k: 1 }, { k: 1 }]);
     await expect(coll.createIndex({ k: 1 }, { unique: true })).rejects.toMatchObject({ code: 11000 });
-    expect((await coll.listIndexes().toArray()).map((i) => i.name as string)).toEqual(["_id_"]);
+    expect((await coll.listIndexes().toArray()).map((i: { name?: unknown }) => String(i.name))).toEqual([
+      "_id_",
+    ]);
   });
 
   it("should answer NamespaceNotFound for indexes of a missing collection", async () => {
-    await expect(store.connection.collection("missing").listIndexes().toArray()).rejects.toMatchObject({ code: 26 });
+    await expect(store.connection.collection("missing").listIndexes().toArray()).rejects.toMatchObject({
+      code: 26,
+    });
   });
 
   it("should create, list and drop collections, answering NamespaceExists on a second create", async () => {
@@ -317,14 +378,22 @@ describe("indexes and collections", () => {
     expect(await db.listCollections({ name: "made" }).toArray()).toEqual([]);
   });
 
-  it.skipIf(Boolean(realMongoUri))("should remove documents once their TTL index says they expired", async () => {
-    const coll = store.connection.collection("ttl");
-    await coll.createIndex({ at: 1 }, { expireAfterSeconds: 1 });
-    await coll.insertMany([{ k: "old", at: new Date(Date.now() - 60_000) }, { k: "fresh", at: new Date() }, { k: "nodate" }]);
-    const deadline = Date.now() + 5_000;
-    while (Date.now() < deadline && (await coll.countDocuments({ k: "old" })) > 0) await new Promise((r) => setTimeout(r, 50));
-    expect((await coll.find({}).toArray()).map((d) => d.k as string).sort()).toEqual(["fresh", "nodate"]);
-  });
+  it.skipIf(Boolean(realMongoUri))(
+    "should remove documents once their TTL index says they expired",
+    async () => {
+      const coll = store.connection.collection("ttl");
+      await coll.createIndex({ at: 1 }, { expireAfterSeconds: 1 });
+      await coll.insertMany([
+        { k: "old", at: new Date(Date.now() - 60_000) },
+        { k: "fresh", at: new Date() },
+        { k: "nodate" },
+      ]);
+      const deadline = Date.now() + 5_000;
+      while (Date.now() < deadline && (await coll.countDocuments({ k: "old" })) > 0)
+        await new Promise((r) => setTimeout(r, 50));
+      expect((await coll.find({}).toArray()).map((d) => d.k as string).sort()).toEqual(["fresh", "nodate"]);
+    },
+  );
 });
 
 describe("errors", () => {

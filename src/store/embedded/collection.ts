@@ -193,10 +193,7 @@ export class Collection {
       let ids: Set<string> | undefined;
       let score = 0;
       if (index.fields.every((f) => eq.has(f))) {
-        ids = lookup(
-          index.map,
-          combine(index.fields.map((f) => eq.get(f)!)),
-        );
+        ids = lookup(index.map, combine(index.fields.map((f) => eq.get(f)!)));
         score = index.fields.length * 2 + (index.unique ? 1 : 0);
       } else if (index.prefix && eq.has(index.fields[0]!)) {
         ids = lookup(index.prefix, eq.get(index.fields[0]!)!);
@@ -229,7 +226,7 @@ function isScalar(v: unknown): boolean {
   const t = typeof v;
   if (t === "string" || t === "number" || t === "boolean" || t === "bigint") return true;
   if (v instanceof Date) return true;
-  const bt = (v as { _bsontype?: string } | undefined)?._bsontype;
+  const bt = typeof v === "object" && v !== null && "_bsontype" in v ? v._bsontype : undefined;
   return bt === "ObjectId" || bt === "ObjectID" || bt === "Binary";
 }
 
@@ -268,7 +265,7 @@ function show(v: unknown): string {
     return `ObjectId('${(v as { toHexString(): string }).toHexString()}')`;
   }
   if (v instanceof Date) return `new Date(${v.getTime()})`;
-  return v === undefined ? "null" : JSON.stringify(v) ?? String(v);
+  return v === undefined ? "null" : (JSON.stringify(v) ?? "null");
 }
 
 /** The E11000 error exactly as mongod words it, with keyPattern and keyValue. */

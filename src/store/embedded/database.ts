@@ -59,7 +59,8 @@ export class Database {
   private applyRecord(rec: WalRecord): void {
     switch (rec.o) {
       case "create":
-        if (!this.collections.has(rec.c)) this.collections.set(rec.c, new Collection(this.name, rec.c, rec.opts));
+        if (!this.collections.has(rec.c))
+          this.collections.set(rec.c, new Collection(this.name, rec.c, rec.opts));
         return;
       case "drop":
         this.collections.delete(rec.c);

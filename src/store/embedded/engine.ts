@@ -82,7 +82,8 @@ export class Engine {
   }
 
   private db(name: string): Database {
-    if (!DB_NAME.test(name)) throw new CommandError(ErrorCodes.InvalidNamespace, `Invalid database name: '${name}'`);
+    if (!DB_NAME.test(name))
+      throw new CommandError(ErrorCodes.InvalidNamespace, `Invalid database name: '${name}'`);
     return this.dbs.get(name) ?? this.openDb(name);
   }
 
@@ -107,7 +108,12 @@ export class Engine {
   private dispatch(dbName: string, cmd: Cmd, seqs: Record<string, Doc[]>): Reply {
     const name = Object.keys(cmd)[0];
     if (!name) throw new CommandError(ErrorCodes.FailedToParse, "empty command");
-    if (cmd.startTransaction === true || cmd.autocommit === false || name === "commitTransaction" || name === "abortTransaction") {
+    if (
+      cmd.startTransaction === true ||
+      cmd.autocommit === false ||
+      name === "commitTransaction" ||
+      name === "abortTransaction"
+    ) {
       throw new CommandError(
         ErrorCodes.IllegalOperation,
         "Transaction numbers are only allowed on a replica set member or mongos",
@@ -126,7 +132,9 @@ export class Engine {
       case "endSessions":
       case "refreshSessions":
       case "startSession":
-        return name === "startSession" ? { id: { id: new ObjectId() }, timeoutMinutes: 30, ok: 1 } : { ok: 1 };
+        return name === "startSession"
+          ? { id: { id: new ObjectId() }, timeoutMinutes: 30, ok: 1 }
+          : { ok: 1 };
       case "getParameter":
         return { featureCompatibilityVersion: { version: "7.0" }, ok: 1 };
       case "serverStatus":
@@ -181,7 +189,10 @@ export class Engine {
         return this.dropDatabase(dbName);
       default:
         if (UNSUPPORTED.has(name)) {
-          throw new CommandError(ErrorCodes.CommandNotSupported, `command '${name}' is not supported by the motcua embedded store; set MONGODB_URI to use a MongoDB server`);
+          throw new CommandError(
+            ErrorCodes.CommandNotSupported,
+            `command '${name}' is not supported by the motcua embedded store; set MONGODB_URI to use a MongoDB server`,
+          );
         }
         throw new CommandError(ErrorCodes.CommandNotFound, `no such command: '${name}'`);
     }
@@ -238,7 +249,11 @@ export class Engine {
     const databases = [...this.dbs.values()]
       .filter((d) => d.collections.size > 0)
       .map((d) => ({ name: d.name, sizeOnDisk: 0, empty: false }));
-    return { databases: cmd.nameOnly ? databases.map((d) => ({ name: d.name })) : databases, totalSize: 0, ok: 1 };
+    return {
+      databases: cmd.nameOnly ? databases.map((d) => ({ name: d.name })) : databases,
+      totalSize: 0,
+      ok: 1,
+    };
   }
 
   // === Writes
@@ -246,7 +261,8 @@ export class Engine {
   private insert(dbName: string, cmd: Cmd, seqs: Record<string, Doc[]>): Reply {
     const collName = collectionName(cmd.insert);
     const docs = seqs.documents ?? (cmd.documents as Doc[] | undefined);
-    if (!Array.isArray(docs)) throw new CommandError(ErrorCodes.FailedToParse, "insert requires a documents array");
+    if (!Array.isArray(docs))
+      throw new CommandError(ErrorCodes.FailedToParse, "insert requires a documents array");
     const ordered = cmd.ordered !== false;
     const db = this.db(dbName);
     const tx = new Tx();
@@ -256,13 +272,21 @@ export class Engine {
     for (let i = 0; i < docs.length; i++) {
       const raw = docs[i];
       if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-        writeErrors.push({ index: i, code: ErrorCodes.BadValue, errmsg: "document to insert must be an object" });
+        writeErrors.push({
+          index: i,
+          code: ErrorCodes.BadValue,
+          errmsg: "document to insert must be an object",
+        });
         if (ordered) break;
         continue;
       }
       const doc = withIdFirst(raw, "_id" in raw && raw._id !== undefined ? raw._id : new ObjectId());
       if (Array.isArray(doc._id) || doc._id instanceof RegExp) {
-        writeErrors.push({ index: i, code: ErrorCodes.BadValue, errmsg: "can't use an array or regex for _id" });
+        writeErrors.push({
+          index: i,
+          code: ErrorCodes.BadValue,
+          errmsg: "can't use an array or regex for _id",
+        });
         if (ordered) break;
         continue;
       }
@@ -284,7 +308,8 @@ export class Engine {
   private update(dbName: string, cmd: Cmd, seqs: Record<string, Doc[]>): Reply {
     const collName = collectionName(cmd.update);
     const stmts = (seqs.updates ?? cmd.updates) as Cmd[] | undefined;
-    if (!Array.isArray(stmts)) throw new CommandError(ErrorCodes.FailedToParse, "update requires an updates array");
+    if (!Array.isArray(stmts))
+      throw new CommandError(ErrorCodes.FailedToParse, "update requires an updates array");
     const ordered = cmd.ordered !== false;
     const db = this.db(dbName);
     const tx = new Tx();
@@ -298,7 +323,9 @@ export class Engine {
         const filter = asFilter(s.q);
         const arrayFilters = s.arrayFilters as Cmd[] | undefined;
         const existing = db.collections.get(collName);
-        const matches = existing ? this.match(existing, filter, s.multi === true ? 0 : 1, s.sort as Cmd | undefined) : [];
+        const matches = existing
+          ? this.match(existing, filter, s.multi === true ? 0 : 1, s.sort as Cmd | undefined)
+          : [];
         if (matches.length === 0 && s.upsert === true) {
           const { coll } = db.collectionForWrite(collName, tx);
           const doc = upsertDoc(filter, s.u, arrayFilters);
@@ -332,7 +359,8 @@ export class Engine {
   private delete(dbName: string, cmd: Cmd, seqs: Record<string, Doc[]>): Reply {
     const collName = collectionName(cmd.delete);
     const stmts = (seqs.deletes ?? cmd.deletes) as Cmd[] | undefined;
-    if (!Array.isArray(stmts)) throw new CommandError(ErrorCodes.FailedToParse, "delete requires a deletes array");
+    if (!Array.isArray(stmts))
+      throw new CommandError(ErrorCodes.FailedToParse, "delete requires a deletes array");
     const coll = this.existingColl(dbName, collName);
     if (!coll) return { n: 0, ok: 1 };
     const db = this.db(dbName);
@@ -366,7 +394,8 @@ export class Engine {
         lastErrorObject.n = 1;
       }
     } else {
-      if (cmd.update === undefined) throw new CommandError(ErrorCodes.FailedToParse, "Either an update or remove=true must be specified");
+      if (cmd.update === undefined)
+        throw new CommandError(ErrorCodes.FailedToParse, "Either an update or remove=true must be specified");
       const arrayFilters = cmd.arrayFilters as Cmd[] | undefined;
       if (old && existing) {
         const next = updatedDoc(old, cmd.update, { arrayFilters, filter });
@@ -404,7 +433,7 @@ export class Engine {
       }
     }
     if (sort && Object.keys(sort).length > 0) {
-      const sorted = mingoFind(out, {}).sort(sort as Record<string, 1 | -1>).all() as Doc[];
+      const sorted = mingoFind(out, {}).sort(sort).all() as Doc[];
       return limit > 0 ? sorted.slice(0, limit) : sorted;
     }
     return out;
@@ -429,8 +458,15 @@ export class Engine {
     return this.openCursor(ns, docs, cmd.batchSize, cmd.singleBatch === true || rawLimit < 0, "firstBatch");
   }
 
-  private openCursor(ns: string, docs: Doc[], batchSize: unknown, single: boolean, field: "firstBatch"): Reply {
-    const size = batchSize === undefined ? DEFAULT_BATCH : nonNegative(batchSize, "batchSize") || DEFAULT_BATCH;
+  private openCursor(
+    ns: string,
+    docs: Doc[],
+    batchSize: unknown,
+    single: boolean,
+    field: "firstBatch",
+  ): Reply {
+    const size =
+      batchSize === undefined ? DEFAULT_BATCH : nonNegative(batchSize, "batchSize") || DEFAULT_BATCH;
     const first = docs.slice(0, size);
     let id = 0;
     if (!single && docs.length > size) {
@@ -444,7 +480,10 @@ export class Engine {
     const id = Number(cmd.getMore);
     const cursor = this.cursors.get(id);
     if (!cursor) throw new CommandError(ErrorCodes.CursorNotFound, `cursor id ${id} not found`);
-    const size = cmd.batchSize === undefined ? cursor.docs.length : nonNegative(cmd.batchSize, "batchSize") || cursor.docs.length;
+    const size =
+      cmd.batchSize === undefined
+        ? cursor.docs.length
+        : nonNegative(cmd.batchSize, "batchSize") || cursor.docs.length;
     const batch = cursor.docs.slice(cursor.pos, cursor.pos + size);
     cursor.pos += batch.length;
     cursor.touched = Date.now();
@@ -483,7 +522,8 @@ export class Engine {
 
   private distinct(dbName: string, cmd: Cmd): Reply {
     const coll = this.existingColl(dbName, collectionName(cmd.distinct));
-    if (typeof cmd.key !== "string" || cmd.key === "") throw new CommandError(ErrorCodes.FailedToParse, "distinct requires a key string");
+    if (typeof cmd.key !== "string" || cmd.key === "")
+      throw new CommandError(ErrorCodes.FailedToParse, "distinct requires a key string");
     if (!coll) return { values: [], ok: 1 };
     const seen = new Map<string, unknown>();
     for (const doc of this.match(coll, asFilter(cmd.query), 0)) {
@@ -498,18 +538,29 @@ export class Engine {
 
   private aggregate(dbName: string, cmd: Cmd): Reply {
     if (typeof cmd.aggregate !== "string") {
-      throw new CommandError(ErrorCodes.CommandNotSupported, "database-level aggregate (aggregate: 1) is not supported by the embedded store");
+      throw new CommandError(
+        ErrorCodes.CommandNotSupported,
+        "database-level aggregate (aggregate: 1) is not supported by the embedded store",
+      );
     }
     const collName = collectionName(cmd.aggregate);
     const pipeline = cmd.pipeline;
-    if (!Array.isArray(pipeline)) throw new CommandError(ErrorCodes.FailedToParse, "'pipeline' option must be specified as an array");
+    if (!Array.isArray(pipeline))
+      throw new CommandError(ErrorCodes.FailedToParse, "'pipeline' option must be specified as an array");
     for (const stage of pipeline as Cmd[]) {
       const op = Object.keys(stage)[0];
       if (op === "$out" || op === "$merge" || op === "$geoNear" || op === "$search") {
-        throw new CommandError(ErrorCodes.CommandNotSupported, `aggregation stage ${op} is not supported by the embedded store`);
+        throw new CommandError(
+          ErrorCodes.CommandNotSupported,
+          `aggregation stage ${op} is not supported by the embedded store`,
+        );
       }
     }
-    if (cmd.explain === true) throw new CommandError(ErrorCodes.CommandNotSupported, "explain is not supported by the embedded store");
+    if (cmd.explain === true)
+      throw new CommandError(
+        ErrorCodes.CommandNotSupported,
+        "explain is not supported by the embedded store",
+      );
     const coll = this.existingColl(dbName, collName);
     let source: Doc[] = [];
     let stages = pipeline as Cmd[];
@@ -525,7 +576,7 @@ export class Engine {
       processingMode: ProcessingMode.CLONE_INPUT,
       collectionResolver: (name: string) => [...(db?.collections.get(name)?.docs.values() ?? [])],
     });
-    const docs = agg.run(source) as Doc[];
+    const docs = agg.run<Doc>(source);
     const cursorOpt = (cmd.cursor ?? {}) as Cmd;
     return this.openCursor(`${dbName}.${collName}`, docs, cursorOpt.batchSize, false, "firstBatch");
   }
@@ -535,7 +586,8 @@ export class Engine {
   private createIndexes(dbName: string, cmd: Cmd): Reply {
     const collName = collectionName(cmd.createIndexes);
     const specs = cmd.indexes;
-    if (!Array.isArray(specs) || specs.length === 0) throw new CommandError(ErrorCodes.BadValue, "Must specify at least one index to create");
+    if (!Array.isArray(specs) || specs.length === 0)
+      throw new CommandError(ErrorCodes.BadValue, "Must specify at least one index to create");
     const db = this.db(dbName);
     const tx = new Tx();
     const { coll, created } = db.collectionForWrite(collName, tx);
@@ -551,13 +603,22 @@ export class Engine {
             continue;
           }
           if (keyOf(sameName.spec.key) !== keyOf(spec.key)) {
-            throw new CommandError(ErrorCodes.IndexKeySpecsConflict, `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`);
+            throw new CommandError(
+              ErrorCodes.IndexKeySpecsConflict,
+              `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`,
+            );
           }
-          throw new CommandError(ErrorCodes.IndexOptionsConflict, `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`);
+          throw new CommandError(
+            ErrorCodes.IndexOptionsConflict,
+            `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(sameName.spec)}`,
+          );
         }
         for (const other of coll.indexes.values()) {
           if (keyOf(other.spec.key) === keyOf(spec.key) && other.sameAs(spec)) {
-            throw new CommandError(ErrorCodes.IndexOptionsConflict, `Index already exists with a different name: ${other.spec.name}`);
+            throw new CommandError(
+              ErrorCodes.IndexOptionsConflict,
+              `Index already exists with a different name: ${other.spec.name}`,
+            );
           }
         }
         coll.addIndex(spec);
@@ -568,7 +629,12 @@ export class Engine {
       throw err;
     }
     db.commit(tx);
-    const reply: Reply = { createdCollectionAutomatically: created, numIndexesBefore: before, numIndexesAfter: coll.indexes.size, ok: 1 };
+    const reply: Reply = {
+      createdCollectionAutomatically: created,
+      numIndexesBefore: before,
+      numIndexesAfter: coll.indexes.size,
+      ok: 1,
+    };
     if (note && coll.indexes.size === before) reply.note = note;
     return reply;
   }
@@ -576,9 +642,16 @@ export class Engine {
   private listIndexes(dbName: string, cmd: Cmd): Reply {
     const collName = collectionName(cmd.listIndexes);
     const coll = this.existingColl(dbName, collName);
-    if (!coll) throw new CommandError(ErrorCodes.NamespaceNotFound, `ns does not exist: ${dbName}.${collName}`);
+    if (!coll)
+      throw new CommandError(ErrorCodes.NamespaceNotFound, `ns does not exist: ${dbName}.${collName}`);
     const specs = [...coll.indexes.values()].map((i) => i.spec as unknown as Doc);
-    return this.openCursor(`${dbName}.${collName}`, specs, (cmd.cursor as Cmd | undefined)?.batchSize, false, "firstBatch");
+    return this.openCursor(
+      `${dbName}.${collName}`,
+      specs,
+      (cmd.cursor as Cmd | undefined)?.batchSize,
+      false,
+      "firstBatch",
+    );
   }
 
   private dropIndexes(dbName: string, cmd: Cmd, name: string): Reply {
@@ -593,12 +666,17 @@ export class Engine {
     else if (Array.isArray(target)) names = target.map(String);
     else if (target && typeof target === "object") {
       const found = [...coll.indexes.values()].find((i) => keyOf(i.spec.key) === keyOf(target));
-      if (!found) throw new CommandError(ErrorCodes.IndexNotFound, `can't find index with key: ${JSON.stringify(target)}`);
+      if (!found)
+        throw new CommandError(
+          ErrorCodes.IndexNotFound,
+          `can't find index with key: ${JSON.stringify(target)}`,
+        );
       names = [found.spec.name];
     } else throw new CommandError(ErrorCodes.BadValue, "dropIndexes requires 'index'");
     for (const n of names) {
       if (n === "_id_") throw new CommandError(ErrorCodes.InvalidOptions, "cannot drop _id index");
-      if (!coll.indexes.has(n)) throw new CommandError(ErrorCodes.IndexNotFound, `index not found with name [${n}]`);
+      if (!coll.indexes.has(n))
+        throw new CommandError(ErrorCodes.IndexNotFound, `index not found with name [${n}]`);
     }
     const db = this.db(dbName);
     const tx = new Tx();
@@ -625,8 +703,17 @@ export class Engine {
     const q = new Query(filter);
     const out = entries
       .filter((e) => q.test(e))
-      .map(({ _id: _drop, ...rest }) => (cmd.nameOnly === true ? { name: rest.name, type: rest.type } : rest) as unknown as Doc);
-    return this.openCursor(`${dbName}.$cmd.listCollections`, out, (cmd.cursor as Cmd | undefined)?.batchSize, false, "firstBatch");
+      .map(
+        ({ _id: _drop, ...rest }) =>
+          (cmd.nameOnly === true ? { name: rest.name, type: rest.type } : rest) as unknown as Doc,
+      );
+    return this.openCursor(
+      `${dbName}.$cmd.listCollections`,
+      out,
+      (cmd.cursor as Cmd | undefined)?.batchSize,
+      false,
+      "firstBatch",
+    );
   }
 
   private create(dbName: string, cmd: Cmd): Reply {
@@ -635,7 +722,15 @@ export class Engine {
     if (db.collections.has(collName)) {
       throw new CommandError(ErrorCodes.NamespaceExists, `Collection ${dbName}.${collName} already exists.`);
     }
-    const { create: _c, $db: _d, lsid: _l, $clusterTime: _t, writeConcern: _w, $readPreference: _r, ...opts } = cmd;
+    const {
+      create: _c,
+      $db: _d,
+      lsid: _l,
+      $clusterTime: _t,
+      writeConcern: _w,
+      $readPreference: _r,
+      ...opts
+    } = cmd;
     const tx = new Tx();
     db.createCollection(collName, opts, tx);
     db.commit(tx);
@@ -709,14 +804,16 @@ function collectionName(v: unknown): string {
 
 function asFilter(v: unknown): Cmd {
   if (v === undefined || v === null) return {};
-  if (typeof v !== "object" || Array.isArray(v)) throw new CommandError(ErrorCodes.BadValue, "filter must be an object");
+  if (typeof v !== "object" || Array.isArray(v))
+    throw new CommandError(ErrorCodes.BadValue, "filter must be an object");
   return v as Cmd;
 }
 
 function nonNegative(v: unknown, name: string): number {
   if (v === undefined || v === null) return 0;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new CommandError(ErrorCodes.BadValue, `${name} must be a non-negative integer`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new CommandError(ErrorCodes.BadValue, `${name} must be a non-negative integer`);
   return n;
 }
 
@@ -749,10 +846,18 @@ function normaliseIndexSpec(raw: Cmd): IndexSpec {
   }
   for (const [field, dir] of Object.entries(key as Cmd)) {
     if (dir === "text" || dir === "2dsphere" || dir === "2d" || dir === "geoHaystack") {
-      throw new CommandError(ErrorCodes.CommandNotSupported, `index type '${String(dir)}' on '${field}' is not supported by the embedded store`);
+      throw new CommandError(
+        ErrorCodes.CommandNotSupported,
+        `index type '${String(dir)}' on '${field}' is not supported by the embedded store`,
+      );
     }
   }
-  const name = typeof raw.name === "string" && raw.name ? raw.name : Object.entries(key as Cmd).map(([k, v]) => `${k}_${String(v)}`).join("_");
+  const name =
+    typeof raw.name === "string" && raw.name
+      ? raw.name
+      : Object.entries(key as Cmd)
+          .map(([k, v]) => `${k}_${String(v)}`)
+          .join("_");
   const spec: IndexSpec = { v: 2, key: key as Cmd, name };
   if (raw.unique === true) spec.unique = true;
   if (raw.sparse === true) spec.sparse = true;

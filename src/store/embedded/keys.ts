@@ -30,7 +30,7 @@ export function keyOf(value: unknown): string {
       case "Int32":
       case "Double":
       case "Decimal128":
-        return `#${String(value)}`;
+        return `#${(value as { toString(): string }).toString()}`;
       case "Binary": {
         const b = value as { sub_type: number; buffer: Uint8Array };
         return `x${b.sub_type}:${Buffer.from(b.buffer).toString("base64")}`;

@@ -42,9 +42,10 @@ function lockDataDir(dataDir: string): () => void {
       return () => fs.rmSync(file, { force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      // The lock exists: refuse if its owner lives, else take it over (left by a kill -9).
       const pid = Number(fs.readFileSync(file, "utf8"));
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new Error(`data directory ${dataDir} is in use by process ${pid}`);
+        throw new Error(`data directory ${dataDir} is in use by process ${pid}`, { cause: err });
       }
       fs.rmSync(file, { force: true });
     }
@@ -90,7 +91,10 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
         if (len < 21 || len > MAX_MESSAGE_SIZE) {
           const requestId = buf.length >= 8 ? buf.readInt32LE(4) : 0;
           warn("embedded store: invalid message length, closing connection", { len });
-          const reply = new CommandError(ErrorCodes.InvalidOptions, `invalid message length ${len}`).toReply();
+          const reply = new CommandError(
+            ErrorCodes.InvalidOptions,
+            `invalid message length ${len}`,
+          ).toReply();
           socket.end(encodeReply(requestId, OP_MSG, reply));
           pending = [];
           pendingBytes = 0;

@@ -29,7 +29,8 @@ export type UpdateKind = "replacement" | "operators" | "pipeline";
 /** Classifies `u` and rejects mixtures mongod rejects. */
 export function updateKind(u: unknown): UpdateKind {
   if (Array.isArray(u)) return "pipeline";
-  if (!u || typeof u !== "object") throw new CommandError(ErrorCodes.FailedToParse, "Update argument must be an object or a pipeline");
+  if (!u || typeof u !== "object")
+    throw new CommandError(ErrorCodes.FailedToParse, "Update argument must be an object or a pipeline");
   const keys = Object.keys(u);
   const ops = keys.filter((k) => k.startsWith("$"));
   if (ops.length === 0) return "replacement";
@@ -37,7 +38,11 @@ export function updateKind(u: unknown): UpdateKind {
     throw new CommandError(ErrorCodes.FailedToParse, "Update document must not mix operators and fields");
   }
   for (const op of ops) {
-    if (!OPERATORS.has(op)) throw new CommandError(ErrorCodes.FailedToParse, `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    if (!OPERATORS.has(op))
+      throw new CommandError(
+        ErrorCodes.FailedToParse,
+        `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
   }
   return "operators";
 }
@@ -53,10 +58,17 @@ export function seedFromFilter(filter: Record<string, unknown>): Record<string, 
       }
       if (k.startsWith("$")) continue;
       let value: unknown = v;
-      if (v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp) && (v as { _bsontype?: string })._bsontype === undefined) {
+      if (
+        v &&
+        typeof v === "object" &&
+        !Array.isArray(v) &&
+        !(v instanceof Date) &&
+        !(v instanceof RegExp) &&
+        (v as { _bsontype?: string })._bsontype === undefined
+      ) {
         const keys = Object.keys(v);
         if (keys.some((x) => x.startsWith("$"))) {
-          if (keys.length === 1 && "$eq" in v) value = (v as { $eq: unknown }).$eq;
+          if (keys.length === 1 && "$eq" in v) value = v.$eq;
           else continue;
         }
       }
@@ -82,7 +94,7 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
 /** Puts `_id` first, as mongod stores it. */
 export function withIdFirst(doc: Record<string, unknown>, id: unknown): Doc {
   const { _id: _drop, ...rest } = doc;
-  return { _id: id, ...rest } as Doc;
+  return { _id: id, ...rest };
 }
 
 /**

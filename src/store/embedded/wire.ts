@@ -47,7 +47,7 @@ function readDoc(buf: Buffer, off: number, limit: number): [Record<string, unkno
   const len = buf.readInt32LE(off);
   if (len < 5 || off + len > limit) throw new WireError(`invalid BSON document length ${len}`, false);
   try {
-    return [BSON.deserialize(buf.subarray(off, off + len), READ_OPTS) as Record<string, unknown>, off + len];
+    return [BSON.deserialize(buf.subarray(off, off + len), READ_OPTS), off + len];
   } catch (err) {
     throw new WireError(`invalid BSON: ${(err as Error).message}`, false);
   }
@@ -74,9 +74,8 @@ export function parseMessage(msg: Buffer): Request {
         const size = msg.readInt32LE(off);
         const seqEnd = off + size;
         if (size < 5 || seqEnd > end) throw new WireError("invalid document sequence size", false);
-        let id: string;
-        let p: number;
-        [id, p] = readCString(msg, off + 4);
+        const [id, start] = readCString(msg, off + 4);
+        let p = start;
         const docs: Doc[] = [];
         while (p < seqEnd) {
           let d: Record<string, unknown>;
@@ -97,7 +96,10 @@ export function parseMessage(msg: Buffer): Request {
   if (opCode === OP_QUERY) {
     const [ns, p] = readCString(msg, 20);
     const [query] = readDoc(msg, p + 8, msg.length);
-    const command = (query.$query && typeof query.$query === "object" ? query.$query : query) as Record<string, unknown>;
+    const command = (query.$query && typeof query.$query === "object" ? query.$query : query) as Record<
+      string,
+      unknown
+    >;
     const dot = ns.indexOf(".");
     const db = dot > 0 ? ns.slice(0, dot) : ns;
     if (!ns.endsWith(".$cmd")) throw new WireError("OP_QUERY is only supported for commands", false);

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+describe("loadConfig", () => {
+  it("should apply defaults for an empty environment", () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 3000, mongodbUri: undefined, logLevel: "info", publicUrl: undefined });
+    expect(c.dataDir.endsWith("data")).toBe(true);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it("should report every invalid key at once", () => {
+    let err: unknown;
+    try {
+      loadConfig({ PORT: "abc", LOG_LEVEL: "loud", MONGODB_URI: "postgres://x", PUBLIC_URL: "not a url" });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems.join("\n");
+    for (const key of ["PORT", "LOG_LEVEL", "MONGODB_URI", "PUBLIC_URL"]) expect(problems).toContain(key);
+  });
+
+  it("should treat an empty MONGODB_URI as unset (embedded store)", () => {
+    expect(loadConfig({ MONGODB_URI: "" }).mongodbUri).toBeUndefined();
+    expect(loadConfig({ MONGODB_URI: "mongodb://db:27017/motcua" }).mongodbUri).toBe(
+      "mongodb://db:27017/motcua",
+    );
+  });
+});
