@@ -1,0 +1,207 @@
+/** zod schemas of the content files in `content/`; types are derived from them. */
+import { z } from "zod";
+
+const text = z.string().trim().min(1);
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "lowercase words joined by '-'");
+/** A national procedure code such as "1.001193". */
+export const procedureCode = z.string().regex(/^\d\.\d{6}$/, 'a national procedure code like "1.001193"');
+
+/** A phone number as shown to citizens; samples may use x placeholders (0xx-xxx-0001). */
+const phone = z.string().regex(/^[0-9x.+\- ()]{3,20}$/, "digits, spaces, dots, dashes (x only in samples)");
+
+// === Units and hotlines
+
+export const unitSchema = z
+  .object({
+    id: slug,
+    name: text,
+    name_en: text.optional(),
+    kind: z.enum(["province", "ward", "commune", "special-zone"]),
+    parent: slug.optional(),
+    sample: z.boolean().default(false),
+    address: text.optional(),
+    office_hours: text.optional(),
+    portal: z.url().optional(),
+  })
+  .strict();
+export type Unit = z.infer<typeof unitSchema>;
+
+export const hotlineSchema = z
+  .object({
+    id: slug,
+    unit: slug.optional(),
+    label: text,
+    label_en: text.optional(),
+    phone,
+    hours: text.optional(),
+    note: text.optional(),
+    sample: z.boolean().default(false),
+  })
+  .strict()
+  .refine((h) => h.sample || !h.phone.includes("x"), {
+    message: "a placeholder number (with x) must be marked sample: true",
+    path: ["sample"],
+  });
+export type Hotline = z.infer<typeof hotlineSchema>;
+export const hotlinesFileSchema = z.object({ hotlines: z.array(hotlineSchema) }).strict();
+
+// === Procedures
+
+export const FACT_FIELDS = [
+  "code",
+  "documents",
+  "processing_time",
+  "fee",
+  "legal_basis",
+  "online",
+  "steps",
+  "where",
+] as const;
+
+const localized = z
+  .object({
+    name: text.optional(),
+    summary: text.optional(),
+    where: text.optional(),
+    documents: z.array(text).optional(),
+    processing_time: text.optional(),
+    fee: text.optional(),
+    steps: z.array(text).optional(),
+  })
+  .strict();
+
+export const procedureSchema = z
+  .object({
+    code: procedureCode,
+    name: text,
+    field: slug,
+    agency: z.enum(["ubnd-xa", "cong-an-xa"]),
+    aliases: z.array(text).default([]),
+    keywords: z.array(text).default([]),
+    summary: text,
+    who: text.optional(),
+    where: text,
+    documents: z.array(text).min(1),
+    processing_time: text,
+    fee: text,
+    legal_basis: z.array(text).min(1),
+    online: z.enum(["toan-trinh", "mot-phan", "none"]),
+    online_note: text.optional(),
+    steps: z.array(text).min(1),
+    related: z.array(procedureCode).default([]),
+    verified: z.boolean(),
+    unverified: z.array(z.enum(FACT_FIELDS)).default([]),
+    en: localized.optional(),
+  })
+  .strict()
+  .refine((p) => p.verified === (p.unverified.length === 0), {
+    message: "verified must be false exactly when some facts are listed under unverified",
+    path: ["verified"],
+  });
+export type Procedure = z.infer<typeof procedureSchema>;
+
+export const fieldsFileSchema = z
+  .object({ fields: z.array(z.object({ id: slug, name: text, name_en: text }).strict()).min(1) })
+  .strict();
+export type Field = z.infer<typeof fieldsFileSchema>["fields"][number];
+
+// === Guides, FAQs, articles (Markdown with front matter)
+
+export const guideMetaSchema = z
+  .object({
+    slug,
+    title: text,
+    title_en: text.optional(),
+    summary: text,
+    aliases: z.array(text).default([]),
+    keywords: z.array(text).default([]),
+    links: z.array(z.object({ label: text, url: z.url() }).strict()).default([]),
+    verified: z.boolean().default(true),
+  })
+  .strict();
+export type Guide = z.infer<typeof guideMetaSchema> & { body: string };
+
+export const faqSchema = z
+  .object({
+    slug,
+    question: text,
+    question_en: text.optional(),
+    answer: text,
+    answer_en: text.optional(),
+    aliases: z.array(text).default([]),
+    related: z.array(z.union([procedureCode, z.string().regex(/^guide:[a-z0-9-]+$/)])).default([]),
+    unit: slug.optional(),
+  })
+  .strict();
+export type Faq = z.infer<typeof faqSchema>;
+
+export const articleMetaSchema = z
+  .object({
+    slug,
+    title: text,
+    date: z.iso.date(),
+    unit: slug.optional(),
+    topic: slug,
+    sample: z.boolean().default(false),
+  })
+  .strict();
+export type Article = z.infer<typeof articleMetaSchema> & { body: string };
+
+// === Surveys and the dictionary
+
+export const surveysFileSchema = z
+  .object({
+    links: z.array(
+      z
+        .object({
+          id: slug,
+          unit: slug.optional(),
+          label: text,
+          url: z.url(),
+          sample: z.boolean().default(false),
+        })
+        .strict(),
+    ),
+    rating_scale: z
+      .array(z.object({ value: z.number().int().min(1).max(5), label: text, label_en: text }).strict())
+      .length(5),
+    sipas_elements: z.array(z.object({ id: slug, label: text, label_en: text }).strict()).length(5),
+  })
+  .strict();
+export type Surveys = z.infer<typeof surveysFileSchema>;
+
+export const dictionarySchema = z
+  .object({
+    /** Short forms replaced by their expansion: `dk: đăng ký`. */
+    abbreviations: z.record(z.string().min(1), text),
+    /** Phrases that mean the same as a canonical phrase the content uses: `cưới: kết hôn`. */
+    synonyms: z.array(z.object({ canonical: text, variants: z.array(text).min(1) }).strict()),
+    /** Words that carry no meaning for retrieval (question words, politeness). */
+    stopwords: z.array(text).default([]),
+  })
+  .strict();
+export type Dictionary = z.infer<typeof dictionarySchema>;
+
+/** Everything in `content/`, validated and cross-checked. */
+export interface ContentBundle {
+  units: Unit[];
+  hotlines: Hotline[];
+  fields: Field[];
+  procedures: Procedure[];
+  guides: Guide[];
+  faqs: Faq[];
+  articles: Article[];
+  surveys: Surveys;
+  dictionary: Dictionary;
+  portal: Portal;
+}
+
+export const portalSchema = z
+  .object({
+    name: text,
+    url: z.url(),
+    /** `{code}` is replaced by the procedure code. */
+    procedure_url: z.string().includes("{code}"),
+  })
+  .strict();
+export type Portal = z.infer<typeof portalSchema>;
