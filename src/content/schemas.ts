@@ -178,6 +178,8 @@ export const dictionarySchema = z
     synonyms: z.array(z.object({ canonical: text, variants: z.array(text).min(1) }).strict()),
     /** Words that carry no meaning for retrieval (question words, politeness). */
     stopwords: z.array(text).default([]),
+    /** Topics the catalogue does not cover (other agencies, other levels): never a confident answer. */
+    not_covered: z.array(text).default([]),
   })
   .strict();
 export type Dictionary = z.infer<typeof dictionarySchema>;

@@ -1,0 +1,337 @@
+/**
+ * The in-memory search index over procedures, guides and FAQs: BM25F over folded syllables and
+ * bigrams, dictionary expansion, typo tolerance, a diacritics bonus and a calibrated confidence.
+ */
+import type { ContentBundle } from "../schemas.js";
+import type { Dictionary } from "../schemas.js";
+import { analyzeQuery, createLexicon, indexTerms, type Lexicon, type QueryTerm } from "./analyzer.js";
+import { FuzzyVocabulary } from "./fuzzy.js";
+import { accentKey, findCodes, fold, syllables } from "./normalize.js";
+
+/** What kind of item a result is; its id says which (`1.001193`, `guide:vneid-muc-2`, `faq:…`). */
+export type SearchKind = "procedure" | "guide" | "faq";
+
+/** One ranked result. */
+export interface SearchHit {
+  id: string;
+  kind: SearchKind;
+  title: string;
+  score: number;
+}
+
+/** How sure the search is: a card, a short list to choose from, or nothing credible. */
+export type Confidence = "confident" | "unsure" | "none";
+
+/** The answer to a query. */
+export interface SearchResponse {
+  query: string;
+  hits: SearchHit[];
+  /** Calibrated in [0, 1]. */
+  confidence: number;
+  level: Confidence;
+}
+
+/** Thresholds on the calibrated confidence (tuned with `npm run eval:search`). */
+export const THRESHOLDS = { confident: 0.55, unsure: 0.3 } as const;
+
+interface FieldSpec {
+  weight: number;
+  b: number;
+}
+
+const FIELDS = {
+  title: { weight: 3, b: 0.6 },
+  aliases: { weight: 2.5, b: 0.2 },
+  keywords: { weight: 2, b: 0.2 },
+  summary: { weight: 0.8, b: 0.75 },
+  body: { weight: 0.25, b: 0.75 },
+} satisfies Record<string, FieldSpec>;
+type FieldName = keyof typeof FIELDS;
+
+/** A document to index: its id, title and the texts of each field. */
+export interface IndexDoc {
+  id: string;
+  kind: SearchKind;
+  title: string;
+  fields: Partial<Record<FieldName, string[]>>;
+}
+
+const K1 = 1.2;
+const sat = (x: number) => (x * (K1 + 1)) / (x + K1);
+
+/** Turns the content bundle into index documents. */
+export function documentsFromContent(bundle: ContentBundle): IndexDoc[] {
+  const fieldName = new Map(bundle.fields.map((f) => [f.id, f.name]));
+  const docs: IndexDoc[] = [];
+  for (const p of bundle.procedures) {
+    docs.push({
+      id: p.code,
+      kind: "procedure",
+      title: p.name,
+      fields: {
+        title: [p.name],
+        aliases: p.aliases,
+        keywords: [...p.keywords, fieldName.get(p.field) ?? ""],
+        summary: [p.summary],
+        body: [p.who ?? "", p.where, ...p.documents, ...p.steps],
+      },
+    });
+  }
+  for (const g of bundle.guides) {
+    docs.push({
+      id: `guide:${g.slug}`,
+      kind: "guide",
+      title: g.title,
+      fields: {
+        title: [g.title],
+        aliases: g.aliases,
+        keywords: g.keywords,
+        summary: [g.summary],
+        body: [g.body],
+      },
+    });
+  }
+  for (const f of bundle.faqs) {
+    docs.push({
+      id: `faq:${f.slug}`,
+      kind: "faq",
+      title: f.question,
+      fields: { title: [f.question], aliases: f.aliases, body: [f.answer] },
+    });
+  }
+  return docs;
+}
+
+interface Posting {
+  doc: number;
+  /** BM25F pseudo term frequency: field-weighted, length-normalised. */
+  tf: number;
+}
+
+/** The search index; rebuild it (cheap) whenever content changes. */
+export class SearchIndex {
+  private readonly docs: IndexDoc[];
+  private readonly lex: Lexicon;
+  private readonly postings = new Map<string, Posting[]>();
+  private readonly idf = new Map<string, number>();
+  private readonly maxIdf: number;
+  /** Per document: folded syllable → the accent keys it appears with. */
+  private readonly docAccents: Array<Map<string, Set<string>>>;
+  /** Per document: its title and aliases as sets of folded words, for the phrase bonus. */
+  private readonly phrases: Array<Array<Set<string>>>;
+  private readonly vocab: FuzzyVocabulary;
+  private readonly codes: Map<string, number>;
+  private readonly uncovered: string[];
+  /** Per document: its title, aliases and keywords folded, to tell whether it names an uncovered topic. */
+  private readonly names: string[];
+
+  constructor(docs: IndexDoc[], dictionary: Dictionary) {
+    this.docs = docs;
+    const n = docs.length;
+    const perDoc = docs.map((d) => {
+      const byField = new Map<FieldName, string[]>();
+      for (const [name, texts] of Object.entries(d.fields) as Array<[FieldName, string[]]>) {
+        byField.set(name, texts.flatMap(indexTerms));
+      }
+      return byField;
+    });
+    const avgLen = new Map<FieldName, number>();
+    for (const name of Object.keys(FIELDS) as FieldName[]) {
+      const lens = perDoc.map((m) => m.get(name)?.length ?? 0).filter((l) => l > 0);
+      avgLen.set(name, lens.length ? lens.reduce((a, b) => a + b, 0) / lens.length : 1);
+    }
+    perDoc.forEach((byField, docIdx) => {
+      const tf = new Map<string, number>();
+      for (const [name, terms] of byField) {
+        const spec = FIELDS[name];
+        const norm = 1 - spec.b + (spec.b * terms.length) / avgLen.get(name)!;
+        const counts = new Map<string, number>();
+        for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
+        // Repetition within a field saturates quickly: a term said five times is not five times as relevant.
+        for (const [t, c] of counts) tf.set(t, (tf.get(t) ?? 0) + (spec.weight * Math.min(c, 3)) / norm);
+      }
+      for (const [t, v] of tf) {
+        const list = this.postings.get(t);
+        if (list) list.push({ doc: docIdx, tf: v });
+        else this.postings.set(t, [{ doc: docIdx, tf: v }]);
+      }
+    });
+    for (const [t, list] of this.postings)
+      this.idf.set(t, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
+    this.maxIdf = Math.log(1 + (n + 0.5) / 0.5);
+    const allText = (d: IndexDoc) => Object.values(d.fields).flat();
+    this.docAccents = docs.map((d) => {
+      const m = new Map<string, Set<string>>();
+      for (const syl of allText(d).flatMap(syllables)) {
+        const f = fold(syl);
+        const set = m.get(f) ?? new Set<string>();
+        set.add(accentKey(syl));
+        m.set(f, set);
+      }
+      return m;
+    });
+    const contentPhrases = docs.flatMap((d) => [
+      ...(d.fields.title ?? []),
+      ...(d.fields.aliases ?? []),
+      ...(d.fields.keywords ?? []),
+    ]);
+    this.lex = createLexicon(
+      dictionary,
+      contentPhrases,
+      docs.flatMap((d) => d.fields.keywords ?? []),
+    );
+    this.phrases = docs.map((d) =>
+      [...(d.fields.title ?? []), ...(d.fields.aliases ?? [])].map(
+        (text) =>
+          new Set(
+            syllables(text)
+              .map(fold)
+              .filter((w) => !this.lex.foldedStopwords.has(w) || this.lex.protectedFolds.has(w)),
+          ),
+      ),
+    );
+    this.vocab = new FuzzyVocabulary([...this.postings.keys()].filter((t) => !t.includes(" ")));
+    this.codes = new Map(docs.map((d, i) => [d.id, i]));
+    this.uncovered = dictionary.not_covered.map((p) => ` ${syllables(p).map(fold).join(" ")} `);
+    this.names = docs.map(
+      (d) =>
+        ` ${[...(d.fields.title ?? []), ...(d.fields.aliases ?? []), ...(d.fields.keywords ?? [])].map((t) => syllables(t).map(fold).join(" ")).join(" | ")} `,
+    );
+  }
+
+  /** Whether the question names a topic the catalogue does not cover (and the result does not name it). */
+  private namesUncoveredTopic(tokens: string[], doc: number): boolean {
+    const q = ` ${tokens.map(fold).join(" ")} `;
+    return this.uncovered.some((p) => q.includes(p) && !this.names[doc]!.includes(p));
+  }
+
+  /** Number of indexed documents. */
+  get size(): number {
+    return this.docs.length;
+  }
+
+  /**
+   * Adds corrections for words the vocabulary lacks: run-together syllables are split ("khaisinh"),
+   * and words typed without diacritics get neighbours one edit away. A word typed with diacritics is
+   * taken as meant: "vàng" is gold, not a typo of "hàng".
+   */
+  private correct(terms: QueryTerm[]): QueryTerm[] {
+    const out: QueryTerm[] = [];
+    for (const qt of terms) {
+      out.push(qt);
+      if (this.postings.has(qt.term) || qt.term.includes(" ") || !qt.typed) continue;
+      const split = this.vocab.split(qt.term);
+      if (split) {
+        const alt = (term: string) => ({ ...qt, term, weight: qt.weight * 0.9, typed: false });
+        out.push(alt(split[0]), alt(split[1]), alt(`${split[0]} ${split[1]}`));
+        continue;
+      }
+      if (qt.term.length < 4 || qt.hasAccents) continue;
+      const near = this.vocab
+        .near(qt.term)
+        .sort((a, b) => (this.idf.get(a) ?? 0) - (this.idf.get(b) ?? 0))
+        .slice(0, 2);
+      for (const w of near) out.push({ ...qt, term: w, weight: qt.weight * 0.7, typed: false });
+    }
+    return out;
+  }
+
+  /** Searches, e.g. `index.search("lam giay khai sinh")` → hits with `1.001193` first, confident. */
+  search(query: string, limit = 5): SearchResponse {
+    const code = findCodes(query).find((c) => this.codes.has(c));
+    if (code !== undefined) {
+      const d = this.docs[this.codes.get(code)!]!;
+      return {
+        query,
+        hits: [{ id: d.id, kind: d.kind, title: d.title, score: 1 }],
+        confidence: 1,
+        level: "confident",
+      };
+    }
+    const analyzed = analyzeQuery(query, this.lex);
+    const terms = this.correct(analyzed.terms);
+    const scores = new Map<number, number>();
+    const groupTotal = new Map<string, number>();
+    const groupMatched = new Map<number, Map<string, number>>();
+    for (const qt of terms) {
+      const idf = this.idf.get(qt.term) ?? this.maxIdf;
+      const share = qt.group.startsWith("b:") ? 0.5 : 1;
+      groupTotal.set(qt.group, Math.max(groupTotal.get(qt.group) ?? 0, share * qt.weight * idf));
+      const list = this.postings.get(qt.term);
+      if (!list) continue;
+      const typedKey = qt.typed && !qt.term.includes(" ") ? analyzed.typedAccents.get(qt.term) : undefined;
+      for (const p of list) {
+        let factor = 1;
+        if (typedKey) {
+          const keys = this.docAccents[p.doc]!.get(qt.term);
+          if (keys) factor = keys.has(typedKey) ? 1.1 : 0.35;
+        }
+        scores.set(p.doc, (scores.get(p.doc) ?? 0) + factor * qt.weight * idf * sat(p.tf));
+        const gm = groupMatched.get(p.doc) ?? new Map<string, number>();
+        gm.set(qt.group, Math.max(gm.get(qt.group) ?? 0, Math.min(1, factor) * share * qt.weight * idf));
+        groupMatched.set(p.doc, gm);
+      }
+    }
+    const total = [...groupTotal.values()].reduce((a, b) => a + b, 0);
+    if (scores.size === 0 || total === 0) return { query, hits: [], confidence: 0, level: "none" };
+    const queryWords = new Set(terms.filter((t) => !t.term.includes(" ")).map((t) => t.term));
+    const ranked = [...scores.entries()].map(([doc, s]) => ({
+      doc,
+      score: s * (1 + 0.6 * this.phraseMatch(doc, queryWords) ** 2),
+    }));
+    ranked.sort((a, b) => b.score - a.score || this.docs[a.doc]!.id.localeCompare(this.docs[b.doc]!.id));
+    const top = ranked[0]!;
+    const covered = [...(groupMatched.get(top.doc)?.values() ?? [])].reduce((a, b) => a + b, 0);
+    const coverage = covered / total;
+    const strength = Math.min(1, top.score / (total * sat(FIELDS.title.weight)));
+    const second = ranked[1]?.score ?? 0;
+    const margin = top.score > 0 ? (top.score - second) / top.score : 0;
+    let confidence = calibrate(coverage, strength, margin, covered);
+    if (this.namesUncoveredTopic(analyzed.tokens, top.doc)) confidence = Math.min(confidence, UNCOVERED_CAP);
+    const level: Confidence =
+      confidence >= THRESHOLDS.confident ? "confident" : confidence >= THRESHOLDS.unsure ? "unsure" : "none";
+    return {
+      query,
+      hits: ranked.slice(0, limit).map((r) => {
+        const d = this.docs[r.doc]!;
+        return { id: d.id, kind: d.kind, title: d.title, score: Number(r.score.toFixed(4)) };
+      }),
+      confidence: Number(confidence.toFixed(3)),
+      level,
+    };
+  }
+
+  /** How completely the query says one of the document's names or aliases (idf-weighted share). */
+  private phraseMatch(doc: number, queryWords: Set<string>): number {
+    let best = 0;
+    for (const phrase of this.phrases[doc]!) {
+      let have = 0;
+      let all = 0;
+      for (const w of phrase) {
+        const idf = this.idf.get(w) ?? 0;
+        all += idf;
+        if (queryWords.has(w)) have += idf;
+      }
+      if (all > 0) best = Math.max(best, have / all);
+    }
+    return best;
+  }
+}
+
+/**
+ * Combines into [0, 1]: coverage (share of the question's meaning found in the top result), strength
+ * (its score against a perfect title match), margin over the runner-up, and evidence (the absolute
+ * weight of what matched: two common words are not enough, whatever their share).
+ */
+function calibrate(coverage: number, strength: number, margin: number, evidence: number): number {
+  const x = 4.5 * coverage + 3 * strength + 1.2 * margin - 4.6 + 5 * (Math.min(1, evidence / 2.5) - 1);
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** A question naming a topic the catalogue does not cover is at most "unsure". */
+const UNCOVERED_CAP = 0.45;
+
+/** Builds the index from validated content, e.g. `createSearchIndex(bundle).search("dk ket hon")`. */
+export function createSearchIndex(bundle: ContentBundle): SearchIndex {
+  return new SearchIndex(documentsFromContent(bundle), bundle.dictionary);
+}

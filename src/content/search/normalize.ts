@@ -1,0 +1,54 @@
+/** Vietnamese text normalisation: NFC, case, diacritics, đ/Đ, and syllable tokenisation. */
+
+const COMBINING = /[\u0300-\u036f]/g;
+
+/** NFC and lower case; the form in which accented syllables are compared. */
+export function normalize(text: string): string {
+  return text.normalize("NFC").toLocaleLowerCase("vi");
+}
+
+/** Removes diacritics and maps đ to d: "Đăng ký" → "dang ky". Accepts NFC or NFD input. */
+export function fold(text: string): string {
+  return text
+    .normalize("NFD")
+    .replace(COMBINING, "")
+    .replace(/[đĐ]/g, (c) => (c === "đ" ? "d" : "D"))
+    .normalize("NFC")
+    .toLowerCase();
+}
+
+/** True when the syllable carries a Vietnamese diacritic or đ. */
+export function hasDiacritics(syllable: string): boolean {
+  return fold(syllable) !== syllable.toLowerCase();
+}
+
+/**
+ * A key that compares accented syllables regardless of where the tone mark sits ("hoà" = "hòa") and of
+ * i/y spelling ("kí" = "ký"): base letters folded, marks sorted.
+ */
+export function accentKey(syllable: string): string {
+  const nfd = syllable.normalize("NFD").toLowerCase();
+  const marks = [...nfd.matchAll(/[\u0300-\u036f]/g)]
+    .map((m) => m[0])
+    .sort()
+    .join("");
+  const base = fold(syllable).replace(/y/g, "i");
+  return `${base}${syllable.toLowerCase().includes("đ") ? "/d" : ""}:${marks}`;
+}
+
+const PROCEDURE_CODE = /\b\d\.\d{6}\b/g;
+
+/** Procedure codes typed in the text ("1.001193"). */
+export function findCodes(text: string): string[] {
+  return [...text.matchAll(PROCEDURE_CODE)].map((m) => m[0]);
+}
+
+/**
+ * Splits text into lower-case NFC syllables (letters and digits), dropping punctuation, emoji and
+ * symbols: "Làm giấy khai sinh???" → ["làm", "giấy", "khai", "sinh"].
+ */
+export function syllables(text: string): string[] {
+  return normalize(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 0 && t.length <= 40);
+}
