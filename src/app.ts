@@ -5,6 +5,7 @@ import { createHttpApp } from "./http/server.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
 import { createLogger, type Logger } from "./logger.js";
 import { connectStore, type Store } from "./store/connect.js";
+import { createContentService, type ContentService } from "./content/service.js";
 
 /** A wired application: the pieces main starts and tests drive. */
 export interface App {
@@ -13,6 +14,9 @@ export interface App {
   readonly store: Store;
   readonly metrics: Metrics;
   readonly http: Express;
+  readonly content: ContentService;
+  /** Loads content (sample content into an empty store) and starts background work. */
+  start(): Promise<void>;
   /** Stops background work and closes the store. */
   close(): Promise<void>;
 }
@@ -28,6 +32,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const store = await connectStore(config, logger, { ttlIntervalMs: overrides.ttlIntervalMs });
   const metrics = createMetrics();
+  const content = createContentService({
+    connection: store.connection,
+    logger,
+    contentDir: config.contentDir,
+  });
   const http = createHttpApp({
     logger,
     metrics,
@@ -40,6 +49,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store,
     metrics,
     http,
+    content,
+    async start() {
+      await content.start();
+    },
     async close() {
       await store.close();
     },

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config);
   const { logger } = app;
+  await app.start();
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.http.listen(config.port, config.host, () => resolve(s));
     s.once("error", reject);

@@ -119,7 +119,9 @@ export const guideMetaSchema = z
     verified: z.boolean().default(true),
   })
   .strict();
-export type Guide = z.infer<typeof guideMetaSchema> & { body: string };
+/** A guide as stored: front matter plus the Markdown body. */
+export const guideSchema = guideMetaSchema.extend({ body: text });
+export type Guide = z.infer<typeof guideSchema>;
 
 export const faqSchema = z
   .object({
@@ -145,7 +147,9 @@ export const articleMetaSchema = z
     sample: z.boolean().default(false),
   })
   .strict();
-export type Article = z.infer<typeof articleMetaSchema> & { body: string };
+/** An article as stored: front matter plus the Markdown body. */
+export const articleSchema = articleMetaSchema.extend({ body: text });
+export type Article = z.infer<typeof articleSchema>;
 
 // === Surveys and the dictionary
 

@@ -19,6 +19,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const dataDir = tempDir("motcua-app-");
   const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env });
   const app = await createApp(config, { logger: createLogger({ level: "silent" }) });
+  await app.start();
   const server: Server = await new Promise((resolve) => {
     const s = app.http.listen(0, "127.0.0.1", () => resolve(s));
   });

@@ -40,13 +40,19 @@ export class FuzzyVocabulary {
     return [...found];
   }
 
-  /** Splits a run-together word into two vocabulary syllables ("khaisinh" → ["khai", "sinh"]). */
-  split(word: string): [string, string] | undefined {
-    for (let i = 2; i <= word.length - 2; i++) {
+  /**
+   * Splits a run-together word into two vocabulary syllables ("khaisinh" → ["khai", "sinh"]),
+   * preferring a split whose pair is itself known (`isPair`), as "ket hon" over "ke thon".
+   */
+  split(word: string, isPair: (a: string, b: string) => boolean = () => false): [string, string] | undefined {
+    let fallback: [string, string] | undefined;
+    for (let i = 1; i <= word.length - 1; i++) {
       const a = word.slice(0, i);
       const b = word.slice(i);
-      if (this.words.has(a) && this.words.has(b)) return [a, b];
+      if (!this.words.has(a) || !this.words.has(b)) continue;
+      if (isPair(a, b)) return [a, b];
+      fallback ??= [a, b];
     }
-    return undefined;
+    return fallback;
   }
 }

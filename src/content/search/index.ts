@@ -220,7 +220,7 @@ export class SearchIndex {
     for (const qt of terms) {
       out.push(qt);
       if (this.postings.has(qt.term) || qt.term.includes(" ") || !qt.typed) continue;
-      const split = this.vocab.split(qt.term);
+      const split = this.vocab.split(qt.term, (a, b) => this.postings.has(`${a} ${b}`));
       if (split) {
         const alt = (term: string) => ({ ...qt, term, weight: qt.weight * 0.9, typed: false });
         out.push(alt(split[0]), alt(split[1]), alt(`${split[0]} ${split[1]}`));

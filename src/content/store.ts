@@ -1,0 +1,148 @@
+/** Moving content between the validated bundle and the store: idempotent sync and read-back. */
+import crypto from "node:crypto";
+import type { z } from "zod";
+import type { ContentItemDoc, ContentKind, ContentModels } from "../store/models/content.js";
+import {
+  articleSchema,
+  dictionarySchema,
+  faqSchema,
+  fieldsFileSchema,
+  guideSchema,
+  hotlineSchema,
+  portalSchema,
+  procedureSchema,
+  surveysFileSchema,
+  unitSchema,
+  type ContentBundle,
+} from "./schemas.js";
+
+/** What a sync did (or would do, in a dry run), per kind. */
+export interface SyncReport {
+  created: string[];
+  updated: string[];
+  unchanged: number;
+  /** Items in the store that the files no longer have: reported, never deleted silently. */
+  removed: string[];
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+function hashOf(data: unknown): string {
+  return crypto.createHash("sha256").update(stableJson(data)).digest("hex").slice(0, 32);
+}
+
+/** The items of a bundle as (kind, key, data) triples. */
+function itemsOf(bundle: ContentBundle): Array<{ kind: ContentKind; key: string; data: object }> {
+  return [
+    ...bundle.units.map((d) => ({ kind: "units" as const, key: d.id, data: d })),
+    ...bundle.hotlines.map((d) => ({ kind: "hotlines" as const, key: d.id, data: d })),
+    ...bundle.fields.map((d) => ({ kind: "fields" as const, key: d.id, data: d })),
+    ...bundle.procedures.map((d) => ({ kind: "procedures" as const, key: d.code, data: d })),
+    ...bundle.guides.map((d) => ({ kind: "guides" as const, key: d.slug, data: d })),
+    ...bundle.faqs.map((d) => ({ kind: "faqs" as const, key: d.slug, data: d })),
+    ...bundle.articles.map((d) => ({ kind: "articles" as const, key: d.slug, data: d })),
+    { kind: "surveys" as const, key: "default", data: bundle.surveys },
+    { kind: "dictionary" as const, key: "default", data: bundle.dictionary },
+    { kind: "portal" as const, key: "default", data: bundle.portal },
+  ];
+}
+
+/**
+ * Upserts every item by key; an unchanged item is not written, so loading twice changes nothing.
+ * Items missing from the files are reported in `removed`, not deleted.
+ */
+export async function syncContent(
+  bundle: ContentBundle,
+  models: ContentModels,
+  opts: { dryRun?: boolean } = {},
+): Promise<SyncReport> {
+  const report: SyncReport = { created: [], updated: [], unchanged: 0, removed: [] };
+  const items = itemsOf(bundle);
+  const byKind = new Map<ContentKind, Set<string>>();
+  for (const item of items) {
+    const keys = byKind.get(item.kind) ?? new Set<string>();
+    keys.add(item.key);
+    byKind.set(item.kind, keys);
+    const hash = hashOf(item.data);
+    const existing = await models[item.kind].findOne({ key: item.key }, { hash: 1 }).lean();
+    if (existing?.hash === hash) {
+      report.unchanged++;
+      continue;
+    }
+    (existing ? report.updated : report.created).push(`${item.kind}/${item.key}`);
+    if (!opts.dryRun) {
+      await models[item.kind].updateOne(
+        { key: item.key },
+        { $set: { data: item.data, hash, origin: "file" } },
+        { upsert: true },
+      );
+    }
+  }
+  for (const [kind, model] of Object.entries(models) as Array<[ContentKind, ContentModels[ContentKind]]>) {
+    const keys = byKind.get(kind) ?? new Set<string>();
+    for (const doc of await model.find({}, { key: 1 }).lean()) {
+      if (!keys.has(doc.key)) report.removed.push(`${kind}/${doc.key}`);
+    }
+  }
+  return report;
+}
+
+/** Whether the store holds no procedures yet (a fresh deployment). */
+export async function isContentEmpty(models: ContentModels): Promise<boolean> {
+  return (await models.procedures.countDocuments({})) === 0;
+}
+
+type Problems = string[];
+
+function parseAll<S extends z.ZodType>(
+  schema: S,
+  docs: ContentItemDoc[],
+  kind: string,
+  problems: Problems,
+): Array<z.infer<S>> {
+  return docs.flatMap((d) => {
+    const r = schema.safeParse(d.data);
+    if (r.success) return [r.data];
+    problems.push(
+      `${kind}/${d.key}: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
+    return [];
+  });
+}
+
+/**
+ * Reads the content back from the store, validating each item again; invalid items are skipped and
+ * reported. Returns undefined when a singleton (surveys, dictionary, portal) is missing.
+ */
+export async function readContentFromStore(
+  models: ContentModels,
+): Promise<{ bundle: ContentBundle | undefined; problems: Problems }> {
+  const problems: Problems = [];
+  const all = async (kind: ContentKind) =>
+    (await models[kind].find({}).sort({ key: 1 }).lean()) as ContentItemDoc[];
+  const one = async <S extends z.ZodType>(kind: ContentKind, schema: S): Promise<z.infer<S> | undefined> =>
+    parseAll(schema, await all(kind), kind, problems)[0];
+  const bundle = {
+    units: parseAll(unitSchema, await all("units"), "units", problems),
+    hotlines: parseAll(hotlineSchema, await all("hotlines"), "hotlines", problems),
+    fields: parseAll(fieldsFileSchema.shape.fields.element, await all("fields"), "fields", problems),
+    procedures: parseAll(procedureSchema, await all("procedures"), "procedures", problems),
+    guides: parseAll(guideSchema, await all("guides"), "guides", problems),
+    faqs: parseAll(faqSchema, await all("faqs"), "faqs", problems),
+    articles: parseAll(articleSchema, await all("articles"), "articles", problems),
+    surveys: await one("surveys", surveysFileSchema),
+    dictionary: await one("dictionary", dictionarySchema),
+    portal: await one("portal", portalSchema),
+  };
+  if (!bundle.surveys || !bundle.dictionary || !bundle.portal) return { bundle: undefined, problems };
+  return { bundle: bundle as ContentBundle, problems };
+}
