@@ -1,11 +1,25 @@
-/** Wires motcua together from a config: store, HTTP app and services. Never listens. */
+/** Wires motcua together from a config: store, content, engine, channels and HTTP. Never listens. */
 import type { Express } from "express";
+import { createFloodGuard } from "./channels/flood.js";
+import {
+  createTelegramChannel,
+  defaultWebhookSecret,
+  type TelegramChannel,
+} from "./channels/telegram/index.js";
 import type { Config } from "./config.js";
+import { createContentService, type ContentService } from "./content/service.js";
+import { createEngine, type Engine } from "./core/engine.js";
 import { createHttpApp } from "./http/server.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
+import { createTranslator, type Translator } from "./i18n.js";
 import { createLogger, type Logger } from "./logger.js";
 import { connectStore, type Store } from "./store/connect.js";
-import { createContentService, type ContentService } from "./content/service.js";
+import {
+  createPrivacyStore,
+  createSessionStore,
+  createSubscriptionStore,
+} from "./store/conversation-stores.js";
+import { processedUpdateModel } from "./store/models/processed-update.js";
 
 /** A wired application: the pieces main starts and tests drive. */
 export interface App {
@@ -15,9 +29,12 @@ export interface App {
   readonly metrics: Metrics;
   readonly http: Express;
   readonly content: ContentService;
-  /** Loads content (sample content into an empty store) and starts background work. */
+  readonly engine: Engine;
+  readonly t: Translator;
+  readonly telegram: TelegramChannel | undefined;
+  /** Loads content (sample content into an empty store) and starts the channels. */
   start(): Promise<void>;
-  /** Stops background work and closes the store. */
+  /** Stops the channels and closes the store. */
   close(): Promise<void>;
 }
 
@@ -27,7 +44,7 @@ export interface AppOverrides {
   ttlIntervalMs?: number;
 }
 
-/** Builds the app, e.g. `const app = await createApp(loadConfig())`; call `app.close()` when done. */
+/** Builds the app, e.g. `const app = await createApp(loadConfig())`; then `start()`, and `close()` when done. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const store = await connectStore(config, logger, { ttlIntervalMs: overrides.ttlIntervalMs });
@@ -37,11 +54,37 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     contentDir: config.contentDir,
   });
+  const t = createTranslator(config.localesDir);
+  const engine = createEngine({
+    content: { view: () => content.bundle(), search: (q, ctx) => content.search(q, ctx) },
+    sessions: createSessionStore(store.connection),
+    subscriptions: createSubscriptionStore(store.connection),
+    privacy: createPrivacyStore(store.connection),
+    clock: { now: () => new Date() },
+    t,
+  });
+  const processed = processedUpdateModel(store.connection);
+  const flood = createFloodGuard(config.flood);
+  const telegram = config.telegram
+    ? createTelegramChannel({
+        token: config.telegram.token,
+        apiRoot: config.telegram.apiRoot,
+        publicUrl: config.publicUrl,
+        webhookSecret: config.telegram.webhookSecret ?? defaultWebhookSecret(config.telegram.token),
+        engine,
+        t,
+        logger,
+        processed,
+        flood,
+        bodyLimit: config.requestBodyLimit,
+      })
+    : undefined;
   const http = createHttpApp({
     logger,
     metrics,
     bodyLimit: config.requestBodyLimit,
     ready: () => store.ping(),
+    mount: (app) => telegram?.mount(app),
   });
   return {
     config,
@@ -50,10 +93,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     metrics,
     http,
     content,
+    engine,
+    t,
+    telegram,
     async start() {
-      await content.start();
+      await Promise.all([content.start(), processed.init()]);
+      await telegram?.start();
     },
     async close() {
+      await telegram?.stop();
       await store.close();
     },
   };

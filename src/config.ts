@@ -42,6 +42,25 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+(kb|mb)$/i, "like 100kb or 1mb")
     .default("256kb"),
+  LOCALES_DIR: z.string().min(1).default("./locales"),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "looks like 123456:ABC… (from @BotFather)")
+        .optional(),
+    )
+    .optional(),
+  TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, "1–256 characters of A–Z a–z 0–9 _ -")
+    .optional(),
+  FLOOD_BURST: z.coerce.number().int().min(1).max(1000).default(8),
+  FLOOD_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(1),
 });
 
 /** The validated, frozen settings of one motcua process. */
@@ -56,6 +75,9 @@ export type Config = Readonly<{
   publicUrl: string | undefined;
   contentDir: string;
   requestBodyLimit: string;
+  localesDir: string;
+  telegram: { token: string; apiRoot: string; webhookSecret: string | undefined } | undefined;
+  flood: { burst: number; perSecond: number };
 }>;
 
 /** Thrown by {@link loadConfig} with every invalid setting listed in `problems`. */
@@ -91,5 +113,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL,
     contentDir: path.resolve(e.CONTENT_DIR),
     requestBodyLimit: e.REQUEST_BODY_LIMIT,
+    localesDir: path.resolve(e.LOCALES_DIR),
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: e.TELEGRAM_API_ROOT,
+          webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+        }
+      : undefined,
+    flood: { burst: e.FLOOD_BURST, perSecond: e.FLOOD_PER_SECOND },
   });
 }

@@ -2,7 +2,10 @@
 import { z } from "zod";
 
 const text = z.string().trim().min(1);
-const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "lowercase words joined by '-'");
+const slug = z
+  .string()
+  .max(48, "at most 48 characters (it travels in button payloads)")
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "lowercase words joined by '-'");
 /** A national procedure code such as "1.001193". */
 export const procedureCode = z.string().regex(/^\d\.\d{6}$/, 'a national procedure code like "1.001193"');
 

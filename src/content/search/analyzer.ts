@@ -85,8 +85,7 @@ export function createLexicon(
 
 function isStopword(token: string, lex: Lexicon): boolean {
   if (hasDiacritics(token)) return lex.stopwords.has(accentKey(token));
-  const f = fold(token);
-  return lex.foldedStopwords.has(f) && !lex.protectedFolds.has(f);
+  return lex.foldedStopwords.has(fold(token));
 }
 
 /** Unigrams and bigrams of folded syllables, for indexing a field. */
@@ -180,10 +179,13 @@ export function analyzeQuery(text: string, lex: Lexicon): AnalyzedQuery {
   const inPhrase = (i: number) =>
     (i > 0 && !stop[i - 1] && lex.contentBigrams.has(`${folded[i - 1]} ${folded[i]}`)) ||
     (i + 1 < folded.length && !stop[i + 1] && lex.contentBigrams.has(`${folded[i]} ${folded[i + 1]}`));
+  // Typed without diacritics, "bao" may be "bảo" (content) or "bao" (stopword): kept, but weakly.
+  const protectedWord = (i: number) =>
+    !hasDiacritics(tokens[i]!) && lex.foldedStopwords.has(folded[i]!) && lex.protectedFolds.has(folded[i]!);
   const kept: number[] = [];
   for (let i = 0; i < folded.length; i++) {
     const w = folded[i]!;
-    if (!covered[i] && stop[i] && !inPhrase(i)) continue;
+    if (!covered[i] && stop[i] && !inPhrase(i) && !protectedWord(i)) continue;
     kept.push(i);
     if (covered[i]) {
       terms.push({ term: w, weight: 0.3, concept: conceptOf[i]!, group: `c:${conceptOf[i]}`, typed: true });

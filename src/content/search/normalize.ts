@@ -12,7 +12,8 @@ export function fold(text: string): string {
   return text
     .normalize("NFD")
     .replace(COMBINING, "")
-    .replace(/[đĐ]/g, (c) => (c === "đ" ? "d" : "D"))
+    .replace(/\u0111/g, "d")
+    .replace(/\u0110/g, "D")
     .normalize("NFC")
     .toLowerCase();
 }
@@ -33,7 +34,7 @@ export function accentKey(syllable: string): string {
     .sort()
     .join("");
   const base = fold(syllable).replace(/y/g, "i");
-  return `${base}${syllable.toLowerCase().includes("đ") ? "/d" : ""}:${marks}`;
+  return `${base}${/\u0111/i.test(syllable.toLowerCase()) ? "/d" : ""}:${marks}`;
 }
 
 const PROCEDURE_CODE = /\b\d\.\d{6}\b/g;

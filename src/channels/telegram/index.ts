@@ -1,0 +1,229 @@
+/**
+ * The Telegram channel (telegraf is confined to this folder): long polling or a webhook at
+ * `POST /webhooks/telegram`, validated and deduplicated updates, rendered replies, one error path.
+ */
+import crypto from "node:crypto";
+import express, { type Express, type Request, type Response } from "express";
+import type { Model } from "mongoose";
+import { Telegraf } from "telegraf";
+import type { Engine } from "../../core/engine.js";
+import type { IncomingMessage, Lang } from "../../core/types.js";
+import type { Translator } from "../../i18n.js";
+import type { Logger } from "../../logger.js";
+import { markProcessed, type ProcessedUpdateDoc } from "../../store/models/processed-update.js";
+import type { FloodGuard } from "../flood.js";
+import { renderTelegram } from "./render.js";
+import { updateSchema, type TelegramUpdate } from "./updates.js";
+
+/** Where Telegram delivers webhook updates. */
+export const TELEGRAM_WEBHOOK_PATH = "/webhooks/telegram";
+
+/** What the Telegram channel needs. */
+export interface TelegramChannelDeps {
+  token: string;
+  apiRoot: string;
+  /** Public HTTPS base URL; unset = long polling. */
+  publicUrl: string | undefined;
+  webhookSecret: string;
+  engine: Engine;
+  t: Translator;
+  logger: Logger;
+  processed: Model<ProcessedUpdateDoc>;
+  flood: FloodGuard;
+  bodyLimit: string;
+}
+
+/** A running (or runnable) Telegram channel. */
+export interface TelegramChannel {
+  /** Mounts the webhook route on the express app (before the 404 handler). */
+  mount(app: Express): void;
+  /** Sets the webhook (with PUBLIC_URL) or starts long polling. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Derives a webhook secret from the token when none is configured (same on every replica). */
+export function defaultWebhookSecret(token: string): string {
+  return crypto
+    .createHash("sha256")
+    .update(`motcua-telegram-webhook:${token}`)
+    .digest("base64url")
+    .slice(0, 48);
+}
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (typeof given !== "string") return false;
+  const a = crypto.createHash("sha256").update(given).digest();
+  const b = crypto.createHash("sha256").update(expected).digest();
+  return crypto.timingSafeEqual(a, b);
+}
+
+function langOf(code: string | undefined): Lang {
+  return code?.toLowerCase().startsWith("en") ? "en" : "vi";
+}
+
+/** Creates the channel, e.g. `createTelegramChannel({ token, apiRoot, engine, … }).start()`. */
+export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChannel {
+  const { logger } = deps;
+  const root = deps.apiRoot.endsWith("/") ? deps.apiRoot : `${deps.apiRoot}/`;
+  const bot = new Telegraf(deps.token, {
+    telegram: { apiRoot: root.replace(/\/$/, ""), webhookReply: false },
+  });
+  let polling = false;
+
+  async function send(chatId: string, replies: ReturnType<typeof renderTelegram>): Promise<void> {
+    for (const m of replies) {
+      await bot.telegram.sendMessage(chatId, m.text, {
+        parse_mode: "HTML",
+        link_preview_options: { is_disabled: true },
+        ...(m.reply_markup ? { reply_markup: m.reply_markup } : {}),
+      });
+    }
+  }
+
+  async function process(update: TelegramUpdate): Promise<void> {
+    let msg: IncomingMessage | undefined;
+    let lang: Lang = "vi";
+    if (update.message) {
+      const m = update.message;
+      if (m.chat.type !== "private" || m.from?.is_bot) return;
+      lang = langOf(m.from?.language_code);
+      msg = {
+        channel: "telegram",
+        chatId: String(m.chat.id),
+        userId: m.from ? String(m.from.id) : undefined,
+        text: m.text,
+        localeHint: m.from?.language_code,
+        messageId: String(update.update_id),
+      };
+    } else if (update.callback_query) {
+      const q = update.callback_query;
+      // Always answer, or the user's button keeps spinning.
+      bot.telegram
+        .answerCbQuery(q.id)
+        .catch((err: unknown) =>
+          logger.debug({ err, updateId: update.update_id }, "answerCallbackQuery failed"),
+        );
+      const chat = q.message?.chat;
+      if (chat && chat.type !== "private") return;
+      lang = langOf(q.from.language_code);
+      msg = {
+        channel: "telegram",
+        chatId: String(chat?.id ?? q.from.id),
+        userId: String(q.from.id),
+        payload: q.data ?? "menu",
+        localeHint: q.from.language_code,
+        messageId: String(update.update_id),
+      };
+    }
+    if (!msg) return;
+    const verdict = deps.flood.check(`telegram:${msg.chatId}`);
+    if (verdict !== "ok") {
+      if (verdict === "warn")
+        await send(msg.chatId, renderTelegram({ text: deps.t(lang, "errors.slowDown") }));
+      return;
+    }
+    let replies;
+    try {
+      replies = await deps.engine.handle(msg);
+    } catch (err) {
+      logger.error({ err, updateId: update.update_id, channel: "telegram" }, "engine failed on an update");
+      replies = [{ text: deps.t(lang, "errors.internal") }];
+    }
+    for (const reply of replies) await send(msg.chatId, renderTelegram(reply));
+  }
+
+  bot.use(async (ctx) => {
+    const parsed = updateSchema.safeParse(ctx.update);
+    if (!parsed.success) {
+      logger.debug(
+        { updateId: (ctx.update as { update_id?: unknown }).update_id },
+        "ignoring an update of an unknown shape",
+      );
+      return;
+    }
+    if (!(await markProcessed(deps.processed, `telegram:${parsed.data.update_id}`))) {
+      logger.debug({ updateId: parsed.data.update_id }, "duplicate update ignored");
+      return;
+    }
+    await process(parsed.data);
+  });
+  bot.catch((err, ctx) => {
+    logger.error({ err, updateId: ctx.update.update_id, channel: "telegram" }, "failed to handle an update");
+  });
+
+  async function webhook(req: Request, res: Response): Promise<void> {
+    const parsed = updateSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: { code: "MALFORMED_UPDATE", message: "Not a Telegram update" } });
+      return;
+    }
+    try {
+      if (!(await markProcessed(deps.processed, `telegram:${parsed.data.update_id}`))) {
+        res.json({ ok: true, duplicate: true });
+        return;
+      }
+    } catch (err) {
+      // The store is unreachable: refuse with a retryable status so Telegram redelivers later.
+      logger.warn({ err, updateId: parsed.data.update_id }, "store unavailable; asking Telegram to retry");
+      res.status(503).json({ error: { code: "STORE_UNAVAILABLE", message: "Try again later" } });
+      return;
+    }
+    try {
+      await process(parsed.data);
+    } catch (err) {
+      logger.error(
+        { err, updateId: parsed.data.update_id, channel: "telegram" },
+        "failed to handle a webhook update",
+      );
+    }
+    res.json({ ok: true });
+  }
+
+  return {
+    mount(app) {
+      app.post(
+        TELEGRAM_WEBHOOK_PATH,
+        (req, res, next) => {
+          if (!sameSecret(req.get("x-telegram-bot-api-secret-token"), deps.webhookSecret)) {
+            res.status(401).json({ error: { code: "BAD_SECRET", message: "Wrong or missing secret token" } });
+            return;
+          }
+          next();
+        },
+        express.json({ limit: deps.bodyLimit, type: () => true }),
+        (req, res, next) => {
+          webhook(req, res).catch(next);
+        },
+      );
+    },
+    async start() {
+      bot.botInfo ??= await bot.telegram.getMe();
+      if (deps.publicUrl) {
+        const url = `${deps.publicUrl.replace(/\/$/, "")}${TELEGRAM_WEBHOOK_PATH}`;
+        await bot.telegram.setWebhook(url, {
+          secret_token: deps.webhookSecret,
+          allowed_updates: ["message", "callback_query"],
+        });
+        logger.info({ path: TELEGRAM_WEBHOOK_PATH }, "telegram webhook set");
+        return;
+      }
+      polling = true;
+      bot
+        .launch({ allowedUpdates: ["message", "callback_query"] })
+        .catch((err: unknown) => logger.error({ err }, "telegram polling stopped with an error"));
+      logger.info("telegram long polling started");
+    },
+    async stop() {
+      if (polling) {
+        polling = false;
+        try {
+          bot.stop("shutdown");
+        } catch {
+          // Already stopped.
+        }
+      }
+      await Promise.resolve();
+    },
+  };
+}

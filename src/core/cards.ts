@@ -1,0 +1,129 @@
+/** Building the texts of procedure cards, guides, FAQs and hotlines from content. */
+import type { Facet } from "./intents.js";
+import type { ContentView, FaqInfo, GuideInfo, HotlineInfo, ProcedureInfo, Translate } from "./ports.js";
+import type { Button, Lang } from "./types.js";
+
+/** Makes content text safe inside our light markup (only `**` is special). */
+export function plain(text: string): string {
+  return text.replace(/\*\*/g, "*");
+}
+
+const bold = (s: string) => `**${plain(s)}**`;
+
+/** The procedure's fields in the user's language, falling back to Vietnamese. */
+export function localized(p: ProcedureInfo, lang: Lang) {
+  const en = lang === "en" ? p.en : undefined;
+  return {
+    name: en?.name ?? p.name,
+    summary: en?.summary ?? p.summary,
+    where: en?.where ?? p.where,
+    documents: en?.documents ?? p.documents,
+    processingTime: en?.processing_time ?? p.processing_time,
+    fee: en?.fee ?? p.fee,
+    steps: en?.steps ?? p.steps,
+  };
+}
+
+/** The portal page of a procedure. */
+export function portalLink(view: ContentView, code: string): string {
+  return view.portal.procedure_url.replace("{code}", encodeURIComponent(code));
+}
+
+function list(items: string[]): string {
+  return items.map((i) => `• ${plain(i)}`).join("\n");
+}
+
+/** One facet of a procedure, as a short answer. */
+export function facetText(
+  p: ProcedureInfo,
+  facet: Facet,
+  lang: Lang,
+  t: Translate,
+  view: ContentView,
+): string {
+  const l = localized(p, lang);
+  const head = `${bold(l.name)}\n`;
+  switch (facet) {
+    case "fee":
+      return `${head}${t(lang, "card.fee")}: ${plain(l.fee)}`;
+    case "time":
+      return `${head}${t(lang, "card.time")}: ${plain(l.processingTime)}`;
+    case "where":
+      return `${head}${t(lang, "card.where")}: ${plain(l.where)}`;
+    case "documents":
+      return `${head}${t(lang, "card.documents")}:\n${list(l.documents)}`;
+    case "steps":
+      return `${head}${t(lang, "card.steps")}:\n${l.steps.map((s, i) => `${i + 1}. ${plain(s)}`).join("\n")}`;
+    case "legal":
+      return `${head}${t(lang, "card.legal")}:\n${list(p.legal_basis)}`;
+    case "online":
+      return `${head}${onlineLine(p, lang, t)}\n${t(lang, "card.portal")}: ${portalLink(view, p.code)}`;
+  }
+}
+
+function onlineLine(p: ProcedureInfo, lang: Lang, t: Translate): string {
+  const label = t(lang, `card.online.${p.online}`);
+  return `${t(lang, "card.onlineLabel")}: ${label}${p.online_note ? ` — ${plain(p.online_note)}` : ""}`;
+}
+
+/** The full card of a procedure. */
+export function procedureCard(p: ProcedureInfo, lang: Lang, t: Translate, view: ContentView): string {
+  const l = localized(p, lang);
+  const field = view.fields.find((f) => f.id === p.field);
+  const lines = [
+    `${bold(l.name)} (${t(lang, "card.code")} ${p.code})`,
+    `${t(lang, "card.field")}: ${field ? (lang === "en" ? field.name_en : field.name) : p.field} · ${t(lang, `card.agency.${p.agency}`)}`,
+    "",
+    plain(l.summary),
+    "",
+    `📄 ${bold(t(lang, "card.documents"))}:\n${list(l.documents)}`,
+    `⏱ ${bold(t(lang, "card.time"))}: ${plain(l.processingTime)}`,
+    `💰 ${bold(t(lang, "card.fee"))}: ${plain(l.fee)}`,
+    `📍 ${bold(t(lang, "card.where"))}: ${plain(l.where)}`,
+    `🌐 ${onlineLine(p, lang, t)}`,
+    `⚖️ ${bold(t(lang, "card.legal"))}: ${p.legal_basis.map(plain).join("; ")}`,
+  ];
+  if (!p.verified) {
+    const fields = p.unverified.map((f) => t(lang, `card.facts.${f}`)).join(", ");
+    lines.push("", t(lang, "card.unverified", { fields }));
+  }
+  return lines.join("\n");
+}
+
+/** Buttons under a procedure card. */
+export function procedureButtons(p: ProcedureInfo, lang: Lang, t: Translate, view: ContentView): Button[][] {
+  const rows: Button[][] = [
+    [{ kind: "action", label: t(lang, "card.buttons.steps"), payload: `ps:${p.code}` }],
+  ];
+  if (p.online !== "none")
+    rows[0]!.push({ kind: "url", label: t(lang, "card.buttons.portal"), url: portalLink(view, p.code) });
+  if (p.related.length)
+    rows.push([{ kind: "action", label: t(lang, "card.buttons.related"), payload: `pr:${p.code}` }]);
+  rows.push([
+    { kind: "action", label: t(lang, "menu.hotlines"), payload: "m:hot" },
+    { kind: "action", label: t(lang, "menu.back"), payload: "menu" },
+  ]);
+  return rows;
+}
+
+/** A guide's title and body; Markdown headings are flattened, bold is kept. */
+export function guideText(g: GuideInfo, lang: Lang): string {
+  const title = lang === "en" && g.title_en ? g.title_en : g.title;
+  const body = g.body.replace(/^#+\s*/gm, "").replace(/\n{3,}/g, "\n\n");
+  return `${bold(title)}\n\n${body}`;
+}
+
+export function faqText(f: FaqInfo, lang: Lang): string {
+  const q = lang === "en" && f.question_en ? f.question_en : f.question;
+  const a = lang === "en" && f.answer_en ? f.answer_en : f.answer;
+  return `${bold(q)}\n\n${plain(a)}`;
+}
+
+/** A hotline line: label, number (marked when it is a placeholder), hours and note. */
+export function hotlineLine(h: HotlineInfo, lang: Lang, t: Translate): string {
+  const label = lang === "en" && h.label_en ? h.label_en : h.label;
+  const sample = h.sample ? ` ${t(lang, "hotlines.sample")}` : "";
+  const hours = h.hours ? ` (${plain(h.hours)})` : "";
+  const note = h.note ? `\n   ${plain(h.note)}` : "";
+  return `☎️ ${plain(label)}: ${bold(h.phone)}${sample}${hours}${note}`;
+}

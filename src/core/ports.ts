@@ -1,0 +1,171 @@
+/**
+ * What the engine needs from the outside world, as small interfaces. Content types are described
+ * structurally here so the core imports nothing outside itself.
+ */
+import type { ChannelName, Lang } from "./types.js";
+
+/** A procedure as the engine shows it. */
+export interface ProcedureInfo {
+  code: string;
+  name: string;
+  field: string;
+  agency: "ubnd-xa" | "cong-an-xa";
+  summary: string;
+  who?: string | undefined;
+  where: string;
+  documents: string[];
+  processing_time: string;
+  fee: string;
+  legal_basis: string[];
+  online: "toan-trinh" | "mot-phan" | "none";
+  online_note?: string | undefined;
+  steps: string[];
+  related: string[];
+  verified: boolean;
+  unverified: string[];
+  en?:
+    | {
+        name?: string | undefined;
+        summary?: string | undefined;
+        where?: string | undefined;
+        documents?: string[] | undefined;
+        processing_time?: string | undefined;
+        fee?: string | undefined;
+        steps?: string[] | undefined;
+      }
+    | undefined;
+}
+
+export interface GuideInfo {
+  slug: string;
+  title: string;
+  title_en?: string | undefined;
+  summary: string;
+  body: string;
+  links: Array<{ label: string; url: string }>;
+}
+
+export interface FaqInfo {
+  slug: string;
+  question: string;
+  question_en?: string | undefined;
+  answer: string;
+  answer_en?: string | undefined;
+  related: string[];
+}
+
+export interface UnitInfo {
+  id: string;
+  name: string;
+  name_en?: string | undefined;
+  kind: "province" | "ward" | "commune" | "special-zone";
+  parent?: string | undefined;
+  sample: boolean;
+  address?: string | undefined;
+  office_hours?: string | undefined;
+}
+
+export interface HotlineInfo {
+  id: string;
+  unit?: string | undefined;
+  label: string;
+  label_en?: string | undefined;
+  phone: string;
+  hours?: string | undefined;
+  note?: string | undefined;
+  sample: boolean;
+}
+
+export interface FieldInfo {
+  id: string;
+  name: string;
+  name_en: string;
+}
+
+export interface SurveyLinkInfo {
+  id: string;
+  unit?: string | undefined;
+  label: string;
+  url: string;
+  sample: boolean;
+}
+
+/** The content the engine reads (a snapshot; it changes when staff edit content). */
+export interface ContentView {
+  procedures: ProcedureInfo[];
+  guides: GuideInfo[];
+  faqs: FaqInfo[];
+  fields: FieldInfo[];
+  units: UnitInfo[];
+  hotlines: HotlineInfo[];
+  surveys: { links: SurveyLinkInfo[] };
+  portal: { name: string; url: string; procedure_url: string };
+}
+
+/** One search answer. */
+export interface SearchAnswer {
+  hits: Array<{ id: string; kind: "procedure" | "guide" | "faq"; title: string }>;
+  level: "confident" | "unsure" | "none";
+}
+
+export interface ContentPort {
+  view(): ContentView;
+  search(query: string, ctx: { channel: ChannelName; unit?: string }): Promise<SearchAnswer>;
+}
+
+/** Conversation state of one chat. */
+export interface Session {
+  lang?: Lang;
+  unit?: string;
+  /** The procedure last shown, for follow-up questions ("phí bao nhiêu?"). */
+  lastProcedure?: string;
+  /** Payloads of the last numbered choices, so "2" selects the second. */
+  choices?: string[];
+  awaiting?: "delete-confirm";
+}
+
+export interface SessionPort {
+  get(channel: ChannelName, chatId: string): Promise<Session | undefined>;
+  save(channel: ChannelName, chatId: string, session: Session): Promise<void>;
+  delete(channel: ChannelName, chatId: string): Promise<void>;
+}
+
+/** A chat's subscription to announcements. */
+export interface Subscription {
+  topics: string[];
+  unit?: string | undefined;
+  lang: Lang;
+}
+
+export interface SubscriptionPort {
+  get(channel: ChannelName, chatId: string): Promise<Subscription | undefined>;
+  /** Creates or updates the subscription, recording consent (`consentVersion`) when created. */
+  subscribe(
+    channel: ChannelName,
+    chatId: string,
+    sub: Subscription & { consentVersion: string },
+  ): Promise<void>;
+  unsubscribe(channel: ChannelName, chatId: string): Promise<void>;
+}
+
+/** Removes everything the service holds about a chat (Law 91/2025: deletion on request). */
+export interface PrivacyPort {
+  deleteChatData(channel: ChannelName, chatId: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Translation, injected so the core does not depend on i18next. */
+export type Translate = (lang: Lang, key: string, vars?: Record<string, unknown>) => string;
+
+/** Everything the engine is given. */
+export interface EnginePorts {
+  content: ContentPort;
+  sessions: SessionPort;
+  subscriptions: SubscriptionPort;
+  privacy: PrivacyPort;
+  clock: Clock;
+  t: Translate;
+}

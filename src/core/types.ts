@@ -1,0 +1,43 @@
+/** Channel-neutral message types: what channels hand to the engine and what they render back. */
+
+/** The channels motcua speaks on. */
+export type ChannelName = "telegram" | "zalo-oa" | "zalo-bot";
+
+/** UI languages; Vietnamese is the source. */
+export type Lang = "vi" | "en";
+export const LANGS: readonly Lang[] = ["vi", "en"];
+
+/** A citizen's message or button press, as a channel hands it to the engine. */
+export interface IncomingMessage {
+  channel: ChannelName;
+  /** The conversation to answer in (a private chat id). */
+  chatId: string;
+  /** The sender, when the platform tells. */
+  userId?: string;
+  /** Typed text. */
+  text?: string;
+  /** The payload of a pressed button (our short id). */
+  payload?: string;
+  /** The platform's language code of the user, e.g. "vi" or "en-US". */
+  localeHint?: string;
+  /** The platform's message or update id, for logs. */
+  messageId?: string;
+}
+
+/** A button under a reply: an action of ours, a link, or a phone number to call. */
+export type Button =
+  | { kind: "action"; label: string; payload: string }
+  | { kind: "url"; label: string; url: string }
+  | { kind: "phone"; label: string; phone: string };
+
+/**
+ * One message to send. `text` is plain text with `**bold**` as the only markup; channels escape and
+ * render it (Telegram HTML, Zalo plain text). `buttons` are rows.
+ */
+export interface Reply {
+  text: string;
+  buttons?: Button[][];
+}
+
+/** Upper bound of a button payload in bytes (Telegram's callback_data limit). */
+export const MAX_PAYLOAD_BYTES = 64;
