@@ -1,11 +1,21 @@
 /** MongoDB implementations of the engine's session, subscription and privacy ports. */
 import type { Connection } from "mongoose";
-import type { PrivacyPort, Session, SessionPort, Subscription, SubscriptionPort } from "../core/ports.js";
+import { z } from "zod";
+import type { PrivacyPort, SessionPort, Subscription, SubscriptionPort } from "../core/ports.js";
 import type { ChannelName } from "../core/types.js";
 import { SESSION_TTL_DAYS, sessionModel } from "./models/session.js";
 import { subscriberModel } from "./models/subscriber.js";
 
 const key = (channel: ChannelName, chatId: string) => `${channel}:${chatId}`;
+
+/** Stored session data is checked on the way out: a malformed one is treated as a fresh session. */
+const sessionSchema = z.object({
+  lang: z.enum(["vi", "en"]).optional(),
+  unit: z.string().max(64).optional(),
+  lastProcedure: z.string().max(16).optional(),
+  choices: z.array(z.string().max(64)).max(100).optional(),
+  awaiting: z.literal("delete-confirm").optional(),
+});
 
 /** Sessions in the `sessions` collection, refreshed on every save, expiring after 90 idle days. */
 export function createSessionStore(conn: Connection, now: () => Date = () => new Date()): SessionPort {
@@ -13,7 +23,9 @@ export function createSessionStore(conn: Connection, now: () => Date = () => new
   return {
     async get(channel, chatId) {
       const doc = await Sessions.findById(key(channel, chatId)).lean();
-      return doc ? (doc.data) : undefined;
+      if (!doc) return undefined;
+      const parsed = sessionSchema.safeParse(doc.data);
+      return parsed.success ? parsed.data : {};
     },
     async save(channel, chatId, session) {
       const expiresAt = new Date(now().getTime() + SESSION_TTL_DAYS * 24 * 3600 * 1000);
