@@ -59,8 +59,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,256}$/, "1–256 characters of A–Z a–z 0–9 _ -")
     .optional(),
-  FLOOD_BURST: z.coerce.number().int().min(1).max(1000).default(8),
-  FLOOD_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(1),
+  FLOOD_BURST: z.coerce.number().int().min(1).max(1000).default(12),
+  FLOOD_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(2),
 });
 
 /** The validated, frozen settings of one motcua process. */

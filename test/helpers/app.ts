@@ -18,7 +18,7 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = tempDir("motcua-app-");
   const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env });
-  const app = await createApp(config, { logger: createLogger({ level: "silent" }) });
+  const app = await createApp(config, { logger: createLogger({ level: env.LOG_LEVEL ?? "silent" }) });
   await app.start();
   const server: Server = await new Promise((resolve) => {
     const s = app.http.listen(0, "127.0.0.1", () => resolve(s));

@@ -137,7 +137,10 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     const parsed = updateSchema.safeParse(ctx.update);
     if (!parsed.success) {
       logger.debug(
-        { updateId: (ctx.update as { update_id?: unknown }).update_id },
+        {
+          updateId: (ctx.update as { update_id?: unknown }).update_id,
+          issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+        },
         "ignoring an update of an unknown shape",
       );
       return;

@@ -25,7 +25,7 @@ export const updateSchema = z.object({
       id: z.string().max(128),
       from: user,
       data: z.string().max(256).optional(),
-      message: z.object({ message_id: z.number().int(), chat }).optional(),
+      message: z.object({ message_id: z.number().int().optional(), chat }).optional(),
     })
     .optional(),
 });
