@@ -3,10 +3,16 @@
  * acting as Telegram's servers.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TelegramServer } from "telegram-test-api";
+import type { TelegramServer } from "../../helpers/telegram.js";
 import { subscriberModel } from "../../../src/store/models/subscriber.js";
 import { startTestApp, type TestApp } from "../../helpers/app.js";
-import { allText, botMessages, callbacks, startTelegramEmulator, TEST_TOKEN } from "../../helpers/telegram.js";
+import {
+  allText,
+  botMessages,
+  callbacks,
+  startTelegramEmulator,
+  TEST_TOKEN,
+} from "../../helpers/telegram.js";
 
 let tg: TelegramServer;
 let app: TestApp;
@@ -46,7 +52,9 @@ describe("Telegram end to end", () => {
     got = await botMessages(tg, chatId);
     expect(allText(got)).toContain("<b>Đăng ký khai sinh</b> (mã 1.001193)");
     expect(allText(got)).toContain("Giấy chứng sinh");
-    const urls = (got.at(-1)?.reply_markup?.inline_keyboard ?? []).flat().flatMap((b) => (b.url ? [b.url] : []));
+    const urls = (got.at(-1)?.reply_markup?.inline_keyboard ?? [])
+      .flat()
+      .flatMap((b) => (b.url ? [b.url] : []));
     expect(urls.some((u) => u.includes("ma_thu_tuc=1.001193"))).toBe(true);
 
     await client.sendMessage(client.makeMessage("phí bao nhiêu?"));
@@ -69,7 +77,10 @@ describe("Telegram end to end", () => {
     got = await botMessages(tg, chatId);
     expect(allText(got)).toContain("Subscribed");
     const Subs = subscriberModel(app.app.store.connection);
-    expect(await Subs.findOne({ channel: "telegram", chatId: String(chatId) }).lean()).toMatchObject({ lang: "en", unit: "phuong-hoa-an" });
+    expect(await Subs.findOne({ channel: "telegram", chatId: String(chatId) }).lean()).toMatchObject({
+      lang: "en",
+      unit: "phuong-hoa-an",
+    });
 
     await client.sendCommand(client.makeCommand("/xoadulieu"));
     got = await botMessages(tg, chatId);
