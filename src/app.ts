@@ -20,6 +20,14 @@ import {
   createSubscriptionStore,
 } from "./store/conversation-stores.js";
 import { processedUpdateModel } from "./store/models/processed-update.js";
+import { subscriberModel } from "./store/models/subscriber.js";
+import { zaloOaEventModel } from "./store/models/zalo-oa-event.js";
+import { deriveSecret } from "./channels/secret.js";
+import { createZaloBotClient } from "./channels/zalo-bot/client.js";
+import { createZaloBotChannel, type ZaloBotChannel } from "./channels/zalo-bot/index.js";
+import { createZaloOaClient } from "./channels/zalo-oa/client.js";
+import { createZaloOaChannel, type ZaloOaChannel } from "./channels/zalo-oa/index.js";
+import { createOaTokenStore } from "./channels/zalo-oa/tokens.js";
 
 /** A wired application: the pieces main starts and tests drive. */
 export interface App {
@@ -32,6 +40,8 @@ export interface App {
   readonly engine: Engine;
   readonly t: Translator;
   readonly telegram: TelegramChannel | undefined;
+  readonly zaloOa: ZaloOaChannel | undefined;
+  readonly zaloBot: ZaloBotChannel | undefined;
   /** Loads content (sample content into an empty store) and starts the channels. */
   start(): Promise<void>;
   /** Stops the channels and closes the store. */
@@ -55,10 +65,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     contentDir: config.contentDir,
   });
   const t = createTranslator(config.localesDir);
+  const subscriptions = createSubscriptionStore(store.connection);
   const engine = createEngine({
     content: { view: () => content.bundle(), search: (q, ctx) => content.search(q, ctx) },
     sessions: createSessionStore(store.connection),
-    subscriptions: createSubscriptionStore(store.connection),
+    subscriptions,
     privacy: createPrivacyStore(store.connection),
     clock: { now: () => new Date() },
     t,
@@ -79,12 +90,52 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         bodyLimit: config.requestBodyLimit,
       })
     : undefined;
+  const turn = { engine, flood, t, logger };
+  const zaloOa = config.zaloOa
+    ? createZaloOaChannel({
+        ...turn,
+        client: createZaloOaClient({
+          apiRoot: config.zaloOa.apiRoot,
+          oauthRoot: config.zaloOa.oauthRoot,
+          appId: config.zaloOa.appId,
+          secretKey: config.zaloOa.secretKey,
+          tokens: createOaTokenStore(store.connection, {
+            access: config.zaloOa.accessToken,
+            refresh: config.zaloOa.refreshToken,
+          }),
+        }),
+        appId: config.zaloOa.appId,
+        secretKey: config.zaloOa.secretKey,
+        events: zaloOaEventModel(store.connection),
+        subscribers: subscriberModel(store.connection),
+        subscriptions,
+        defaultUnit: () => {
+          const units = content.bundle().units.filter((u) => u.kind !== "province");
+          return units.length === 1 ? units[0]!.id : undefined;
+        },
+        bodyLimit: config.requestBodyLimit,
+      })
+    : undefined;
+  const zaloBot = config.zaloBot
+    ? createZaloBotChannel({
+        ...turn,
+        client: createZaloBotClient({ token: config.zaloBot.token, apiRoot: config.zaloBot.apiRoot }),
+        publicUrl: config.publicUrl,
+        webhookSecret: config.zaloBot.webhookSecret ?? deriveSecret("zalo-bot-webhook", config.zaloBot.token),
+        processed,
+        bodyLimit: config.requestBodyLimit,
+      })
+    : undefined;
   const http = createHttpApp({
     logger,
     metrics,
     bodyLimit: config.requestBodyLimit,
     ready: () => store.ping(),
-    mount: (app) => telegram?.mount(app),
+    mount: (app) => {
+      telegram?.mount(app);
+      zaloOa?.mount(app);
+      zaloBot?.mount(app);
+    },
   });
   return {
     config,
@@ -96,12 +147,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     engine,
     t,
     telegram,
+    zaloOa,
+    zaloBot,
     async start() {
-      await Promise.all([content.start(), processed.init()]);
-      await telegram?.start();
+      await Promise.all([content.start(), processed.init(), subscriberModel(store.connection).init()]);
+      await Promise.all([telegram?.start(), zaloOa?.start(), zaloBot?.start()]);
     },
     async close() {
-      await telegram?.stop();
+      await Promise.all([telegram?.stop(), zaloOa?.stop(), zaloBot?.stop()]);
       await store.close();
     },
   };

@@ -18,6 +18,23 @@ const optionalUrl = z
   .pipe(z.url().optional())
   .optional();
 
+/** An optional setting where an empty string means unset. */
+function emptyAsUnset(schema: z.ZodString) {
+  return z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(schema.optional())
+    .optional();
+}
+
+const OA_KEYS = [
+  "ZALO_OA_APP_ID",
+  "ZALO_OA_SECRET_KEY",
+  "ZALO_OA_ACCESS_TOKEN",
+  "ZALO_OA_REFRESH_TOKEN",
+] as const;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -59,6 +76,15 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,256}$/, "1–256 characters of A–Z a–z 0–9 _ -")
     .optional(),
+  ZALO_OA_APP_ID: emptyAsUnset(z.string().regex(/^\d{1,32}$/, "the numeric app id")),
+  ZALO_OA_SECRET_KEY: emptyAsUnset(z.string().min(8).max(256)),
+  ZALO_OA_ACCESS_TOKEN: emptyAsUnset(z.string().min(8).max(4096)),
+  ZALO_OA_REFRESH_TOKEN: emptyAsUnset(z.string().min(8).max(4096)),
+  ZALO_OA_API_ROOT: z.url().default("https://openapi.zalo.me"),
+  ZALO_OAUTH_API_ROOT: z.url().default("https://oauth.zaloapp.com"),
+  ZALO_BOT_TOKEN: emptyAsUnset(z.string().regex(/^\d+:[A-Za-z0-9_-]{8,}$/, "looks like <bot_id>:<secret>")),
+  ZALO_BOT_WEBHOOK_SECRET: emptyAsUnset(z.string().min(8).max(256)),
+  ZALO_BOT_API_ROOT: z.url().default("https://bot-api.zaloplatforms.com"),
   FLOOD_BURST: z.coerce.number().int().min(1).max(1000).default(12),
   FLOOD_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(2),
 });
@@ -78,6 +104,17 @@ export type Config = Readonly<{
   localesDir: string;
   telegram: { token: string; apiRoot: string; webhookSecret: string | undefined } | undefined;
   flood: { burst: number; perSecond: number };
+  zaloOa:
+    | {
+        appId: string;
+        secretKey: string;
+        accessToken: string;
+        refreshToken: string;
+        apiRoot: string;
+        oauthRoot: string;
+      }
+    | undefined;
+  zaloBot: { token: string; webhookSecret: string | undefined; apiRoot: string } | undefined;
 }>;
 
 /** Thrown by {@link loadConfig} with every invalid setting listed in `problems`. */
@@ -102,6 +139,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  const oaSet = OA_KEYS.filter((k) => e[k] !== undefined);
+  if (oaSet.length > 0 && oaSet.length < OA_KEYS.length) {
+    throw new ConfigError(
+      OA_KEYS.filter((k) => e[k] === undefined).map(
+        (k) => `${k}: required when any ZALO_OA_* credential is set`,
+      ),
+    );
+  }
   return Object.freeze({
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -122,5 +167,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     flood: { burst: e.FLOOD_BURST, perSecond: e.FLOOD_PER_SECOND },
+    zaloOa:
+      e.ZALO_OA_APP_ID && e.ZALO_OA_SECRET_KEY && e.ZALO_OA_ACCESS_TOKEN && e.ZALO_OA_REFRESH_TOKEN
+        ? {
+            appId: e.ZALO_OA_APP_ID,
+            secretKey: e.ZALO_OA_SECRET_KEY,
+            accessToken: e.ZALO_OA_ACCESS_TOKEN,
+            refreshToken: e.ZALO_OA_REFRESH_TOKEN,
+            apiRoot: e.ZALO_OA_API_ROOT,
+            oauthRoot: e.ZALO_OAUTH_API_ROOT,
+          }
+        : undefined,
+    zaloBot: e.ZALO_BOT_TOKEN
+      ? { token: e.ZALO_BOT_TOKEN, webhookSecret: e.ZALO_BOT_WEBHOOK_SECRET, apiRoot: e.ZALO_BOT_API_ROOT }
+      : undefined,
   });
 }

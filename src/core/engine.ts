@@ -18,6 +18,8 @@ export const SUBSCRIPTION_CONSENT_VERSION = "sub-2026-11";
 /** The engine as channels use it. */
 export interface Engine {
   handle(msg: IncomingMessage): Promise<Reply[]>;
+  /** Like `handle`, also telling the language the replies are in (for channel-added text). */
+  handleTurn(msg: IncomingMessage): Promise<{ replies: Reply[]; lang: Lang }>;
 }
 
 interface Turn {
@@ -536,26 +538,32 @@ export function createEngine(ports: EnginePorts): Engine {
       const chosen = choices[Number(folded) - 1];
       if (chosen) return onPayload(turn, chosen);
     }
+    if (folded === "menu") return [mainMenu(turn)];
     if (isGreeting(folded)) return start(turn);
     return question(turn, text);
   }
 
+  async function handleTurn(msg: IncomingMessage): Promise<{ replies: Reply[]; lang: Lang }> {
+    const session = (await ports.sessions.get(msg.channel, msg.chatId)) ?? {};
+    const turn: Turn = { msg, session, lang: session.lang ?? langFromHint(msg.localeHint) ?? "vi" };
+    let replies: Reply[];
+    if (msg.payload !== undefined) replies = await onPayload(turn, msg.payload.slice(0, 64));
+    else if (msg.text !== undefined) replies = await onText(turn, msg.text);
+    else replies = [mainMenu(turn, t(turn.lang, "errors.textOnly"))];
+    if (!turn.forget) {
+      turn.session.choices = replies
+        .flatMap((r) => (r.buttons ?? []).flat())
+        .flatMap((b) => (b.kind === "action" ? [b.payload] : []));
+      if (!turn.session.lang) turn.session.lang = turn.lang;
+      await ports.sessions.save(msg.channel, msg.chatId, turn.session);
+    }
+    return { replies, lang: turn.lang };
+  }
+
   return {
+    handleTurn,
     async handle(msg) {
-      const session = (await ports.sessions.get(msg.channel, msg.chatId)) ?? {};
-      const turn: Turn = { msg, session, lang: session.lang ?? langFromHint(msg.localeHint) ?? "vi" };
-      let replies: Reply[];
-      if (msg.payload !== undefined) replies = await onPayload(turn, msg.payload.slice(0, 64));
-      else if (msg.text !== undefined) replies = await onText(turn, msg.text);
-      else replies = [mainMenu(turn, t(turn.lang, "errors.textOnly"))];
-      if (!turn.forget) {
-        turn.session.choices = replies
-          .flatMap((r) => (r.buttons ?? []).flat())
-          .flatMap((b) => (b.kind === "action" ? [b.payload] : []));
-        if (!turn.session.lang) turn.session.lang = turn.lang;
-        await ports.sessions.save(msg.channel, msg.chatId, turn.session);
-      }
-      return replies;
+      return (await handleTurn(msg)).replies;
     },
   };
 }

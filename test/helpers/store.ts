@@ -24,7 +24,7 @@ export function tempDir(prefix = "motcua-test-"): string {
 
 /** Opens a store with its own database; `ttlIntervalMs` speeds up TTL sweeps of the embedded server. */
 export async function openTestStore(
-  opts: { ttlIntervalMs?: number; dataDir?: string } = {},
+  opts: { ttlIntervalMs?: number; dataDir?: string; sanitizeFilter?: boolean } = {},
 ): Promise<TestStore> {
   const dataDir = opts.dataDir ?? tempDir();
   let embedded: EmbeddedServer | undefined;
@@ -35,7 +35,11 @@ export async function openTestStore(
   }
   const dbName = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const connection = await mongoose
-    .createConnection(uri, { dbName, serverSelectionTimeoutMS: 5_000 })
+    .createConnection(uri, {
+      dbName,
+      serverSelectionTimeoutMS: 5_000,
+      sanitizeFilter: opts.sanitizeFilter ?? true,
+    })
     .asPromise();
   return {
     connection,

@@ -20,7 +20,8 @@ let store: TestStore;
 let Items: Model<Item>;
 
 beforeAll(async () => {
-  store = await openTestStore();
+  // The contract exercises operators through mongoose models directly: no filter sanitising here.
+  store = await openTestStore({ sanitizeFilter: false });
   Items = store.connection.model<Item>(
     "Item",
     new Schema<Item>(

@@ -2,7 +2,6 @@
  * The Telegram channel (telegraf is confined to this folder): long polling or a webhook at
  * `POST /webhooks/telegram`, validated and deduplicated updates, rendered replies, one error path.
  */
-import crypto from "node:crypto";
 import express, { type Express, type Request, type Response } from "express";
 import type { Model } from "mongoose";
 import { Telegraf } from "telegraf";
@@ -12,6 +11,8 @@ import type { Translator } from "../../i18n.js";
 import type { Logger } from "../../logger.js";
 import { markProcessed, type ProcessedUpdateDoc } from "../../store/models/processed-update.js";
 import type { FloodGuard } from "../flood.js";
+import { deriveSecret, sameSecret } from "../secret.js";
+import { runTurn } from "../turn.js";
 import { renderTelegram } from "./render.js";
 import { updateSchema, type TelegramUpdate } from "./updates.js";
 
@@ -44,18 +45,7 @@ export interface TelegramChannel {
 
 /** Derives a webhook secret from the token when none is configured (same on every replica). */
 export function defaultWebhookSecret(token: string): string {
-  return crypto
-    .createHash("sha256")
-    .update(`motcua-telegram-webhook:${token}`)
-    .digest("base64url")
-    .slice(0, 48);
-}
-
-function sameSecret(given: string | undefined, expected: string): boolean {
-  if (typeof given !== "string") return false;
-  const a = crypto.createHash("sha256").update(given).digest();
-  const b = crypto.createHash("sha256").update(expected).digest();
-  return crypto.timingSafeEqual(a, b);
+  return deriveSecret("telegram-webhook", token);
 }
 
 function langOf(code: string | undefined): Lang {
@@ -117,19 +107,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       };
     }
     if (!msg) return;
-    const verdict = deps.flood.check(`telegram:${msg.chatId}`);
-    if (verdict !== "ok") {
-      if (verdict === "warn")
-        await send(msg.chatId, renderTelegram({ text: deps.t(lang, "errors.slowDown") }));
-      return;
-    }
-    let replies;
-    try {
-      replies = await deps.engine.handle(msg);
-    } catch (err) {
-      logger.error({ err, updateId: update.update_id, channel: "telegram" }, "engine failed on an update");
-      replies = [{ text: deps.t(lang, "errors.internal") }];
-    }
+    const { replies } = await runTurn(deps, msg, lang);
     for (const reply of replies) await send(msg.chatId, renderTelegram(reply));
   }
 
