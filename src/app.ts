@@ -88,6 +88,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         processed,
         flood,
         bodyLimit: config.requestBodyLimit,
+        ratePerSec: config.rates.telegram,
       })
     : undefined;
   const turn = { engine, flood, t, logger };
@@ -114,6 +115,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           return units.length === 1 ? units[0]!.id : undefined;
         },
         bodyLimit: config.requestBodyLimit,
+        ratePerSec: config.rates.zaloOa,
       })
     : undefined;
   const zaloBot = config.zaloBot
@@ -124,6 +126,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         webhookSecret: config.zaloBot.webhookSecret ?? deriveSecret("zalo-bot-webhook", config.zaloBot.token),
         processed,
         bodyLimit: config.requestBodyLimit,
+        ratePerSec: config.rates.zaloBot,
       })
     : undefined;
   const http = createHttpApp({

@@ -85,6 +85,9 @@ const envSchema = z.object({
   ZALO_BOT_TOKEN: emptyAsUnset(z.string().regex(/^\d+:[A-Za-z0-9_-]{8,}$/, "looks like <bot_id>:<secret>")),
   ZALO_BOT_WEBHOOK_SECRET: emptyAsUnset(z.string().min(8).max(256)),
   ZALO_BOT_API_ROOT: z.url().default("https://bot-api.zaloplatforms.com"),
+  TELEGRAM_RATE_PER_SEC: z.coerce.number().min(0.1).max(1000).default(30),
+  ZALO_OA_RATE_PER_SEC: z.coerce.number().min(0.1).max(1000).default(10),
+  ZALO_BOT_RATE_PER_SEC: z.coerce.number().min(0.1).max(1000).default(10),
   FLOOD_BURST: z.coerce.number().int().min(1).max(1000).default(12),
   FLOOD_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(2),
 });
@@ -104,6 +107,7 @@ export type Config = Readonly<{
   localesDir: string;
   telegram: { token: string; apiRoot: string; webhookSecret: string | undefined } | undefined;
   flood: { burst: number; perSecond: number };
+  rates: { telegram: number; zaloOa: number; zaloBot: number };
   zaloOa:
     | {
         appId: string;
@@ -167,6 +171,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     flood: { burst: e.FLOOD_BURST, perSecond: e.FLOOD_PER_SECOND },
+    rates: {
+      telegram: e.TELEGRAM_RATE_PER_SEC,
+      zaloOa: e.ZALO_OA_RATE_PER_SEC,
+      zaloBot: e.ZALO_BOT_RATE_PER_SEC,
+    },
     zaloOa:
       e.ZALO_OA_APP_ID && e.ZALO_OA_SECRET_KEY && e.ZALO_OA_ACCESS_TOKEN && e.ZALO_OA_REFRESH_TOKEN
         ? {

@@ -31,6 +31,7 @@ export function createTranslator(localesDir: string): Translator {
     initImmediate: false,
     interpolation: { escapeValue: false },
     returnNull: false,
+    showSupportNotice: false,
   });
   const fixed = { vi: instance.getFixedT("vi"), en: instance.getFixedT("en") };
   return (lang, key, vars) => fixed[lang](key, vars ?? {});

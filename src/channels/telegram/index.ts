@@ -13,7 +13,9 @@ import { markProcessed, type ProcessedUpdateDoc } from "../../store/models/proce
 import type { FloodGuard } from "../flood.js";
 import { deriveSecret, sameSecret } from "../secret.js";
 import { runTurn } from "../turn.js";
-import { renderTelegram } from "./render.js";
+import { createRateLimiter } from "../outbound/limiter.js";
+import type { OutboundSender } from "../outbound/sender.js";
+import { createTelegramSender } from "./sender.js";
 import { updateSchema, type TelegramUpdate } from "./updates.js";
 
 /** Where Telegram delivers webhook updates. */
@@ -32,6 +34,8 @@ export interface TelegramChannelDeps {
   processed: Model<ProcessedUpdateDoc>;
   flood: FloodGuard;
   bodyLimit: string;
+  /** Messages per second across all chats (Telegram's bulk limit is about 30). */
+  ratePerSec: number;
 }
 
 /** A running (or runnable) Telegram channel. */
@@ -41,6 +45,8 @@ export interface TelegramChannel {
   /** Sets the webhook (with PUBLIC_URL) or starts long polling. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** The outbound path (limiter included) for broadcasts and pushes. */
+  readonly sender: OutboundSender;
 }
 
 /** Derives a webhook secret from the token when none is configured (same on every replica). */
@@ -60,16 +66,11 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     telegram: { apiRoot: root.replace(/\/$/, ""), webhookReply: false },
   });
   let polling = false;
-
-  async function send(chatId: string, replies: ReturnType<typeof renderTelegram>): Promise<void> {
-    for (const m of replies) {
-      await bot.telegram.sendMessage(chatId, m.text, {
-        parse_mode: "HTML",
-        link_preview_options: { is_disabled: true },
-        ...(m.reply_markup ? { reply_markup: m.reply_markup } : {}),
-      });
-    }
-  }
+  const sender = createTelegramSender(
+    bot.telegram,
+    createRateLimiter({ ratePerSec: deps.ratePerSec }),
+    logger,
+  );
 
   async function process(update: TelegramUpdate): Promise<void> {
     let msg: IncomingMessage | undefined;
@@ -108,7 +109,11 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     }
     if (!msg) return;
     const { replies } = await runTurn(deps, msg, lang);
-    for (const reply of replies) await send(msg.chatId, renderTelegram(reply));
+    for (const reply of replies) {
+      const outcome = await sender.send(msg.chatId, reply, "reply");
+      if (outcome.status !== "sent")
+        logger.warn({ status: outcome.status, updateId: update.update_id }, "telegram reply not delivered");
+    }
   }
 
   bot.use(async (ctx) => {
@@ -162,6 +167,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   }
 
   return {
+    sender,
     mount(app) {
       app.post(
         TELEGRAM_WEBHOOK_PATH,

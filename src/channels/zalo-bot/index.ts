@@ -11,7 +11,10 @@ import { markProcessed, type ProcessedUpdateDoc } from "../../store/models/proce
 import { sameSecret } from "../secret.js";
 import { runTurn, type TurnDeps } from "../turn.js";
 import type { ZaloBotClient } from "./client.js";
+import { createRateLimiter } from "../outbound/limiter.js";
+import type { OutboundSender } from "../outbound/sender.js";
 import { renderZaloBot } from "./render.js";
+import { createZaloBotSender, sendZaloBotTexts } from "./sender.js";
 import { parseZaloBotUpdate, type ZaloBotUpdate } from "./updates.js";
 
 /** Where the Zalo Bot Platform delivers webhook updates. */
@@ -26,12 +29,14 @@ export interface ZaloBotChannelDeps extends TurnDeps {
   logger: Logger;
   /** Seconds one getUpdates call waits (polling mode). */
   pollTimeoutSec?: number;
+  ratePerSec: number;
 }
 
 export interface ZaloBotChannel {
   mount(app: Express): void;
   start(): Promise<void>;
   stop(): Promise<void>;
+  readonly sender: OutboundSender;
 }
 
 /** Creates the channel, e.g. `createZaloBotChannel({ client, engine, … }).start()`. */
@@ -39,6 +44,8 @@ export function createZaloBotChannel(deps: ZaloBotChannelDeps): ZaloBotChannel {
   const { logger } = deps;
   let polling = false;
   let loop: Promise<void> | undefined;
+  const limiter = createRateLimiter({ ratePerSec: deps.ratePerSec });
+  const sender = createZaloBotSender(deps.client, limiter, deps.t("vi", "zalo.chooseByNumber"));
 
   async function handle(update: ZaloBotUpdate): Promise<void> {
     const m = update.message;
@@ -52,9 +59,13 @@ export function createZaloBotChannel(deps: ZaloBotChannelDeps): ZaloBotChannel {
     };
     const { replies, lang } = await runTurn(deps, msg);
     if (!replies.length) return;
-    for (const text of renderZaloBot(replies, deps.t(lang, "zalo.chooseByNumber"))) {
-      await deps.client.sendMessage(msg.chatId, text);
-    }
+    await sendZaloBotTexts(
+      deps.client,
+      limiter,
+      msg.chatId,
+      renderZaloBot(replies, deps.t(lang, "zalo.chooseByNumber")),
+      "reply",
+    );
   }
 
   /** Dedupes, then handles; false when the update was seen before. */
@@ -85,6 +96,7 @@ export function createZaloBotChannel(deps: ZaloBotChannelDeps): ZaloBotChannel {
   }
 
   return {
+    sender,
     mount(app) {
       app.post(
         ZALO_BOT_WEBHOOK_PATH,

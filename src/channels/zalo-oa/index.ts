@@ -15,7 +15,10 @@ import type { ZaloOaEventDoc } from "../../store/models/zalo-oa-event.js";
 import { runTurn, type TurnDeps } from "../turn.js";
 import { ZaloOaError, type ZaloOaClient } from "./client.js";
 import { baseEventSchema, eventKey, oaEventSchema, type OaEvent } from "./events.js";
+import { createRateLimiter, type RateLimiter } from "../outbound/limiter.js";
+import type { OutboundSender } from "../outbound/sender.js";
 import { renderZaloOa } from "./render.js";
+import { createZaloOaSender } from "./sender.js";
 import { verifyOaSignature } from "./signature.js";
 
 /** Where Zalo delivers OA webhook events. */
@@ -40,6 +43,7 @@ export interface ZaloOaChannelDeps extends TurnDeps {
   logger: Logger;
   now?: () => Date;
   sweepIntervalMs?: number;
+  ratePerSec: number;
 }
 
 export interface ZaloOaChannel {
@@ -48,6 +52,7 @@ export interface ZaloOaChannel {
   stop(): Promise<void>;
   /** Handles pending events now (also run by the sweeper); resolves when done. */
   drain(): Promise<void>;
+  readonly sender: OutboundSender;
 }
 
 /** Creates the channel, e.g. `createZaloOaChannel({ client, appId, secretKey, … })`. */
@@ -56,11 +61,14 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
   const now = deps.now ?? (() => new Date());
   let timer: NodeJS.Timeout | undefined;
   const inFlight = new Set<Promise<void>>();
+  const limiter: RateLimiter = createRateLimiter({ ratePerSec: deps.ratePerSec });
+  const sender = createZaloOaSender(deps.client, limiter);
 
   async function deliver(msg: IncomingMessage): Promise<void> {
     const { replies } = await runTurn(deps, msg);
     for (const m of renderZaloOa(replies)) {
       try {
+        await limiter.acquire("reply");
         await deps.client.send(msg.chatId, m);
       } catch (err) {
         if (err instanceof ZaloOaError && err.kind === "unreachable") {
@@ -254,6 +262,7 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
   }
 
   return {
+    sender,
     mount(app) {
       app.post(
         ZALO_OA_WEBHOOK_PATH,

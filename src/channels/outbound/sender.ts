@@ -1,0 +1,37 @@
+/** The outbound path shared by replies and broadcasts: one sender per channel, behind its limiter. */
+import type { ChannelName, Reply } from "../../core/types.js";
+import type { Priority } from "./limiter.js";
+
+/** What happened to one message (one reply, possibly several platform messages). */
+export type SendOutcome =
+  | { status: "sent" }
+  | { status: "blocked"; detail: string }
+  | { status: "unreachable"; detail: string }
+  | { status: "failed"; detail: string };
+
+/** Sends a reply to a chat on one channel, respecting its limits and retrying what may be retried. */
+export interface OutboundSender {
+  readonly channel: ChannelName;
+  send(chatId: string, reply: Reply, priority: Priority): Promise<SendOutcome>;
+}
+
+/** The senders of the channels that are configured. */
+export type Senders = Partial<Record<ChannelName, OutboundSender>>;
+
+/** Retries `attempt` on errors `retryable` says may pass, with capped exponential backoff. */
+export async function withRetries<T>(
+  attempt: () => Promise<T>,
+  retryable: (err: unknown) => number | undefined,
+  opts: { tries?: number; capMs?: number } = {},
+): Promise<T> {
+  const tries = opts.tries ?? 4;
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      const wait = retryable(err);
+      if (wait === undefined || i >= tries) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(wait * 2 ** (i - 1), opts.capMs ?? 10_000)));
+    }
+  }
+}

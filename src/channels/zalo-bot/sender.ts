@@ -1,0 +1,56 @@
+/** Sending to the Zalo Bot Platform through the channel's limiter; 429 pauses, 5xx and network retry. */
+import type { Reply } from "../../core/types.js";
+import type { RateLimiter } from "../outbound/limiter.js";
+import { withRetries, type OutboundSender } from "../outbound/sender.js";
+import { ZaloBotApiError, type ZaloBotClient } from "./client.js";
+import { renderZaloBot } from "./render.js";
+
+/** Sends already-rendered texts; used by the channel for reply batches. */
+export async function sendZaloBotTexts(
+  client: ZaloBotClient,
+  limiter: RateLimiter,
+  chatId: string,
+  texts: string[],
+  priority: "reply" | "bulk",
+): Promise<void> {
+  for (const text of texts) {
+    await withRetries(
+      async () => {
+        await limiter.acquire(priority);
+        await client.sendMessage(chatId, text);
+      },
+      (err) => {
+        if (err instanceof ZaloBotApiError) {
+          if (err.code === 429) {
+            limiter.pause(2_000);
+            return 1;
+          }
+          return err.code >= 500 ? 500 : undefined;
+        }
+        return 500;
+      },
+    );
+  }
+}
+
+/** Creates the Zalo Bot sender; `hint` is the "reply with a number" line. */
+export function createZaloBotSender(
+  client: ZaloBotClient,
+  limiter: RateLimiter,
+  hint: string,
+): OutboundSender {
+  return {
+    channel: "zalo-bot",
+    async send(chatId, reply: Reply, priority) {
+      try {
+        await sendZaloBotTexts(client, limiter, chatId, renderZaloBot([reply], hint), priority);
+        return { status: "sent" };
+      } catch (err) {
+        const detail = (err as Error).message.slice(0, 200);
+        if (err instanceof ZaloBotApiError && (err.code === 403 || err.code === 404))
+          return { status: "unreachable", detail };
+        return { status: "failed", detail };
+      }
+    },
+  };
+}
