@@ -20,6 +20,9 @@ import {
   createSubscriptionStore,
 } from "./store/conversation-stores.js";
 import { processedUpdateModel } from "./store/models/processed-update.js";
+import { parseQuietHours } from "./broadcast/schedule.js";
+import { createBroadcastScheduler } from "./broadcast/scheduler.js";
+import { createBroadcastService, type BroadcastService } from "./broadcast/service.js";
 import { subscriberModel } from "./store/models/subscriber.js";
 import { zaloOaEventModel } from "./store/models/zalo-oa-event.js";
 import { deriveSecret } from "./channels/secret.js";
@@ -42,6 +45,7 @@ export interface App {
   readonly telegram: TelegramChannel | undefined;
   readonly zaloOa: ZaloOaChannel | undefined;
   readonly zaloBot: ZaloBotChannel | undefined;
+  readonly broadcast: BroadcastService;
   /** Loads content (sample content into an empty store) and starts the channels. */
   start(): Promise<void>;
   /** Stops the channels and closes the store. */
@@ -129,6 +133,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         ratePerSec: config.rates.zaloBot,
       })
     : undefined;
+  const broadcast = createBroadcastService({
+    connection: store.connection,
+    senders: { telegram: telegram?.sender, "zalo-oa": zaloOa?.sender, "zalo-bot": zaloBot?.sender },
+    t,
+    logger,
+    quietHours:
+      config.broadcast.quietHours === "off" ? undefined : parseQuietHours(config.broadcast.quietHours),
+    concurrency: config.broadcast.concurrency,
+  });
+  const scheduler = createBroadcastScheduler(broadcast, logger);
   const http = createHttpApp({
     logger,
     metrics,
@@ -152,11 +166,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     telegram,
     zaloOa,
     zaloBot,
+    broadcast,
     async start() {
       await Promise.all([content.start(), processed.init(), subscriberModel(store.connection).init()]);
       await Promise.all([telegram?.start(), zaloOa?.start(), zaloBot?.start()]);
+      scheduler.start();
     },
     async close() {
+      await scheduler.stop();
       await Promise.all([telegram?.stop(), zaloOa?.stop(), zaloBot?.stop()]);
       await store.close();
     },

@@ -88,6 +88,11 @@ const envSchema = z.object({
   TELEGRAM_RATE_PER_SEC: z.coerce.number().min(0.1).max(1000).default(30),
   ZALO_OA_RATE_PER_SEC: z.coerce.number().min(0.1).max(1000).default(10),
   ZALO_BOT_RATE_PER_SEC: z.coerce.number().min(0.1).max(1000).default(10),
+  QUIET_HOURS: z
+    .string()
+    .regex(/^(\d{1,2}:\d{2}-\d{1,2}:\d{2}|off)$/, "like 21:00-07:00, or off")
+    .default("21:00-07:00"),
+  BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   FLOOD_BURST: z.coerce.number().int().min(1).max(1000).default(12),
   FLOOD_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(2),
 });
@@ -108,6 +113,7 @@ export type Config = Readonly<{
   telegram: { token: string; apiRoot: string; webhookSecret: string | undefined } | undefined;
   flood: { burst: number; perSecond: number };
   rates: { telegram: number; zaloOa: number; zaloBot: number };
+  broadcast: { quietHours: string; concurrency: number };
   zaloOa:
     | {
         appId: string;
@@ -171,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     flood: { burst: e.FLOOD_BURST, perSecond: e.FLOOD_PER_SECOND },
+    broadcast: { quietHours: e.QUIET_HOURS, concurrency: e.BROADCAST_CONCURRENCY },
     rates: {
       telegram: e.TELEGRAM_RATE_PER_SEC,
       zaloOa: e.ZALO_OA_RATE_PER_SEC,
