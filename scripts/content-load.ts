@@ -19,7 +19,7 @@ if (!read.ok) {
   process.exit(1);
 }
 const logger = createLogger({ level: "warn" });
-const store = await connectStore(config, logger);
+const store = await connectStore(config, logger, { attachToRunning: true });
 try {
   const report = await syncContent(read.bundle, contentModels(store.connection), { dryRun });
   const verb = dryRun ? "would be" : "were";

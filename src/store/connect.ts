@@ -2,7 +2,7 @@
 import mongoose, { type Connection } from "mongoose";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
-import { startEmbeddedServer, type EmbeddedServer } from "./embedded/server.js";
+import { runningEmbeddedUri, startEmbeddedServer, type EmbeddedServer } from "./embedded/server.js";
 
 /** A live store: the mongoose connection and, when embedded, the server behind it. */
 export interface Store {
@@ -23,11 +23,15 @@ export const DEFAULT_DB_NAME = "motcua";
 export async function connectStore(
   config: Pick<Config, "mongodbUri" | "dataDir" | "dataFsync">,
   logger: Logger,
-  opts: { ttlIntervalMs?: number } = {},
+  opts: { ttlIntervalMs?: number; attachToRunning?: boolean } = {},
 ): Promise<Store> {
   let embedded: EmbeddedServer | undefined;
   let uri = config.mongodbUri;
-  if (!uri) {
+  const attached = !uri && opts.attachToRunning ? runningEmbeddedUri(config.dataDir) : undefined;
+  if (attached) {
+    uri = attached;
+    logger.info({ dataDir: config.dataDir }, "attached to the running embedded store");
+  } else if (!uri) {
     embedded = await startEmbeddedServer({
       dataDir: config.dataDir,
       fsync: config.dataFsync,
@@ -38,7 +42,7 @@ export async function connectStore(
     logger.info({ port: embedded.port, dataDir: config.dataDir }, "embedded store started");
   }
   const connection = mongoose.createConnection(uri, {
-    dbName: embedded ? DEFAULT_DB_NAME : undefined,
+    dbName: embedded || attached ? DEFAULT_DB_NAME : undefined,
     sanitizeFilter: true,
     serverSelectionTimeoutMS: 5_000,
     autoIndex: true,

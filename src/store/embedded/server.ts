@@ -62,6 +62,28 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The URI of an embedded store already running on `dataDir` in another process (its LOCK is held by a
+ * live process and it wrote its PORT), or undefined.
+ */
+export function runningEmbeddedUri(dataDir: string): string | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, "LOCK"), "utf8"));
+    const port = Number(fs.readFileSync(path.join(dataDir, "PORT"), "utf8"));
+    if (
+      !Number.isInteger(pid) ||
+      pid === process.pid ||
+      !isAlive(pid) ||
+      !Number.isInteger(port) ||
+      port <= 0
+    )
+      return undefined;
+    return `mongodb://127.0.0.1:${port}/?directConnection=true`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts the embedded server on 127.0.0.1, e.g. `await startEmbeddedServer({ dataDir: "./data" })`. */
 export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const unlock = lockDataDir(opts.dataDir);
@@ -133,6 +155,9 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
     server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
   });
   const port = (server.address() as net.AddressInfo).port;
+  // Lets tools on the same machine (npm run announce, content:load) reach a running store.
+  const portFile = path.join(opts.dataDir, "PORT");
+  fs.writeFileSync(portFile, String(port));
   const ttlTimer = setInterval(() => {
     try {
       engine.sweepTtl();
@@ -153,6 +178,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
         clearInterval(ttlTimer);
         server.close(() => {
           engine.close();
+          fs.rmSync(portFile, { force: true });
           unlock();
           resolve();
         });
