@@ -202,21 +202,6 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
       await Subs.updateOne({ _id: sub._id }, { $set: { inactiveReason: "unreachable" } });
   }
 
-  async function pool<T>(items: T[], fn: (x: T) => Promise<void>): Promise<void> {
-    let i = 0;
-    const worker = async () => {
-      while (i < items.length) {
-        const item = items[i++]!;
-        try {
-          await fn(item);
-        } catch (err) {
-          logger.error({ err }, "broadcast: a delivery failed unexpectedly");
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  }
-
   /** Claims one due announcement: a crashed run first (keeping its place), else a scheduled one. */
   async function claim(): Promise<AnnouncementDoc | undefined> {
     const t = now();
@@ -255,28 +240,80 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
     );
   }
 
+  /**
+   * Walks the audience in `_id` order with `concurrency` workers fed continuously (no stall between
+   * batches). The stored cursor only passes a subscriber once every earlier one is handled, so a
+   * resumed run re-walks at most the messages that were in flight.
+   */
   async function dispatch(a: AnnouncementDoc): Promise<void> {
     const run = a.run ?? "once";
-    let cursor = a.cursor;
-    for (;;) {
-      if (stopping) return;
-      const renewed = await Ann.updateOne(
+    type Sub = SubscriberDoc & { _id: Types.ObjectId };
+    const window: Array<{ sub: Sub; done: boolean }> = [];
+    let next = 0;
+    let fetchFrom = a.cursor;
+    let exhausted = false;
+    let lost = false;
+    let fetching: Promise<void> | undefined;
+    let completed = 0;
+    let lastCheck = Date.now();
+
+    const fetchMore = (): Promise<void> =>
+      (fetching ??= (async () => {
+        const filter = {
+          ...audienceFilter(a.audience, a.urgent),
+          ...(fetchFrom ? { _id: trusted({ $gt: fetchFrom }) } : {}),
+        };
+        const batch = (await Subs.find(filter).sort({ _id: 1 }).limit(batchSize).lean()) as Sub[];
+        if (batch.length === 0) exhausted = true;
+        else fetchFrom = batch[batch.length - 1]!._id;
+        for (const sub of batch) window.push({ sub, done: false });
+      })().finally(() => {
+        fetching = undefined;
+      }));
+
+    /** Persists the cursor past the handled prefix and renews the lease; false when we must stop. */
+    const checkpoint = async (): Promise<boolean> => {
+      let k = 0;
+      while (k < window.length && window[k]!.done) k++;
+      const cursor = k > 0 ? window[k - 1]!.sub._id : undefined;
+      window.splice(0, k);
+      next -= k;
+      const r = await Ann.updateOne(
         { _id: a._id, status: "sending", "lease.owner": owner },
-        { $set: { "lease.until": new Date(now().getTime() + leaseMs) } },
+        { $set: { "lease.until": new Date(now().getTime() + leaseMs), ...(cursor ? { cursor } : {}) } },
       );
-      if (renewed.matchedCount === 0) return; // paused, cancelled, or the lease went to another process
-      const filter = {
-        ...audienceFilter(a.audience, a.urgent),
-        ...(cursor ? { _id: trusted({ $gt: cursor }) } : {}),
-      };
-      const batch = (await Subs.find(filter).sort({ _id: 1 }).limit(batchSize).lean()) as Array<
-        SubscriberDoc & { _id: Types.ObjectId }
-      >;
-      if (batch.length === 0) break;
-      await pool(batch, (sub) => deliverOne(a, run, sub));
-      cursor = batch[batch.length - 1]!._id;
-      await Ann.updateOne({ _id: a._id, "lease.owner": owner }, { $set: { cursor } });
-    }
+      return r.matchedCount === 1; // 0: paused, cancelled, or the lease went to another process
+    };
+
+    if (!(await checkpoint())) return;
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        if (stopping || lost) return;
+        if (next >= window.length - batchSize / 2 && !exhausted) {
+          const f = fetchMore();
+          if (next >= window.length) await f;
+        }
+        if (next >= window.length) {
+          if (exhausted) return;
+          await fetchMore();
+          continue;
+        }
+        const item = window[next++]!;
+        try {
+          await deliverOne(a, run, item.sub);
+        } catch (err) {
+          logger.error({ err }, "broadcast: a delivery failed unexpectedly");
+        }
+        item.done = true;
+        completed++;
+        if (completed % batchSize === 0 || Date.now() - lastCheck > 1_000) {
+          lastCheck = Date.now();
+          if (!(await checkpoint())) lost = true;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    if (stopping || lost || !(await checkpoint())) return;
     const t = now();
     if (a.schedule.kind === "cron" && a.schedule.cron) {
       await Ann.updateOne(

@@ -60,14 +60,12 @@ export async function startLimitedTelegram(opts: {
       if (tokens < 1) {
         tooMany++;
         const after = opts.retryAfterSec ?? 1;
-        res
-          .status(429)
-          .json({
-            ok: false,
-            error_code: 429,
-            description: `Too Many Requests: retry after ${after}`,
-            parameters: { retry_after: after },
-          });
+        res.status(429).json({
+          ok: false,
+          error_code: 429,
+          description: `Too Many Requests: retry after ${after}`,
+          parameters: { retry_after: after },
+        });
         return;
       }
       tokens -= 1;

@@ -9,6 +9,7 @@ import { duplicateKeyError, type Collection, type Doc, type IndexSpec } from "./
 import { Database, Tx } from "./database.js";
 import { CommandError, ErrorCodes, toCommandError } from "./errors.js";
 import { keyOf, valuesAtPath } from "./keys.js";
+import { sortDocs } from "./sort.js";
 import { updatedDoc, upsertDoc, withIdFirst } from "./update.js";
 
 type Cmd = Record<string, unknown>;
@@ -433,7 +434,7 @@ export class Engine {
       }
     }
     if (sort && Object.keys(sort).length > 0) {
-      const sorted = mingoFind(out, {}).sort(sort).all() as Doc[];
+      const sorted = sortDocs(out, sort);
       return limit > 0 ? sorted.slice(0, limit) : sorted;
     }
     return out;
@@ -451,7 +452,7 @@ export class Engine {
     const sort = cmd.sort as Record<string, 1 | -1> | undefined;
     const hasSort = sort && Object.keys(sort).length > 0;
     let docs = this.match(coll, filter, hasSort || skip ? 0 : limit);
-    if (hasSort) docs = mingoFind(docs, {}).sort(sort).all() as Doc[];
+    if (hasSort) sortDocs(docs, sort);
     if (skip || limit) docs = docs.slice(skip, limit ? skip + limit : undefined);
     const projection = cmd.projection as Cmd | undefined;
     if (projection && Object.keys(projection).length) docs = project(docs, projection);
