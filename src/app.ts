@@ -23,6 +23,14 @@ import { processedUpdateModel } from "./store/models/processed-update.js";
 import { parseQuietHours } from "./broadcast/schedule.js";
 import { createBroadcastScheduler } from "./broadcast/scheduler.js";
 import { createBroadcastService, type BroadcastService } from "./broadcast/service.js";
+import { createAdminApi } from "./admin/api.js";
+import type { Senders } from "./channels/outbound/sender.js";
+import { CONTACT_RETENTION_NOTICE_DAYS } from "./core/engine.js";
+import type { ChannelName } from "./core/types.js";
+import { createFeedbackService, type FeedbackService } from "./feedback/service.js";
+import { scheduleFeedbackJobs } from "./feedback/jobs.js";
+import { ratingModel } from "./store/models/rating.js";
+import { counterModel, ticketModel } from "./store/models/ticket.js";
 import { subscriberModel } from "./store/models/subscriber.js";
 import { zaloOaEventModel } from "./store/models/zalo-oa-event.js";
 import { deriveSecret } from "./channels/secret.js";
@@ -46,6 +54,7 @@ export interface App {
   readonly zaloOa: ZaloOaChannel | undefined;
   readonly zaloBot: ZaloBotChannel | undefined;
   readonly broadcast: BroadcastService;
+  readonly feedback: FeedbackService;
   /** Loads content (sample content into an empty store) and starts the channels. */
   start(): Promise<void>;
   /** Stops the channels and closes the store. */
@@ -70,11 +79,28 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   const t = createTranslator(config.localesDir);
   const subscriptions = createSubscriptionStore(store.connection);
+  // Filled once the channels exist; replies, pushes and announcements all go through these.
+  const senders: Senders = {};
+  const feedback = createFeedbackService({
+    connection: store.connection,
+    senders,
+    t,
+    logger,
+    salt: config.feedback.salt,
+    dueDays: config.feedback.dueDays,
+    contactRetentionDays: CONTACT_RETENTION_NOTICE_DAYS,
+    onContentChange: () => content.reload(),
+  });
+  const chatStore = createPrivacyStore(store.connection);
+  const eraseChat = async (channel: ChannelName, chatId: string) => {
+    await Promise.all([chatStore.deleteChatData(channel, chatId), feedback.anonymiseChat(channel, chatId)]);
+  };
   const engine = createEngine({
     content: { view: () => content.bundle(), search: (q, ctx) => content.search(q, ctx) },
     sessions: createSessionStore(store.connection),
     subscriptions,
-    privacy: createPrivacyStore(store.connection),
+    privacy: { deleteChatData: eraseChat },
+    feedback,
     clock: { now: () => new Date() },
     t,
   });
@@ -133,9 +159,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         ratePerSec: config.rates.zaloBot,
       })
     : undefined;
+  if (telegram) senders.telegram = telegram.sender;
+  if (zaloOa) senders["zalo-oa"] = zaloOa.sender;
+  if (zaloBot) senders["zalo-bot"] = zaloBot.sender;
   const broadcast = createBroadcastService({
     connection: store.connection,
-    senders: { telegram: telegram?.sender, "zalo-oa": zaloOa?.sender, "zalo-bot": zaloBot?.sender },
+    senders,
     t,
     logger,
     quietHours:
@@ -143,12 +172,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     concurrency: config.broadcast.concurrency,
   });
   const scheduler = createBroadcastScheduler(broadcast, logger);
+  let stopJobs: (() => Promise<void>) | undefined;
   const http = createHttpApp({
     logger,
     metrics,
     bodyLimit: config.requestBodyLimit,
     ready: () => store.ping(),
     mount: (app) => {
+      if (config.adminApiToken) {
+        app.use(
+          "/admin/api",
+          createAdminApi({ token: config.adminApiToken, feedback, broadcast, citizenErase: eraseChat }),
+        );
+      }
       telegram?.mount(app);
       zaloOa?.mount(app);
       zaloBot?.mount(app);
@@ -167,12 +203,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     zaloOa,
     zaloBot,
     broadcast,
+    feedback,
     async start() {
-      await Promise.all([content.start(), processed.init(), subscriberModel(store.connection).init()]);
+      await Promise.all([
+        content.start(),
+        processed.init(),
+        subscriberModel(store.connection).init(),
+        ticketModel(store.connection).init(),
+        counterModel(store.connection).init(),
+        ratingModel(store.connection).init(),
+      ]);
       await Promise.all([telegram?.start(), zaloOa?.start(), zaloBot?.start()]);
       scheduler.start();
+      stopJobs = scheduleFeedbackJobs(feedback, logger);
     },
     async close() {
+      await stopJobs?.();
       await scheduler.stop();
       await Promise.all([telegram?.stop(), zaloOa?.stop(), zaloBot?.stop()]);
       await store.close();

@@ -93,6 +93,9 @@ const envSchema = z.object({
     .regex(/^(\d{1,2}:\d{2}-\d{1,2}:\d{2}|off)$/, "like 21:00-07:00, or off")
     .default("21:00-07:00"),
   BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  TICKET_DUE_DAYS: z.coerce.number().int().min(1).max(90).default(10),
+  PRIVACY_SALT: z.string().min(8).default("motcua-default-salt-change-me"),
+  ADMIN_API_TOKEN: emptyAsUnset(z.string().min(24, "at least 24 characters")),
   FLOOD_BURST: z.coerce.number().int().min(1).max(1000).default(12),
   FLOOD_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(2),
 });
@@ -114,6 +117,8 @@ export type Config = Readonly<{
   flood: { burst: number; perSecond: number };
   rates: { telegram: number; zaloOa: number; zaloBot: number };
   broadcast: { quietHours: string; concurrency: number };
+  feedback: { dueDays: number; salt: string };
+  adminApiToken: string | undefined;
   zaloOa:
     | {
         appId: string;
@@ -178,6 +183,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : undefined,
     flood: { burst: e.FLOOD_BURST, perSecond: e.FLOOD_PER_SECOND },
     broadcast: { quietHours: e.QUIET_HOURS, concurrency: e.BROADCAST_CONCURRENCY },
+    feedback: { dueDays: e.TICKET_DUE_DAYS, salt: e.PRIVACY_SALT },
+    adminApiToken: e.ADMIN_API_TOKEN,
     rates: {
       telegram: e.TELEGRAM_RATE_PER_SEC,
       zaloOa: e.ZALO_OA_RATE_PER_SEC,

@@ -2,7 +2,15 @@
  * The conversation engine: `handle(message) → replies`, channel-neutral and pure over its ports.
  * Every user-visible text goes through the injected translator.
  */
-import { faqText, facetText, guideText, hotlineLine, procedureButtons, procedureCard } from "./cards.js";
+import {
+  faqText,
+  facetText,
+  guideText,
+  hotlineLine,
+  plain,
+  procedureButtons,
+  procedureCard,
+} from "./cards.js";
 import { detectFacet, foldText, isGreeting, parseCommand, withoutFacet, yesNo } from "./intents.js";
 import type { EnginePorts, Session } from "./ports.js";
 import { TOPICS, type Topic } from "./topics.js";
@@ -12,6 +20,16 @@ import { LANGS, type Button, type IncomingMessage, type Lang, type Reply } from 
 export const MAX_TEXT_CHARS = 1_000;
 /** Procedures listed per page when browsing a field. */
 export const PAGE_SIZE = 6;
+/** Tickets a chat may file in 24 hours. */
+export const TICKETS_PER_DAY = 5;
+/** Longest feedback text. */
+export const MAX_TICKET_CHARS = 2_000;
+/** Version of the contact-consent text shown in the feedback form (stored with the consent). */
+export const CONTACT_CONSENT_VERSION = "contact-2026-11";
+/** Days after a ticket closes that contact details are kept, as the consent text says. */
+export const CONTACT_RETENTION_NOTICE_DAYS = 180;
+/** A ticket code typed anywhere: PA-2026-000123. */
+const TICKET_CODE = /\bPA-\d{4}-\d{6}\b/i;
 /** Version of the subscription notice the citizen agreed to (stored with the consent). */
 export const SUBSCRIPTION_CONSENT_VERSION = "sub-2026-11";
 
@@ -56,6 +74,9 @@ export function createEngine(ports: EnginePorts): Engine {
       [action(t(L, "menu.hotlines"), "m:hot"), action(t(L, "menu.surveys"), "m:survey")],
       [action(t(L, "menu.subscribe"), "m:sub"), action(t(L, "menu.language"), "m:lang")],
     ];
+    // Feedback appears only when the feedback module is wired in.
+    if (ports.feedback)
+      rows.splice(2, 0, [action(t(L, "menu.feedback"), "m:fb"), action(t(L, "menu.lookup"), "m:tk")]);
     if (selectableUnits().length > 1)
       rows.push([action(t(L, "menu.changeUnit"), "m:unit"), action(t(L, "menu.privacy"), "m:privacy")]);
     else rows.push([action(t(L, "menu.privacy"), "m:privacy")]);
@@ -89,7 +110,10 @@ export function createEngine(ports: EnginePorts): Engine {
     const p = view.procedures.find((x) => x.code === code);
     if (!p) return [mainMenu(turn, t(turn.lang, "errors.stale"))];
     turn.session.lastProcedure = p.code;
-    return [{ text: procedureCard(p, turn.lang, t, view), buttons: procedureButtons(p, turn.lang, t, view) }];
+    const buttons = procedureButtons(p, turn.lang, t, view);
+    if (ports.feedback)
+      buttons.splice(buttons.length - 1, 0, [action(t(turn.lang, "rating.rateAnswer"), `rt:p:${p.code}`)]);
+    return [{ text: procedureCard(p, turn.lang, t, view), buttons }];
   }
 
   function showFacet(turn: Turn, code: string, facet: NonNullable<ReturnType<typeof detectFacet>>): Reply[] {
@@ -303,10 +327,12 @@ export function createEngine(ports: EnginePorts): Engine {
       t(L, "surveys.title"),
       ...links.map((l) => `• ${l.label}${l.sample ? ` ${t(L, "surveys.sample")}` : ""}`),
     ];
+    const rate: Button[][] = ports.feedback ? [[action(t(L, "rating.rateService"), "rt:s:")]] : [];
     return [
       {
         text: lines.join("\n"),
         buttons: [
+          ...rate,
           ...links.map((l): Button[] => [{ kind: "url", label: l.label, url: l.url }]),
           [action(t(L, "menu.back"), "menu")],
         ],
@@ -427,10 +453,280 @@ export function createEngine(ports: EnginePorts): Engine {
     return [{ text: t(L, "privacy.deleted"), buttons: [[action(t(L, "menu.restart"), "menu")]] }];
   }
 
+  // === Feedback (phản ánh kiến nghị), ticket lookup, ratings
+
+  const CATEGORIES = ["thu-tuc", "thai-do", "dich-vu-cong", "de-xuat", "khac"] as const;
+  const SIPAS = ["tiep-can", "thu-tuc", "cong-chuc", "ket-qua", "phan-anh"] as const;
+  const cancelRow = (L: Lang): Button[] => [action(t(L, "feedback.cancel"), "fb:cancel")];
+
+  async function feedbackStart(turn: Turn): Promise<Reply[]> {
+    const L = turn.lang;
+    const fb = ports.feedback!;
+    const since = new Date(ports.clock.now().getTime() - 24 * 3600_000);
+    if ((await fb.ticketsSince(turn.msg.channel, turn.msg.chatId, since)) >= TICKETS_PER_DAY) {
+      return [mainMenu(turn, t(L, "feedback.limit", { max: TICKETS_PER_DAY }))];
+    }
+    return [
+      {
+        text: t(L, "feedback.intro"),
+        buttons: [
+          ...CATEGORIES.map((c) => [action(t(L, `feedback.category.${c}`), `fb:c:${c}`)]),
+          [action(t(L, "menu.back"), "menu")],
+        ],
+      },
+    ];
+  }
+
+  function feedbackPrompt(turn: Turn): Reply[] {
+    const L = turn.lang;
+    const fb = turn.session.fb!;
+    switch (fb.step) {
+      case "text":
+        return [{ text: t(L, "feedback.askText", { max: MAX_TICKET_CHARS }), buttons: [cancelRow(L)] }];
+      case "photo":
+        return [
+          {
+            text: t(L, "feedback.askPhoto"),
+            buttons: [[action(t(L, "feedback.skipPhoto"), "fb:nophoto")], cancelRow(L)],
+          },
+        ];
+      case "consent":
+        return [
+          {
+            text: t(L, "feedback.consent", { days: CONTACT_RETENTION_NOTICE_DAYS }),
+            buttons: [
+              [action(t(L, "feedback.consentYes"), "fb:contact:yes")],
+              [action(t(L, "feedback.consentNo"), "fb:contact:no")],
+              cancelRow(L),
+            ],
+          },
+        ];
+      case "name":
+        return [{ text: t(L, "feedback.askName"), buttons: [cancelRow(L)] }];
+      case "phone":
+        return [{ text: t(L, "feedback.askPhone"), buttons: [cancelRow(L)] }];
+      case "confirm": {
+        const lines = [
+          t(L, "feedback.summary"),
+          `${t(L, "feedback.categoryLabel")}: ${t(L, `feedback.category.${fb.category}`)}`,
+          `${t(L, "feedback.textLabel")}: ${plain(fb.text ?? "")}`,
+        ];
+        if (fb.photo) lines.push(t(L, "feedback.withPhoto"));
+        lines.push(
+          fb.name || fb.phone
+            ? `${t(L, "feedback.contactLabel")}: ${plain(fb.name ?? "")} ${plain(fb.phone ?? "")}`
+            : t(L, "feedback.anonymous"),
+        );
+        return [
+          {
+            text: lines.join("\n"),
+            buttons: [
+              [action(t(L, "feedback.sendPublic"), "fb:send:pub")],
+              [action(t(L, "feedback.sendPrivate"), "fb:send:priv")],
+              cancelRow(L),
+            ],
+          },
+        ];
+      }
+    }
+  }
+
+  /** Takes what the citizen typed (or the photo they sent) for the current step of the form. */
+  function feedbackInput(turn: Turn, text: string | undefined, photo: string | undefined): Reply[] {
+    const L = turn.lang;
+    const fb = turn.session.fb!;
+    if (photo && (fb.step === "text" || fb.step === "photo")) fb.photo = photo.slice(0, 2048);
+    if (fb.step === "text") {
+      if (!text)
+        return photo ? [{ text: t(L, "feedback.photoKept"), buttons: [cancelRow(L)] }] : feedbackPrompt(turn);
+      if (text.trim().length < 10) return [{ text: t(L, "feedback.tooShort"), buttons: [cancelRow(L)] }];
+      fb.text = text.trim().slice(0, MAX_TICKET_CHARS);
+      fb.step = fb.photo ? "consent" : "photo";
+      return feedbackPrompt(turn);
+    }
+    if (fb.step === "photo" && photo) {
+      fb.step = "consent";
+      return feedbackPrompt(turn);
+    }
+    if (fb.step === "name" && text) {
+      fb.name = text.trim().slice(0, 100);
+      fb.step = "phone";
+      return feedbackPrompt(turn);
+    }
+    if (fb.step === "phone" && text) {
+      const phone = text.replace(/[\s.()-]/g, "");
+      if (!/^(\+84|0)\d{9,10}$/.test(phone))
+        return [{ text: t(L, "feedback.badPhone"), buttons: [cancelRow(L)] }];
+      fb.phone = phone;
+      fb.step = "confirm";
+      return feedbackPrompt(turn);
+    }
+    return feedbackPrompt(turn);
+  }
+
+  async function feedbackSend(turn: Turn, publish: boolean): Promise<Reply[]> {
+    const L = turn.lang;
+    const fb = turn.session.fb;
+    if (!fb?.text || fb.step !== "confirm") return [mainMenu(turn, t(L, "errors.stale"))];
+    const contact = fb.name || fb.phone ? { name: fb.name, phone: fb.phone } : undefined;
+    const { code } = await ports.feedback!.fileTicket({
+      channel: turn.msg.channel,
+      chatId: turn.msg.chatId,
+      unit: turn.session.unit,
+      lang: L,
+      category: fb.category,
+      text: fb.text,
+      photo: fb.photo,
+      contact,
+      contactConsentVersion: contact ? CONTACT_CONSENT_VERSION : undefined,
+      publishConsent: publish,
+    });
+    delete turn.session.fb;
+    return [
+      {
+        text: t(L, "feedback.filed", { code }),
+        buttons: [[action(t(L, "feedback.lookup"), `tk:${code}`)], [action(t(L, "menu.back"), "menu")]],
+      },
+    ];
+  }
+
+  async function ticketLookup(turn: Turn, code: string): Promise<Reply[]> {
+    const L = turn.lang;
+    const v = await ports.feedback!.ticket(code, turn.msg.channel, turn.msg.chatId);
+    if (!v)
+      return [
+        {
+          text: t(L, "feedback.notFound", { code: code.toUpperCase() }),
+          buttons: [[action(t(L, "menu.back"), "menu")]],
+        },
+      ];
+    const fmt = (d: Date) =>
+      d.toLocaleDateString(L === "en" ? "en-GB" : "vi-VN", { timeZone: "Asia/Ho_Chi_Minh" });
+    const lines = [
+      `**${v.code}** — ${t(L, `feedback.status.${v.status}`)}`,
+      `${t(L, "feedback.categoryLabel")}: ${t(L, `feedback.category.${v.category}`)}`,
+      t(L, "feedback.dates", { created: fmt(v.createdAt), due: fmt(v.dueAt) }),
+    ];
+    if (v.rejectReason) lines.push(t(L, "feedback.reason", { reason: plain(v.rejectReason) }));
+    for (const r of v.replies) lines.push("", `💬 ${fmt(r.at)}: ${plain(r.text)}`);
+    if (!v.own) lines.push("", t(L, "feedback.notOwner"));
+    return [{ text: lines.join("\n"), buttons: [[action(t(L, "menu.back"), "menu")]] }];
+  }
+
+  function ratingScale(turn: Turn, kind: string, id: string): Reply[] {
+    const L = turn.lang;
+    return [
+      {
+        text: t(L, "rating.ask"),
+        buttons: [5, 4, 3, 2, 1].map((n) => [action(t(L, `rating.scale.${n}`), `rs:${kind}:${id}:${n}`)]),
+      },
+    ];
+  }
+
+  async function rate(turn: Turn, kind: string, id: string, score: number): Promise<Reply[]> {
+    const L = turn.lang;
+    const target = {
+      kind: kind === "p" ? "procedure" : kind === "t" ? "ticket" : "service",
+      id: id || undefined,
+    } as const;
+    if (!(score >= 1 && score <= 5)) return [mainMenu(turn, t(L, "errors.stale"))];
+    const r = await ports.feedback!.rate({
+      channel: turn.msg.channel,
+      chatId: turn.msg.chatId,
+      unit: turn.session.unit,
+      target,
+      score,
+    });
+    if (r === "duplicate") return [mainMenu(turn, t(L, "rating.already"))];
+    turn.session.rating = { id: r.id, step: "comment" };
+    return [
+      {
+        text: t(L, "rating.thanks"),
+        buttons: [[action(t(L, "rating.sipas"), "sp:start")], [action(t(L, "rating.skip"), "rc:skip")]],
+      },
+    ];
+  }
+
+  function sipasQuestion(turn: Turn, i: number): Reply[] {
+    const L = turn.lang;
+    const el = SIPAS[i]!;
+    return [
+      {
+        text: t(L, "rating.sipasQuestion", {
+          n: i + 1,
+          total: SIPAS.length,
+          element: t(L, `rating.elements.${el}`),
+        }),
+        buttons: [
+          ...[5, 4, 3, 2, 1].map((n) => [action(t(L, `rating.scale.${n}`), `sp:${i}:${n}`)]),
+          [action(t(L, "rating.skip"), "rc:skip")],
+        ],
+      },
+    ];
+  }
+
+  async function sipasAnswer(turn: Turn, i: number, score: number): Promise<Reply[]> {
+    const r = turn.session.rating;
+    if (!r || !SIPAS[i] || !(score >= 1 && score <= 5)) return [mainMenu(turn, t(turn.lang, "errors.stale"))];
+    await ports.feedback!.sipas(r.id, SIPAS[i], score);
+    if (i + 1 < SIPAS.length) {
+      turn.session.rating = { ...r, step: "sipas", next: i + 1 };
+      return sipasQuestion(turn, i + 1);
+    }
+    delete turn.session.rating;
+    return [mainMenu(turn, t(turn.lang, "rating.sipasDone"))];
+  }
+
+  async function onFeedbackPayload(
+    turn: Turn,
+    kind: string,
+    a: string,
+    b: string,
+    c: string,
+  ): Promise<Reply[] | undefined> {
+    if (!ports.feedback) return undefined;
+    const L = turn.lang;
+    switch (kind) {
+      case "fb":
+        if (a === "c" && (CATEGORIES as readonly string[]).includes(b)) {
+          turn.session.fb = { step: "text", category: b };
+          return feedbackPrompt(turn);
+        }
+        if (a === "cancel") {
+          delete turn.session.fb;
+          return [mainMenu(turn, t(L, "feedback.cancelled"))];
+        }
+        if (!turn.session.fb) return [mainMenu(turn, t(L, "errors.stale"))];
+        if (a === "nophoto" && turn.session.fb.step === "photo") turn.session.fb.step = "consent";
+        else if (a === "contact" && turn.session.fb.step === "consent")
+          turn.session.fb.step = b === "yes" ? "name" : "confirm";
+        else if (a === "send") return feedbackSend(turn, b === "pub");
+        return feedbackPrompt(turn);
+      case "tk":
+        return ticketLookup(turn, a);
+      case "rt":
+        return ratingScale(turn, a, b);
+      case "rs":
+        return rate(turn, a, b, Number(c));
+      case "rc":
+        delete turn.session.rating;
+        return [mainMenu(turn, t(L, "rating.bye"))];
+      case "sp":
+        if (a === "start" && turn.session.rating) return sipasQuestion(turn, 0);
+        return sipasAnswer(turn, Number(a), Number(b));
+      default:
+        return undefined;
+    }
+  }
+
   // === Dispatch
 
   async function onPayload(turn: Turn, payload: string): Promise<Reply[]> {
-    const [kind, a = "", b = ""] = payload.split(":");
+    const [kind = "", a = "", b = "", c = ""] = payload.split(":");
+    // Leaving the form through another button abandons it.
+    if (kind !== "fb" && turn.session.fb) delete turn.session.fb;
+    const fbReply = await onFeedbackPayload(turn, kind, a, b, c);
+    if (fbReply) return fbReply;
     switch (kind) {
       case "menu":
         return [mainMenu(turn)];
@@ -459,6 +755,18 @@ export function createEngine(ports: EnginePorts): Engine {
             return [unitChoice(turn)];
           case "privacy":
             return privacy(turn);
+          case "fb":
+            if (ports.feedback) return feedbackStart(turn);
+            break;
+          case "tk":
+            if (ports.feedback)
+              return [
+                {
+                  text: t(turn.lang, "feedback.lookupHelp"),
+                  buttons: [[action(t(turn.lang, "menu.back"), "menu")]],
+                },
+              ];
+            break;
           default:
             break;
         }
@@ -517,6 +825,14 @@ export function createEngine(ports: EnginePorts): Engine {
       case "lang":
       case "ngonngu":
         return onPayload(turn, "m:lang");
+      case "gopy":
+      case "phananh":
+        return onPayload(turn, "m:fb");
+      case "tracuu": {
+        const code = TICKET_CODE.exec(arg)?.[0];
+        if (ports.feedback && code) return ticketLookup(turn, code);
+        return onPayload(turn, "m:tk");
+      }
       default:
         return [mainMenu(turn, t(turn.lang, "errors.unknownCommand"))];
     }
@@ -526,8 +842,22 @@ export function createEngine(ports: EnginePorts): Engine {
     const text = raw.slice(0, MAX_TEXT_CHARS).trim();
     if (!text) return [mainMenu(turn)];
     const cmd = parseCommand(text);
-    if (cmd) return onCommand(turn, cmd.name, cmd.arg);
+    if (cmd) {
+      delete turn.session.fb;
+      delete turn.session.rating;
+      return onCommand(turn, cmd.name, cmd.arg);
+    }
     const folded = foldText(text);
+    const fb = turn.session.fb;
+    if (fb && ports.feedback && (fb.step === "text" || fb.step === "name" || fb.step === "phone"))
+      return feedbackInput(turn, text, undefined);
+    if (turn.session.rating?.step === "comment" && ports.feedback && !/^\d{1,2}$/.test(folded)) {
+      await ports.feedback.comment(turn.session.rating.id, text);
+      delete turn.session.rating;
+      return [mainMenu(turn, t(turn.lang, "rating.commentThanks"))];
+    }
+    const ticketCode = TICKET_CODE.exec(text)?.[0];
+    if (ticketCode && ports.feedback) return ticketLookup(turn, ticketCode);
     if (turn.session.awaiting === "delete-confirm") {
       const yes = yesNo(folded);
       if (yes !== undefined) return confirmDelete(turn, yes);

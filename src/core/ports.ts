@@ -122,6 +122,17 @@ export interface Session {
   /** Payloads of the last numbered choices, so "2" selects the second. */
   choices?: string[];
   awaiting?: "delete-confirm";
+  /** The feedback form in progress. */
+  fb?: {
+    step: "text" | "photo" | "consent" | "name" | "phone" | "confirm";
+    category: string;
+    text?: string;
+    photo?: string;
+    name?: string;
+    phone?: string;
+  };
+  /** The rating just given, for an optional comment and the SIPAS questions. */
+  rating?: { id: string; step: "comment" | "sipas"; next?: number };
 }
 
 export interface SessionPort {
@@ -148,6 +159,52 @@ export interface SubscriptionPort {
   unsubscribe(channel: ChannelName, chatId: string): Promise<void>;
 }
 
+/** A ticket as the citizen may see it. */
+export interface TicketView {
+  code: string;
+  status: "received" | "in_progress" | "answered" | "closed" | "rejected";
+  category: string;
+  createdAt: Date;
+  dueAt: Date;
+  rejectReason?: string | undefined;
+  /** Staff replies: shown only to the chat that filed the ticket. */
+  replies: Array<{ at: Date; text: string }>;
+  own: boolean;
+}
+
+/** What the citizen's feedback form collects. */
+export interface NewTicket {
+  channel: ChannelName;
+  chatId: string;
+  unit?: string | undefined;
+  lang: Lang;
+  category: string;
+  text: string;
+  photo?: string | undefined;
+  contact?: { name?: string | undefined; phone?: string | undefined } | undefined;
+  contactConsentVersion?: string | undefined;
+  publishConsent: boolean;
+}
+
+/** What a rating is about. */
+export type RatingTarget = { kind: "procedure" | "ticket" | "service"; id?: string | undefined };
+
+export interface FeedbackPort {
+  ticketsSince(channel: ChannelName, chatId: string, since: Date): Promise<number>;
+  fileTicket(t: NewTicket): Promise<{ code: string }>;
+  ticket(code: string, channel: ChannelName, chatId: string): Promise<TicketView | undefined>;
+  /** Records a rating; `duplicate` when this chat already rated this target. */
+  rate(r: {
+    channel: ChannelName;
+    chatId: string;
+    unit?: string | undefined;
+    target: RatingTarget;
+    score: number;
+  }): Promise<{ id: string } | "duplicate">;
+  comment(ratingId: string, text: string): Promise<void>;
+  sipas(ratingId: string, element: string, score: number): Promise<void>;
+}
+
 /** Removes everything the service holds about a chat (Law 91/2025: deletion on request). */
 export interface PrivacyPort {
   deleteChatData(channel: ChannelName, chatId: string): Promise<void>;
@@ -166,6 +223,8 @@ export interface EnginePorts {
   sessions: SessionPort;
   subscriptions: SubscriptionPort;
   privacy: PrivacyPort;
+  /** Absent until the feedback module is wired: its menu items then do not appear. */
+  feedback?: FeedbackPort;
   clock: Clock;
   t: Translate;
 }

@@ -22,6 +22,8 @@ export interface IncomingMessage {
   localeHint?: string;
   /** The platform's message or update id, for logs. */
   messageId?: string;
+  /** A photo the citizen sent, as a platform reference (file id or URL). */
+  photo?: string;
 }
 
 /** A button under a reply: an action of ours, a link, or a phone number to call. */

@@ -15,6 +15,23 @@ const sessionSchema = z.object({
   lastProcedure: z.string().max(16).optional(),
   choices: z.array(z.string().max(64)).max(100).optional(),
   awaiting: z.literal("delete-confirm").optional(),
+  fb: z
+    .object({
+      step: z.enum(["text", "photo", "consent", "name", "phone", "confirm"]),
+      category: z.string().max(32),
+      text: z.string().max(2000).optional(),
+      photo: z.string().max(2048).optional(),
+      name: z.string().max(100).optional(),
+      phone: z.string().max(20).optional(),
+    })
+    .optional(),
+  rating: z
+    .object({
+      id: z.string().max(24),
+      step: z.enum(["comment", "sipas"]),
+      next: z.number().int().min(0).max(5).optional(),
+    })
+    .optional(),
 });
 
 /** Sessions in the `sessions` collection, refreshed on every save, expiring after 90 idle days. */

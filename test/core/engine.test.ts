@@ -26,6 +26,8 @@ describe("start and menus", () => {
       "m:guide",
       "m:hot",
       "m:survey",
+      "m:fb",
+      "m:tk",
       "m:sub",
       "m:lang",
       "m:unit",
@@ -41,11 +43,17 @@ describe("start and menus", () => {
     expect(payloads(menu)[0]).toBe("m:proc");
   });
 
-  it("should not offer feedback or rating buttons before those features exist", async () => {
-    const u = chat(c.engine);
-    await u.press("u:xa-tan-loc");
-    const all = payloads(await u.press("menu")).join(" ");
-    expect(all).not.toMatch(/feedback|rate|ticket/);
+  it("should not offer feedback or rating buttons when the feedback module is not wired", async () => {
+    const bare = await buildConversation({ withFeedback: false });
+    try {
+      const u = chat(bare.engine);
+      await u.press("u:xa-tan-loc");
+      expect(payloads(await u.press("menu"))).not.toContain("m:fb");
+      expect(payloads(await u.say("dang ky ket hon")).some((p) => p.startsWith("rt:"))).toBe(false);
+      expect(payloads(await u.press("m:fb"))).not.toContain("fb:c:thu-tuc");
+    } finally {
+      await bare.close();
+    }
   });
 
   it("should answer in English after switching language, and remember it", async () => {

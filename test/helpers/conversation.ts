@@ -1,5 +1,6 @@
 /** A real engine over a temporary store and the sample content, with helpers to talk to it. */
 import { createContentService } from "../../src/content/service.js";
+import { createFeedbackService, type FeedbackService } from "../../src/feedback/service.js";
 import { createEngine, type Engine } from "../../src/core/engine.js";
 import type { ChannelName, Lang, Reply } from "../../src/core/types.js";
 import { createTranslator, type Translator } from "../../src/i18n.js";
@@ -12,6 +13,7 @@ import {
 import { openTestStore, type TestStore } from "./store.js";
 
 export interface TestConversation {
+  feedback: FeedbackService;
   store: TestStore;
   engine: Engine;
   t: Translator;
@@ -19,7 +21,7 @@ export interface TestConversation {
 }
 
 /** Builds the engine exactly as the app does, on its own store. */
-export async function buildConversation(): Promise<TestConversation> {
+export async function buildConversation(opts: { withFeedback?: boolean } = {}): Promise<TestConversation> {
   const store = await openTestStore();
   const content = createContentService({
     connection: store.connection,
@@ -28,15 +30,35 @@ export async function buildConversation(): Promise<TestConversation> {
   });
   await content.start();
   const t = createTranslator("locales");
+  const logger = createLogger({ level: "silent" });
+  const feedback = createFeedbackService({
+    connection: store.connection,
+    senders: {},
+    t,
+    logger,
+    salt: "test-salt",
+    dueDays: 10,
+    contactRetentionDays: 180,
+    onContentChange: () => content.reload(),
+  });
+  const chatStore = createPrivacyStore(store.connection);
   const engine = createEngine({
     content: { view: () => content.bundle(), search: (q, ctx) => content.search(q, ctx) },
     sessions: createSessionStore(store.connection),
     subscriptions: createSubscriptionStore(store.connection),
-    privacy: createPrivacyStore(store.connection),
+    privacy: {
+      deleteChatData: async (channel, chatId) => {
+        await Promise.all([
+          chatStore.deleteChatData(channel, chatId),
+          feedback.anonymiseChat(channel, chatId),
+        ]);
+      },
+    },
+    feedback: opts.withFeedback === false ? undefined : feedback,
     clock: { now: () => new Date() },
     t,
   });
-  return { store, engine, t, close: () => store.close() };
+  return { store, engine, t, feedback, close: () => store.close() };
 }
 
 let nextChat = 1000;

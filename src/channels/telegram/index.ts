@@ -84,6 +84,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
         chatId: String(m.chat.id),
         userId: m.from ? String(m.from.id) : undefined,
         text: m.text,
+        photo: m.photo?.at(-1)?.file_id,
         localeHint: m.from?.language_code,
         messageId: String(update.update_id),
       };

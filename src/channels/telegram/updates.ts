@@ -17,6 +17,10 @@ export const updateSchema = z.object({
       chat,
       from: user.optional(),
       text: z.string().max(8192).optional(),
+      photo: z
+        .array(z.object({ file_id: z.string().max(256) }))
+        .max(20)
+        .optional(),
       date: z.number().int().optional(),
     })
     .optional(),

@@ -55,6 +55,7 @@ export function createZaloBotChannel(deps: ZaloBotChannelDeps): ZaloBotChannel {
       chatId: m.chat.id,
       userId: m.from.id,
       text: update.event_name === "message.text.received" ? m.text : undefined,
+      photo: update.event_name === "message.image.received" ? m.photo_url : undefined,
       messageId: m.message_id,
     };
     const { replies, lang } = await runTurn(deps, msg);

@@ -11,6 +11,7 @@ export const zaloBotUpdateSchema = z.object({
     chat: z.object({ id, chat_type: z.string().max(16).optional() }),
     date: z.number().optional(),
     text: z.string().max(8192).optional(),
+    photo_url: z.url().max(2048).optional(),
   }),
 });
 export type ZaloBotUpdate = z.infer<typeof zaloBotUpdateSchema>;

@@ -55,6 +55,13 @@ export interface ZaloOaChannel {
   readonly sender: OutboundSender;
 }
 
+/** The URL of the first image attachment of a media event, if any. */
+function photoUrl(message: Record<string, unknown>): string | undefined {
+  const att = (message.attachments as Array<{ payload?: { url?: unknown } }> | undefined)?.[0];
+  const url = att?.payload?.url;
+  return typeof url === "string" && url.length <= 2048 ? url : undefined;
+}
+
 /** Creates the channel, e.g. `createZaloOaChannel({ client, appId, secretKey, … })`. */
 export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
   const { logger } = deps;
