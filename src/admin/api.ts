@@ -208,14 +208,12 @@ export function createAdminApi(deps: {
     wrap(async (req, res) => {
       const body = parse(announcementInputSchema, req.body);
       const a = await deps.broadcast.create(body, "api");
-      res
-        .status(201)
-        .json({
-          id: String(a._id),
-          status: a.status,
-          nextRunAt: a.nextRunAt?.toISOString() ?? null,
-          audience: await deps.broadcast.estimate(a.audience, a.urgent),
-        });
+      res.status(201).json({
+        id: String(a._id),
+        status: a.status,
+        nextRunAt: a.nextRunAt?.toISOString() ?? null,
+        audience: await deps.broadcast.estimate(a.audience, a.urgent),
+      });
     }),
   );
   router.get(

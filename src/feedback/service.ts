@@ -137,7 +137,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
         { $inc: { seq: 1 } },
         { upsert: true, returnDocument: "after" },
       ).lean();
-      const code = `PA-${year}-${String(counter!.seq).padStart(6, "0")}`;
+      const code = `PA-${year}-${String(counter.seq).padStart(6, "0")}`;
       const category: TicketCategory = (TICKET_CATEGORIES as readonly string[]).includes(input.category)
         ? (input.category as TicketCategory)
         : "khac";

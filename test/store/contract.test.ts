@@ -422,3 +422,37 @@ describe("errors", () => {
     });
   });
 });
+
+describe("paging by _id", () => {
+  it("should page through a collection in _id order with $gt cursors, also after out-of-order inserts and deletes", async () => {
+    const coll = store.connection.collection("paging");
+    await coll.deleteMany({});
+    const ids = Array.from({ length: 50 }, (_, i) => `k${String(i).padStart(3, "0")}`);
+    // Insert shuffled, so insertion order and _id order differ.
+    const shuffled = [...ids].sort(
+      (a, b) =>
+        ((a.charCodeAt(3) * 7 + a.charCodeAt(2)) % 13) - ((b.charCodeAt(3) * 7 + b.charCodeAt(2)) % 13),
+    );
+    await coll.insertMany(shuffled.map((_id, i) => ({ _id: _id as never, n: i, keep: _id !== "k010" })));
+    await coll.deleteOne({ _id: "k020" as never });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await coll
+        .find(cursor ? { _id: { $gt: cursor } as never, keep: true } : { keep: true })
+        .sort({ _id: 1 })
+        .limit(7)
+        .toArray();
+      if (!page.length) break;
+      seen.push(...page.map((d) => String(d._id)));
+      cursor = String(page[page.length - 1]!._id);
+    }
+    expect(seen).toEqual(ids.filter((x) => x !== "k010" && x !== "k020"));
+    const desc = await coll
+      .find({ _id: { $lte: "k005" } as never })
+      .sort({ _id: -1 })
+      .limit(3)
+      .toArray();
+    expect(desc.map((d) => String(d._id))).toEqual(["k005", "k004", "k003"]);
+  });
+});

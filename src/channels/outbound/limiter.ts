@@ -17,7 +17,8 @@ export interface RateLimiter {
 }
 
 /**
- * Creates a token bucket of `ratePerSec` with bursts up to `burst`, e.g.
+ * Creates a token bucket of `ratePerSec` with bursts up to `burst` (channels use 1: evenly spaced
+ * sends never trip the platform's own bucket, even right after a restart), e.g.
  * `createRateLimiter({ ratePerSec: 30 })` for Telegram's bulk limit.
  */
 export function createRateLimiter(opts: {

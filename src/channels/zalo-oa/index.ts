@@ -68,7 +68,7 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
   const now = deps.now ?? (() => new Date());
   let timer: NodeJS.Timeout | undefined;
   const inFlight = new Set<Promise<void>>();
-  const limiter: RateLimiter = createRateLimiter({ ratePerSec: deps.ratePerSec });
+  const limiter: RateLimiter = createRateLimiter({ ratePerSec: deps.ratePerSec, burst: 1 });
   const sender = createZaloOaSender(deps.client, limiter);
 
   async function deliver(msg: IncomingMessage): Promise<void> {
@@ -128,6 +128,7 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
           chatId: e.sender.id,
           userId: e.sender.id,
           messageId: e.message.msg_id,
+          photo: e.event_name === "user_send_image" ? photoUrl(e.message) : undefined,
         });
     }
   }

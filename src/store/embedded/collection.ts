@@ -2,6 +2,7 @@
 import { Query } from "mingo";
 import { CommandError, ErrorCodes } from "./errors.js";
 import { keyOf, valuesAtPath } from "./keys.js";
+import { compareValues } from "./sort.js";
 
 /** A stored document; `_id` is always present. */
 export type Doc = Record<string, unknown> & { _id: unknown };
@@ -110,6 +111,8 @@ export class Collection {
   readonly docs = new Map<string, Doc>();
   readonly indexes = new Map<string, HashIndex>();
   readonly options: Record<string, unknown>;
+  /** `_id`s in ascending order, for range scans sorted by `_id` (undefined = to be rebuilt). */
+  private byId: unknown[] | undefined;
 
   constructor(db: string, name: string, options: Record<string, unknown> = {}) {
     this.db = db;
@@ -149,7 +152,23 @@ export class Collection {
     if (prev) for (const index of this.indexes.values()) index.remove(prev, id);
     this.docs.set(id, doc);
     for (const index of this.indexes.values()) index.add(doc, id);
+    if (!prev && this.byId) {
+      // ObjectIds made by one client grow: appending keeps the order; anything else rebuilds it later.
+      const last = this.byId[this.byId.length - 1];
+      if (last === undefined || compareValues(last, doc._id) < 0) this.byId.push(doc._id);
+      else this.byId = undefined;
+    }
     return prev;
+  }
+
+  /** Every `_id` in ascending order (built on demand, kept up to date by appends). */
+  idsInOrder(): unknown[] {
+    if (!this.byId) {
+      const ids = [...this.docs.values()].map((d) => d._id);
+      ids.sort(compareValues);
+      this.byId = ids;
+    }
+    return this.byId;
   }
 
   /** Removes a document by `_id` and returns it. */
@@ -159,6 +178,7 @@ export class Collection {
     if (!prev) return undefined;
     for (const index of this.indexes.values()) index.remove(prev, id);
     this.docs.delete(id);
+    this.byId = undefined;
     return prev;
   }
 

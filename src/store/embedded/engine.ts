@@ -9,7 +9,7 @@ import { duplicateKeyError, type Collection, type Doc, type IndexSpec } from "./
 import { Database, Tx } from "./database.js";
 import { CommandError, ErrorCodes, toCommandError } from "./errors.js";
 import { keyOf, valuesAtPath } from "./keys.js";
-import { sortDocs } from "./sort.js";
+import { compareValues, sortDocs } from "./sort.js";
 import { updatedDoc, upsertDoc, withIdFirst } from "./update.js";
 
 type Cmd = Record<string, unknown>;
@@ -425,6 +425,18 @@ export class Engine {
   /** Documents matching `filter`, in natural or `sort` order, at most `limit` (0 = all). */
   private match(coll: Collection, filter: Cmd, limit: number, sort?: Cmd): Doc[] {
     const query = new Query(filter);
+    const ordered = limit > 0 ? idRangeScan(coll, filter, sort) : undefined;
+    if (ordered) {
+      // Sorted by _id with a limit: walk the _id order from the range start, stop at the limit.
+      const out: Doc[] = [];
+      for (const doc of ordered) {
+        if (query.test(doc)) {
+          out.push(doc);
+          if (out.length >= limit) break;
+        }
+      }
+      return out;
+    }
     const out: Doc[] = [];
     const wantAll = limit <= 0 || (sort && Object.keys(sort).length > 0);
     for (const doc of coll.candidates(filter)) {
@@ -451,8 +463,11 @@ export class Engine {
     const limit = Math.abs(rawLimit);
     const sort = cmd.sort as Record<string, 1 | -1> | undefined;
     const hasSort = sort && Object.keys(sort).length > 0;
-    let docs = this.match(coll, filter, hasSort || skip ? 0 : limit);
-    if (hasSort) sortDocs(docs, sort);
+    const byIdOnly = hasSort && limit > 0 && Object.keys(sort).length === 1 && "_id" in sort;
+    let docs = byIdOnly
+      ? this.match(coll, filter, skip + limit, sort)
+      : this.match(coll, filter, hasSort || skip ? 0 : limit);
+    if (hasSort && !byIdOnly) sortDocs(docs, sort);
     if (skip || limit) docs = docs.slice(skip, limit ? skip + limit : undefined);
     const projection = cmd.projection as Cmd | undefined;
     if (projection && Object.keys(projection).length) docs = project(docs, projection);
@@ -795,6 +810,47 @@ export class Engine {
 }
 
 // === Helpers
+
+/**
+ * For a query sorted by `_id` alone (as paging through a collection is), the documents in `_id` order
+ * starting at the filter's `_id` bound, lazily; undefined when the query is not of that shape.
+ */
+function idRangeScan(coll: Collection, filter: Cmd, sort: Cmd | undefined): Iterable<Doc> | undefined {
+  const keys = sort ? Object.keys(sort) : [];
+  if (keys.length !== 1 || keys[0] !== "_id") return undefined;
+  const dir = Number(sort!._id) < 0 ? -1 : 1;
+  const ids = coll.idsInOrder();
+  const cond = filter._id;
+  let lo = 0;
+  let hi = ids.length;
+  if (
+    cond &&
+    typeof cond === "object" &&
+    !Array.isArray(cond) &&
+    (cond as { _bsontype?: string })._bsontype === undefined
+  ) {
+    const c = cond as Cmd;
+    const bound = (v: unknown, strict: boolean, upper: boolean) => {
+      let a = 0;
+      let b = ids.length;
+      while (a < b) {
+        const m = (a + b) >> 1;
+        const cmp = compareValues(ids[m], v);
+        if (upper ? (strict ? cmp < 0 : cmp <= 0) : strict ? cmp <= 0 : cmp < 0) a = m + 1;
+        else b = m;
+      }
+      return a;
+    };
+    if ("$gt" in c) lo = bound(c.$gt, true, false);
+    if ("$gte" in c) lo = bound(c.$gte, false, false);
+    if ("$lt" in c) hi = bound(c.$lt, true, true);
+    if ("$lte" in c) hi = bound(c.$lte, false, true);
+  }
+  return (function* () {
+    if (dir > 0) for (let i = lo; i < hi; i++) yield coll.get(ids[i])!;
+    else for (let i = hi - 1; i >= lo; i--) yield coll.get(ids[i])!;
+  })();
+}
 
 function collectionName(v: unknown): string {
   if (typeof v !== "string" || v.length === 0 || v.length > 200 || v.includes("\0") || v.includes("$")) {

@@ -54,20 +54,41 @@ export class Wal {
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     let count = 0;
     if (fs.existsSync(this.file)) {
-      const buf = fs.readFileSync(this.file);
-      let off = 0;
-      while (off + HEADER <= buf.length) {
-        const len = buf.readUInt32LE(off);
-        const crc = buf.readUInt32LE(off + 4);
-        if (off + HEADER + len > buf.length) break;
-        const payload = buf.subarray(off + HEADER, off + HEADER + len);
-        if (zlib.crc32(payload) !== crc) break;
-        apply(BSON.deserialize(payload, BSON_READ) as WalRecord);
-        off += HEADER + len;
-        count++;
+      // Read in chunks so a large log does not have to fit in memory twice.
+      const fd = fs.openSync(this.file, "r");
+      const size = fs.fstatSync(fd).size;
+      const CHUNK = 4 * 1024 * 1024;
+      let buf = Buffer.alloc(0);
+      let filePos = 0;
+      let off = 0; // absolute offset of buf[0]
+      let good = 0;
+      try {
+        for (;;) {
+          if (buf.length < HEADER || buf.length < HEADER + buf.readUInt32LE(0)) {
+            if (filePos >= size) break;
+            const want =
+              buf.length >= HEADER ? Math.max(CHUNK, HEADER + buf.readUInt32LE(0) - buf.length) : CHUNK;
+            const chunk = Buffer.allocUnsafe(Math.min(want, size - filePos));
+            const n = fs.readSync(fd, chunk, 0, chunk.length, filePos);
+            filePos += n;
+            buf = buf.length ? Buffer.concat([buf, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+            continue;
+          }
+          const len = buf.readUInt32LE(0);
+          const crc = buf.readUInt32LE(4);
+          const payload = buf.subarray(HEADER, HEADER + len);
+          if (zlib.crc32(payload) !== crc) break;
+          apply(BSON.deserialize(payload, BSON_READ) as WalRecord);
+          buf = buf.subarray(HEADER + len);
+          off += HEADER + len;
+          good = off;
+          count++;
+        }
+      } finally {
+        fs.closeSync(fd);
       }
-      if (off < buf.length) fs.truncateSync(this.file, off);
-      this.bytes = off;
+      if (good < size) fs.truncateSync(this.file, good);
+      this.bytes = good;
     }
     this.fd = fs.openSync(this.file, "a");
     this.recordsSinceCompaction = count;
