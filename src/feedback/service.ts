@@ -265,12 +265,12 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
 
     async setStatus(code, status, by, reason) {
       const doc = await load(code);
-      if (!TRANSITIONS[doc.status].includes(status)) {
-        throw new FeedbackError("BAD_TRANSITION", 409, `A ${doc.status} ticket cannot become ${status}`);
-      }
       if (status === "rejected" && !reason?.trim())
         throw new FeedbackError("REASON_REQUIRED", 400, "A rejection needs a reason");
       const at = now();
+      if (!TRANSITIONS[doc.status].includes(status)) {
+        throw new FeedbackError("BAD_TRANSITION", 409, `A ${doc.status} ticket cannot become ${status}`);
+      }
       const updated = await Tickets.findOneAndUpdate(
         { _id: doc._id, status: doc.status },
         {

@@ -46,8 +46,12 @@ const schema = new Schema<TicketDoc>(
     category: { type: String, enum: TICKET_CATEGORIES, required: true },
     text: { type: String, required: true, maxlength: 2000 },
     photo: String,
-    contact: { name: String, phone: String },
-    consent: { contact: { version: String, at: Date }, publish: { type: Boolean, default: false } },
+    // Sub-schemas with no default, so a ticket without consent holds no contact object at all.
+    contact: { type: new Schema({ name: String, phone: String }, { _id: false }), default: undefined },
+    consent: {
+      contact: { type: new Schema({ version: String, at: Date }, { _id: false }), default: undefined },
+      publish: { type: Boolean, default: false },
+    },
     hidden: { type: Boolean, default: true },
     status: { type: String, enum: TICKET_STATUSES, required: true },
     rejectReason: String,
