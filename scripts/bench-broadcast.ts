@@ -21,9 +21,35 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-bench-broadcast-")
 const api = await startLimitedTelegram({ ratePerSec: R });
 const worker = path.resolve("scripts/bench/broadcast-worker.ts");
 
+// The store runs as its own process, as MongoDB does beside a production service, so the sender's
+// memory is measured alone; the store's is reported too.
+const storeProc = spawn(
+  process.execPath,
+  ["--import", "tsx", path.resolve("scripts/bench/store-server.ts")],
+  {
+    env: { ...process.env, DATA_DIR: dataDir },
+    stdio: ["ignore", "pipe", "inherit"],
+  },
+);
+const storeUri = await new Promise<string>((resolve, reject) => {
+  let out = "";
+  storeProc.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+    const line = out.split("\n").find((l) => l.startsWith("mongodb://"));
+    if (line) resolve(line.replace("/?", "/motcua?"));
+  });
+  storeProc.on("exit", (code) => reject(new Error(`store exited with ${code}`)));
+});
+
 function run(mode: string, extra: string[] = []) {
   const child = spawn(process.execPath, ["--import", "tsx", worker, mode, ...extra], {
-    env: { ...process.env, DATA_DIR: dataDir, TELEGRAM_API_ROOT: api.url, RATE: String(R) },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      MONGODB_URI: storeUri,
+      TELEGRAM_API_ROOT: api.url,
+      RATE: String(R),
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -94,6 +120,10 @@ const beforeKill = [...times].reverse().find((x) => x < killedAt);
 if (afterKill !== undefined && beforeKill !== undefined) gap = afterKill - beforeKill;
 const span = (times[times.length - 1]! - times[0]! - gap) / 1000;
 const rate = span > 0 ? (api.received.length - 1) / span : 0;
+const storeRss = peakRssMb(storeProc.pid);
+storeProc.removeAllListeners("exit");
+storeProc.kill("SIGTERM");
+await new Promise((r) => storeProc.once("exit", r));
 await api.close();
 fs.rmSync(dataDir, { recursive: true, force: true });
 console.log(

@@ -20,7 +20,11 @@ import { trusted } from "../../src/store/trusted.js";
 const mode = process.argv[2];
 const dataDir = process.env.DATA_DIR!;
 const logger = createLogger({ level: "warn" });
-const store = await connectStore({ mongodbUri: undefined, dataDir, dataFsync: false }, logger);
+// MONGODB_URI: the store runs in its own process (as MongoDB would); unset: embedded in this one.
+const store = await connectStore(
+  { mongodbUri: process.env.MONGODB_URI || undefined, dataDir, dataFsync: false },
+  logger,
+);
 const conn = store.connection;
 const Subs = subscriberModel(conn);
 const Del = deliveryModel(conn);

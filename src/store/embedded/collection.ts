@@ -25,9 +25,9 @@ const INDEX_OPTIONS_COMPARED = ["unique", "sparse", "expireAfterSeconds", "parti
 export class HashIndex {
   readonly spec: IndexSpec;
   readonly fields: string[];
-  readonly map = new Map<string, Set<string>>();
+  readonly map: IdMap = new Map();
   /** For compound indexes: the first field alone, so prefix equality queries are served too. */
-  readonly prefix: Map<string, Set<string>> | undefined;
+  readonly prefix: IdMap | undefined;
   private readonly partial: Query | undefined;
 
   constructor(spec: IndexSpec) {
@@ -85,17 +85,37 @@ function combine(parts: string[][]): string[] {
   return acc.map((p) => JSON.stringify(p));
 }
 
-function addTo(map: Map<string, Set<string>>, key: string, id: string): void {
-  const set = map.get(key);
-  if (set) set.add(id);
-  else map.set(key, new Set([id]));
+/**
+ * Index key → the ids holding it. Most keys have one holder (always, for unique indexes), so a lone
+ * id is stored as the string itself; a Set appears only for a second holder. At 100,000 documents
+ * this saves a Set per key, which is most of an index's memory.
+ */
+export type IdMap = Map<string, string | Set<string>>;
+
+function addTo(map: IdMap, key: string, id: string): void {
+  const cur = map.get(key);
+  if (cur === undefined) map.set(key, id);
+  else if (typeof cur === "string") {
+    if (cur !== id) map.set(key, new Set([cur, id]));
+  } else cur.add(id);
 }
 
-function removeFrom(map: Map<string, Set<string>>, key: string, id: string): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(id);
-  if (set.size === 0) map.delete(key);
+function removeFrom(map: IdMap, key: string, id: string): void {
+  const cur = map.get(key);
+  if (cur === undefined) return;
+  if (typeof cur === "string") {
+    if (cur === id) map.delete(key);
+    return;
+  }
+  cur.delete(id);
+  if (cur.size === 1) map.set(key, cur.values().next().value!);
+  else if (cur.size === 0) map.delete(key);
+}
+
+/** The ids holding a key, as an iterable. */
+export function holdersOf(map: IdMap, key: string): Iterable<string> {
+  const cur = map.get(key);
+  return cur === undefined ? [] : typeof cur === "string" ? [cur] : cur;
 }
 
 /** A failed unique check: which index and which key collided. */
@@ -135,9 +155,7 @@ export class Collection {
     for (const index of this.indexes.values()) {
       if (!index.unique) continue;
       for (const k of index.keysFor(doc)) {
-        const holders = index.map.get(k);
-        if (!holders) continue;
-        for (const other of holders) {
+        for (const other of holdersOf(index.map, k)) {
           if (other !== self) return { index, keyValue: keyValueOf(index, doc) };
         }
       }
@@ -188,8 +206,8 @@ export class Collection {
     for (const [id, doc] of this.docs) {
       if (index.unique) {
         for (const k of index.keysFor(doc)) {
-          const holders = index.map.get(k);
-          if (holders && holders.size > 0 && !holders.has(id)) {
+          const holders = [...holdersOf(index.map, k)];
+          if (holders.length > 0 && !holders.includes(id)) {
             throw duplicateKeyError(this, { index, keyValue: keyValueOf(index, doc) });
           }
         }
@@ -206,11 +224,11 @@ export class Collection {
   candidates(filter: Record<string, unknown>): Iterable<Doc> {
     const eq = equalityValues(filter);
     if (eq.size === 0) return this.docs.values();
-    let best: { ids: Set<string> } | undefined;
+    let best: { ids: Iterable<string> } | undefined;
     let bestScore = 0;
     for (const index of this.indexes.values()) {
       if (!index.complete) continue;
-      let ids: Set<string> | undefined;
+      let ids: Iterable<string> | undefined;
       let score = 0;
       if (index.fields.every((f) => eq.has(f))) {
         ids = lookup(index.map, combine(index.fields.map((f) => eq.get(f)!)));
@@ -234,10 +252,10 @@ export class Collection {
   }
 }
 
-function lookup(map: Map<string, Set<string>>, keys: string[]): Set<string> {
-  if (keys.length === 1) return map.get(keys[0]!) ?? new Set();
+function lookup(map: IdMap, keys: string[]): Iterable<string> {
+  if (keys.length === 1) return holdersOf(map, keys[0]!);
   const out = new Set<string>();
-  for (const k of keys) for (const id of map.get(k) ?? []) out.add(id);
+  for (const k of keys) for (const id of holdersOf(map, k)) out.add(id);
   return out;
 }
 
