@@ -127,7 +127,7 @@ await new Promise((r) => storeProc.once("exit", r));
 await api.close();
 fs.rmSync(dataDir, { recursive: true, force: true });
 console.log(
-  `ledger: ${JSON.stringify(verify.counts)}; 429 answers: ${api.tooMany}; sending time ${span.toFixed(1)} s`,
+  `ledger: ${JSON.stringify(verify.counts)}; 429 answers: ${api.tooMany}; sending time ${span.toFixed(1)} s; store process peak RSS ${Math.round(storeRss)} MB`,
 );
 console.log(
   `subscribers=${N} sent=${sent} duplicates=${duplicates} lost=${lost} unknown=${unknown} rate_ratio=${(rate / R).toFixed(3)} rss_mb=${Math.round(peak)}`,
