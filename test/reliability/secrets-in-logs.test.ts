@@ -1,0 +1,92 @@
+/** A full run at trace level never writes a token or secret to its logs. */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/store.js";
+import { botMessages, startTelegramEmulator, TEST_TOKEN } from "../helpers/telegram.js";
+import { oaTextEvent, startZaloOaEmulator } from "../emulators/zalo-oa.js";
+import { botTextUpdate, startZaloBotEmulator } from "../emulators/zalo-bot.js";
+
+describe("logs", () => {
+  it("should contain no token, secret or key after a run that exercises every channel and errors", async () => {
+    const [tg, oa, bot] = await Promise.all([
+      startTelegramEmulator(),
+      startZaloOaEmulator(),
+      startZaloBotEmulator(),
+    ]);
+    const dataDir = tempDir("motcua-logs-");
+    const adminToken = "admin-token-that-must-not-leak-123456";
+    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("src/main.ts")], {
+      env: {
+        ...process.env,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATA_DIR: dataDir,
+        LOG_LEVEL: "trace",
+        TELEGRAM_BOT_TOKEN: TEST_TOKEN,
+        TELEGRAM_API_ROOT: tg.config.apiURL,
+        ZALO_OA_APP_ID: oa.appId,
+        ZALO_OA_SECRET_KEY: oa.secretKey,
+        ZALO_OA_ACCESS_TOKEN: oa.accessToken,
+        ZALO_OA_REFRESH_TOKEN: oa.refreshToken,
+        ZALO_OA_API_ROOT: oa.url,
+        ZALO_OAUTH_API_ROOT: oa.url,
+        ZALO_BOT_TOKEN: bot.token,
+        ZALO_BOT_API_ROOT: bot.url,
+        ADMIN_API_TOKEN: adminToken,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    try {
+      const base = await new Promise<string>((resolve, reject) => {
+        const timer = setInterval(() => {
+          const m = /motcua: (http:\/\/\S+)/.exec(out);
+          if (m) {
+            clearInterval(timer);
+            resolve(m[1]!);
+          }
+        }, 50);
+        child.on("exit", () => reject(new Error(out)));
+      });
+      const client = tg.getClient(TEST_TOKEN, { userId: 4401, chatId: 4401 });
+      await client.sendCommand(client.makeCommand("/start"));
+      await botMessages(tg, 4401);
+      oa.revokeAccessToken();
+      await oa.deliver(`${base}/webhooks/zalo-oa`, oaTextEvent(oa.appId, "8801", "khai sinh"));
+      await oa.deliver(`${base}/webhooks/zalo-oa`, oaTextEvent(oa.appId, "8802", "x"), {
+        secretKey: "forged",
+      });
+      bot.push(botTextUpdate("zb-logs", "/start"));
+      await fetch(`${base}/admin/api/tickets`, { headers: { Authorization: `Bearer ${adminToken}` } });
+      await fetch(`${base}/admin/api/tickets`, { headers: { Authorization: "Bearer wrong" } });
+      await fetch(`${base}/webhooks/telegram`, {
+        method: "POST",
+        headers: { "X-Telegram-Bot-Api-Secret-Token": "nope" },
+        body: "{}",
+      });
+      await new Promise((r) => setTimeout(r, 1_500));
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      await Promise.all([tg.stop(), oa.close(), bot.close()]);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+    expect(out.length).toBeGreaterThan(500);
+    for (const secret of [
+      TEST_TOKEN,
+      TEST_TOKEN.split(":")[1]!,
+      oa.secretKey,
+      oa.accessToken,
+      oa.refreshToken,
+      bot.token,
+      bot.token.split(":")[1]!,
+      adminToken,
+    ]) {
+      expect(out.includes(secret), `log contains ${secret.slice(0, 6)}…`).toBe(false);
+    }
+  }, 60_000);
+});
