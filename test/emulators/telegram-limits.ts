@@ -43,6 +43,10 @@ export async function startLimitedTelegram(opts: {
       res.json({ ok: true, result: { id: 1, is_bot: true, first_name: "motcua", username: "motcua_bot" } });
       return;
     }
+    if (["setWebhook", "deleteWebhook", "answerCallbackQuery"].includes(req.params.method)) {
+      res.json({ ok: true, result: true });
+      return;
+    }
     if (req.params.method !== "sendMessage") {
       res.status(404).json({ ok: false, error_code: 404, description: "Not Found" });
       return;
