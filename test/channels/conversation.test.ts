@@ -9,7 +9,7 @@ import { startTestApp, type TestApp } from "../helpers/app.js";
 import { telegramDriver, zaloBotDriver, zaloOaDriver, type Driver } from "../helpers/drivers.js";
 import { startTelegramEmulator, TEST_TOKEN, type TelegramServer } from "../helpers/telegram.js";
 import { startZaloBotEmulator, type ZaloBotEmulator } from "../emulators/zalo-bot.js";
-import { startZaloOaEmulator, type ZaloOaEmulator } from "../emulators/zalo-oa.js";
+import { startZaloOaEmulator, type ZaloOaEmulator, oaEnv } from "../emulators/zalo-oa.js";
 
 let tg: TelegramServer;
 let oa: ZaloOaEmulator;
@@ -21,12 +21,7 @@ beforeAll(async () => {
   app = await startTestApp({
     TELEGRAM_BOT_TOKEN: TEST_TOKEN,
     TELEGRAM_API_ROOT: tg.config.apiURL,
-    ZALO_OA_APP_ID: oa.appId,
-    ZALO_OA_SECRET_KEY: oa.secretKey,
-    ZALO_OA_ACCESS_TOKEN: oa.accessToken,
-    ZALO_OA_REFRESH_TOKEN: oa.refreshToken,
-    ZALO_OA_API_ROOT: oa.url,
-    ZALO_OAUTH_API_ROOT: oa.url,
+    ...oaEnv(oa),
     ZALO_BOT_TOKEN: bot.token,
     ZALO_BOT_API_ROOT: bot.url,
     FLOOD_BURST: "50",

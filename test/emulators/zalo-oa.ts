@@ -179,3 +179,15 @@ export function oaFollowEvent(
     timestamp: String(at),
   };
 }
+
+/** The environment that points motcua's Zalo OA channel at this emulator. */
+export function oaEnv(oa: ZaloOaEmulator): Record<string, string> {
+  return {
+    ZALO_OA_APP_ID: oa.appId,
+    ZALO_OA_SECRET_KEY: oa.secretKey,
+    ZALO_OA_ACCESS_TOKEN: oa.accessToken,
+    ZALO_OA_REFRESH_TOKEN: oa.refreshToken,
+    ZALO_OA_API_ROOT: oa.url,
+    ZALO_OAUTH_API_ROOT: oa.url,
+  };
+}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultWebhookSecret } from "../../src/channels/telegram/index.js";
 import { startTestApp, type TestApp } from "../helpers/app.js";
 import { startTelegramEmulator, TEST_TOKEN, type TelegramServer } from "../helpers/telegram.js";
-import { startZaloOaEmulator, type ZaloOaEmulator } from "../emulators/zalo-oa.js";
+import { startZaloOaEmulator, type ZaloOaEmulator, oaEnv } from "../emulators/zalo-oa.js";
 import { startZaloBotEmulator, type ZaloBotEmulator } from "../emulators/zalo-bot.js";
 
 let tg: TelegramServer;
@@ -18,12 +18,7 @@ beforeAll(async () => {
     TELEGRAM_BOT_TOKEN: TEST_TOKEN,
     TELEGRAM_API_ROOT: tg.config.apiURL,
     PUBLIC_URL: "https://bot.example.gov.vn",
-    ZALO_OA_APP_ID: oa.appId,
-    ZALO_OA_SECRET_KEY: oa.secretKey,
-    ZALO_OA_ACCESS_TOKEN: oa.accessToken,
-    ZALO_OA_REFRESH_TOKEN: oa.refreshToken,
-    ZALO_OA_API_ROOT: oa.url,
-    ZALO_OAUTH_API_ROOT: oa.url,
+    ...oaEnv(oa),
     ZALO_BOT_TOKEN: bot.token,
     ZALO_BOT_API_ROOT: bot.url,
   });

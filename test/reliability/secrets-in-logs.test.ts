@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/store.js";
 import { botMessages, startTelegramEmulator, TEST_TOKEN } from "../helpers/telegram.js";
-import { oaTextEvent, startZaloOaEmulator } from "../emulators/zalo-oa.js";
+import { oaTextEvent, startZaloOaEmulator, oaEnv } from "../emulators/zalo-oa.js";
 import { botTextUpdate, startZaloBotEmulator } from "../emulators/zalo-bot.js";
 
 describe("logs", () => {
@@ -26,12 +26,7 @@ describe("logs", () => {
         LOG_LEVEL: "trace",
         TELEGRAM_BOT_TOKEN: TEST_TOKEN,
         TELEGRAM_API_ROOT: tg.config.apiURL,
-        ZALO_OA_APP_ID: oa.appId,
-        ZALO_OA_SECRET_KEY: oa.secretKey,
-        ZALO_OA_ACCESS_TOKEN: oa.accessToken,
-        ZALO_OA_REFRESH_TOKEN: oa.refreshToken,
-        ZALO_OA_API_ROOT: oa.url,
-        ZALO_OAUTH_API_ROOT: oa.url,
+        ...oaEnv(oa),
         ZALO_BOT_TOKEN: bot.token,
         ZALO_BOT_API_ROOT: bot.url,
         ADMIN_API_TOKEN: adminToken,

@@ -11,7 +11,7 @@ import type { Translator } from "../../i18n.js";
 import type { Logger } from "../../logger.js";
 import { markProcessed, type ProcessedUpdateDoc } from "../../store/models/processed-update.js";
 import type { FloodGuard } from "../flood.js";
-import { deriveSecret, sameSecret } from "../secret.js";
+import { deriveSecret, requireSecretHeader } from "../secret.js";
 import { runTurn } from "../turn.js";
 import { createRateLimiter } from "../outbound/limiter.js";
 import type { OutboundSender } from "../outbound/sender.js";
@@ -172,13 +172,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     mount(app) {
       app.post(
         TELEGRAM_WEBHOOK_PATH,
-        (req, res, next) => {
-          if (!sameSecret(req.get("x-telegram-bot-api-secret-token"), deps.webhookSecret)) {
-            res.status(401).json({ error: { code: "BAD_SECRET", message: "Wrong or missing secret token" } });
-            return;
-          }
-          next();
-        },
+        requireSecretHeader("x-telegram-bot-api-secret-token", deps.webhookSecret),
         express.json({ limit: deps.bodyLimit, type: () => true }),
         (req, res, next) => {
           webhook(req, res).catch(next);

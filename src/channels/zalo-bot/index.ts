@@ -8,7 +8,7 @@ import type { Model } from "mongoose";
 import type { IncomingMessage } from "../../core/types.js";
 import type { Logger } from "../../logger.js";
 import { markProcessed, type ProcessedUpdateDoc } from "../../store/models/processed-update.js";
-import { sameSecret } from "../secret.js";
+import { requireSecretHeader } from "../secret.js";
 import { runTurn, type TurnDeps } from "../turn.js";
 import type { ZaloBotClient } from "./client.js";
 import { createRateLimiter } from "../outbound/limiter.js";
@@ -101,13 +101,7 @@ export function createZaloBotChannel(deps: ZaloBotChannelDeps): ZaloBotChannel {
     mount(app) {
       app.post(
         ZALO_BOT_WEBHOOK_PATH,
-        (req, res, next) => {
-          if (!sameSecret(req.get("x-bot-api-secret-token"), deps.webhookSecret)) {
-            res.status(401).json({ error: { code: "BAD_SECRET", message: "Wrong or missing secret token" } });
-            return;
-          }
-          next();
-        },
+        requireSecretHeader("x-bot-api-secret-token", deps.webhookSecret),
         express.json({ limit: deps.bodyLimit, type: () => true }),
         (req, res, next) => {
           const update = parseZaloBotUpdate(req.body);

@@ -9,6 +9,7 @@ import {
   oaTextEvent,
   startZaloOaEmulator,
   type ZaloOaEmulator,
+  oaEnv,
 } from "../../emulators/zalo-oa.js";
 
 let oa: ZaloOaEmulator;
@@ -18,12 +19,7 @@ let hook: string;
 beforeAll(async () => {
   oa = await startZaloOaEmulator();
   app = await startTestApp({
-    ZALO_OA_APP_ID: oa.appId,
-    ZALO_OA_SECRET_KEY: oa.secretKey,
-    ZALO_OA_ACCESS_TOKEN: oa.accessToken,
-    ZALO_OA_REFRESH_TOKEN: oa.refreshToken,
-    ZALO_OA_API_ROOT: oa.url,
-    ZALO_OAUTH_API_ROOT: oa.url,
+    ...oaEnv(oa),
   });
   hook = `${app.url}/webhooks/zalo-oa`;
 });
