@@ -9,7 +9,7 @@ import type { Engine } from "../../core/engine.js";
 import type { IncomingMessage, Lang } from "../../core/types.js";
 import type { Translator } from "../../i18n.js";
 import type { Logger } from "../../logger.js";
-import { markProcessed, type ProcessedUpdateDoc } from "../../store/models/processed-update.js";
+import { beginUpdate, finishUpdate, type ProcessedUpdateDoc } from "../../store/models/processed-update.js";
 import type { FloodGuard } from "../flood.js";
 import { deriveSecret, requireSecretHeader } from "../secret.js";
 import { runTurn } from "../turn.js";
@@ -129,11 +129,13 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       );
       return;
     }
-    if (!(await markProcessed(deps.processed, `telegram:${parsed.data.update_id}`))) {
+    const key = `telegram:${parsed.data.update_id}`;
+    if ((await beginUpdate(deps.processed, key)) !== "new") {
       logger.debug({ updateId: parsed.data.update_id }, "duplicate update ignored");
       return;
     }
     await process(parsed.data);
+    await finishUpdate(deps.processed, key);
   });
   bot.catch((err, ctx) => {
     logger.error({ err, updateId: ctx.update.update_id, channel: "telegram" }, "failed to handle an update");
@@ -145,9 +147,18 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       res.status(400).json({ error: { code: "MALFORMED_UPDATE", message: "Not a Telegram update" } });
       return;
     }
+    const key = `telegram:${parsed.data.update_id}`;
     try {
-      if (!(await markProcessed(deps.processed, `telegram:${parsed.data.update_id}`))) {
+      const claim = await beginUpdate(deps.processed, key);
+      if (claim === "done") {
         res.json({ ok: true, duplicate: true });
+        return;
+      }
+      if (claim === "busy") {
+        // Being handled by another request right now: Telegram will redeliver if that one fails.
+        res
+          .status(503)
+          .json({ error: { code: "IN_PROGRESS", message: "Update is being handled; retry later" } });
         return;
       }
     } catch (err) {
@@ -163,6 +174,12 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
         { err, updateId: parsed.data.update_id, channel: "telegram" },
         "failed to handle a webhook update",
       );
+    }
+    // Only a finished update is acknowledged: if this process dies first, the redelivery is handled.
+    try {
+      await finishUpdate(deps.processed, key);
+    } catch (err) {
+      logger.warn({ err, updateId: parsed.data.update_id }, "could not mark an update done");
     }
     res.json({ ok: true });
   }

@@ -7,7 +7,7 @@ import express, { type Express } from "express";
 import type { Model } from "mongoose";
 import type { IncomingMessage } from "../../core/types.js";
 import type { Logger } from "../../logger.js";
-import { markProcessed, type ProcessedUpdateDoc } from "../../store/models/processed-update.js";
+import { beginUpdate, finishUpdate, type ProcessedUpdateDoc } from "../../store/models/processed-update.js";
 import { requireSecretHeader } from "../secret.js";
 import { runTurn, type TurnDeps } from "../turn.js";
 import type { ZaloBotClient } from "./client.js";
@@ -69,9 +69,22 @@ export function createZaloBotChannel(deps: ZaloBotChannelDeps): ZaloBotChannel {
     );
   }
 
-  /** Dedupes, then handles; false when the update was seen before. */
-  async function accept(update: ZaloBotUpdate): Promise<boolean> {
-    return markProcessed(deps.processed, `zalo-bot:${update.event_name}:${update.message.message_id}`);
+  const keyOf = (update: ZaloBotUpdate) => `zalo-bot:${update.event_name}:${update.message.message_id}`;
+
+  /** Claims an update for handling: `new`, `done` (seen before) or `busy` (being handled). */
+  function accept(update: ZaloBotUpdate): Promise<"new" | "done" | "busy"> {
+    return beginUpdate(deps.processed, keyOf(update));
+  }
+
+  /** Handles a claimed update and marks it done; errors are logged, never thrown. */
+  async function handleClaimed(update: ZaloBotUpdate): Promise<void> {
+    await handle(update).catch((err: unknown) =>
+      logger.error(
+        { err, channel: "zalo-bot", messageId: update.message.message_id },
+        "failed to handle an update",
+      ),
+    );
+    await finishUpdate(deps.processed, keyOf(update));
   }
 
   async function poll(): Promise<void> {
@@ -86,7 +99,7 @@ export function createZaloBotChannel(deps: ZaloBotChannelDeps): ZaloBotChannel {
           logger.debug("zalo-bot: ignoring an update of an unknown shape");
           continue;
         }
-        if (await accept(update)) await handle(update);
+        if ((await accept(update)) === "new") await handleClaimed(update);
       } catch (err) {
         if (!polling) return;
         logger.warn({ err: (err as Error).message }, "zalo-bot: polling failed; retrying");
@@ -110,15 +123,14 @@ export function createZaloBotChannel(deps: ZaloBotChannelDeps): ZaloBotChannel {
             return;
           }
           accept(update)
-            .then(async (fresh) => {
-              if (fresh) {
-                await handle(update).catch((err: unknown) =>
-                  logger.error(
-                    { err, channel: "zalo-bot", messageId: update.message.message_id },
-                    "failed to handle an update",
-                  ),
-                );
+            .then(async (claim) => {
+              if (claim === "busy") {
+                res
+                  .status(503)
+                  .json({ error: { code: "IN_PROGRESS", message: "Update is being handled; retry later" } });
+                return;
               }
+              if (claim === "new") await handleClaimed(update);
               res.json({ ok: true });
             })
             .catch((err: unknown) => {
