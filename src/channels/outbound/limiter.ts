@@ -17,8 +17,8 @@ export interface RateLimiter {
 }
 
 /**
- * Creates a token bucket of `ratePerSec` with bursts up to `burst` (channels use 1: evenly spaced
- * sends never trip the platform's own bucket, even right after a restart), e.g.
+ * Creates a token bucket of `ratePerSec` with bursts up to `burst` (default 1: evenly spaced sends
+ * never trip the platform's own bucket, even right after a restart), e.g.
  * `createRateLimiter({ ratePerSec: 30 })` for Telegram's bulk limit.
  */
 export function createRateLimiter(opts: {
@@ -27,7 +27,7 @@ export function createRateLimiter(opts: {
   now?: () => number;
 }): RateLimiter {
   const now = opts.now ?? (() => Date.now());
-  const burst = opts.burst ?? Math.max(1, Math.ceil(opts.ratePerSec));
+  const burst = opts.burst ?? 1;
   let tokens = burst;
   let last = now();
   let pausedUntil = 0;

@@ -68,7 +68,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   let polling = false;
   const sender = createTelegramSender(
     bot.telegram,
-    createRateLimiter({ ratePerSec: deps.ratePerSec, burst: 1 }),
+    createRateLimiter({ ratePerSec: deps.ratePerSec }),
     logger,
   );
 

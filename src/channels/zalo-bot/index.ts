@@ -44,7 +44,7 @@ export function createZaloBotChannel(deps: ZaloBotChannelDeps): ZaloBotChannel {
   const { logger } = deps;
   let polling = false;
   let loop: Promise<void> | undefined;
-  const limiter = createRateLimiter({ ratePerSec: deps.ratePerSec, burst: 1 });
+  const limiter = createRateLimiter({ ratePerSec: deps.ratePerSec });
   const sender = createZaloBotSender(deps.client, limiter, deps.t("vi", "zalo.chooseByNumber"));
 
   async function handle(update: ZaloBotUpdate): Promise<void> {

@@ -68,7 +68,7 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
   const now = deps.now ?? (() => new Date());
   let timer: NodeJS.Timeout | undefined;
   const inFlight = new Set<Promise<void>>();
-  const limiter: RateLimiter = createRateLimiter({ ratePerSec: deps.ratePerSec, burst: 1 });
+  const limiter: RateLimiter = createRateLimiter({ ratePerSec: deps.ratePerSec });
   const sender = createZaloOaSender(deps.client, limiter);
 
   async function deliver(msg: IncomingMessage): Promise<void> {
