@@ -5,31 +5,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subscriberModel } from "../../src/store/models/subscriber.js";
-import { startTestApp, type TestApp } from "../helpers/app.js";
+import type { TestApp } from "../helpers/app.js";
+import { startAllChannels, type AllChannels } from "../helpers/channels.js";
 import { telegramDriver, zaloBotDriver, zaloOaDriver, type Driver } from "../helpers/drivers.js";
-import { startTelegramEmulator, TEST_TOKEN, type TelegramServer } from "../helpers/telegram.js";
-import { startZaloBotEmulator, type ZaloBotEmulator } from "../emulators/zalo-bot.js";
-import { startZaloOaEmulator, type ZaloOaEmulator, oaEnv } from "../emulators/zalo-oa.js";
+import type { TelegramServer } from "../helpers/telegram.js";
+import type { ZaloBotEmulator } from "../emulators/zalo-bot.js";
+import type { ZaloOaEmulator } from "../emulators/zalo-oa.js";
 
 let tg: TelegramServer;
 let oa: ZaloOaEmulator;
 let bot: ZaloBotEmulator;
 let app: TestApp;
 
+let all: AllChannels;
 beforeAll(async () => {
-  [tg, oa, bot] = await Promise.all([startTelegramEmulator(), startZaloOaEmulator(), startZaloBotEmulator()]);
-  app = await startTestApp({
-    TELEGRAM_BOT_TOKEN: TEST_TOKEN,
-    TELEGRAM_API_ROOT: tg.config.apiURL,
-    ...oaEnv(oa),
-    ZALO_BOT_TOKEN: bot.token,
-    ZALO_BOT_API_ROOT: bot.url,
-    FLOOD_BURST: "50",
-  });
+  all = await startAllChannels({ FLOOD_BURST: "50" });
+  ({ tg, oa, bot, app } = all);
 });
 afterAll(async () => {
-  await app.close();
-  await Promise.all([tg.stop(), oa.close(), bot.close()]);
+  await all.close();
 });
 
 let seq = 0;

@@ -2,30 +2,19 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultWebhookSecret } from "../../src/channels/telegram/index.js";
-import { startTestApp, type TestApp } from "../helpers/app.js";
-import { startTelegramEmulator, TEST_TOKEN, type TelegramServer } from "../helpers/telegram.js";
-import { startZaloOaEmulator, type ZaloOaEmulator, oaEnv } from "../emulators/zalo-oa.js";
-import { startZaloBotEmulator, type ZaloBotEmulator } from "../emulators/zalo-bot.js";
+import type { TestApp } from "../helpers/app.js";
+import { startAllChannels, type AllChannels } from "../helpers/channels.js";
+import { TEST_TOKEN } from "../helpers/telegram.js";
 
-let tg: TelegramServer;
-let oa: ZaloOaEmulator;
-let bot: ZaloBotEmulator;
 let app: TestApp;
 
+let all: AllChannels;
 beforeAll(async () => {
-  [tg, oa, bot] = await Promise.all([startTelegramEmulator(), startZaloOaEmulator(), startZaloBotEmulator()]);
-  app = await startTestApp({
-    TELEGRAM_BOT_TOKEN: TEST_TOKEN,
-    TELEGRAM_API_ROOT: tg.config.apiURL,
-    PUBLIC_URL: "https://bot.example.gov.vn",
-    ...oaEnv(oa),
-    ZALO_BOT_TOKEN: bot.token,
-    ZALO_BOT_API_ROOT: bot.url,
-  });
+  all = await startAllChannels({ PUBLIC_URL: "https://bot.example.gov.vn" });
+  ({ app } = all);
 });
 afterAll(async () => {
-  await app.close();
-  await Promise.all([tg.stop(), oa.close(), bot.close()]);
+  await all.close();
 });
 
 const hostileJson = fc.oneof(
