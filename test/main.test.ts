@@ -3,36 +3,20 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { spawnMain } from "./helpers/main-process.js";
 import { tempDir } from "./helpers/store.js";
 
 describe("main", () => {
   it("should start with no MongoDB, serve /healthz and /readyz, and exit 0 on SIGTERM", async () => {
     const dataDir = tempDir("motcua-main-");
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("src/main.ts")], {
-      env: {
-        ...process.env,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DATA_DIR: dataDir,
-        LOG_LEVEL: "warn",
-        MONGODB_URI: "",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    const { child, url: base } = await spawnMain({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+      MONGODB_URI: "",
     });
     try {
-      const base = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        const timer = setTimeout(() => reject(new Error(`no URL printed within 20 s: ${out}`)), 20_000);
-        child.stdout.on("data", (d: Buffer) => {
-          out += d.toString();
-          const m = /motcua: (http:\/\/\S+)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        });
-        child.on("exit", (code) => reject(new Error(`exited with ${code}`)));
-      });
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
       const exited = new Promise<number | null>((r) => child.once("exit", r));

@@ -1,8 +1,7 @@
 /** A full run at trace level never writes a token or secret to its logs. */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { spawnMain } from "../helpers/main-process.js";
 import { tempDir } from "../helpers/store.js";
 import { botMessages, startTelegramEmulator, TEST_TOKEN } from "../helpers/telegram.js";
 import { oaTextEvent, startZaloOaEmulator, oaEnv } from "../emulators/zalo-oa.js";
@@ -17,36 +16,20 @@ describe("logs", () => {
     ]);
     const dataDir = tempDir("motcua-logs-");
     const adminToken = "admin-token-that-must-not-leak-123456";
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("src/main.ts")], {
-      env: {
-        ...process.env,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DATA_DIR: dataDir,
-        LOG_LEVEL: "trace",
-        TELEGRAM_BOT_TOKEN: TEST_TOKEN,
-        TELEGRAM_API_ROOT: tg.config.apiURL,
-        ...oaEnv(oa),
-        ZALO_BOT_TOKEN: bot.token,
-        ZALO_BOT_API_ROOT: bot.url,
-        ADMIN_API_TOKEN: adminToken,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    const main = await spawnMain({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "trace",
+      TELEGRAM_BOT_TOKEN: TEST_TOKEN,
+      TELEGRAM_API_ROOT: tg.config.apiURL,
+      ...oaEnv(oa),
+      ZALO_BOT_TOKEN: bot.token,
+      ZALO_BOT_API_ROOT: bot.url,
+      ADMIN_API_TOKEN: adminToken,
     });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const { child, url: base } = main;
     try {
-      const base = await new Promise<string>((resolve, reject) => {
-        const timer = setInterval(() => {
-          const m = /motcua: (http:\/\/\S+)/.exec(out);
-          if (m) {
-            clearInterval(timer);
-            resolve(m[1]!);
-          }
-        }, 50);
-        child.on("exit", () => reject(new Error(out)));
-      });
       const client = tg.getClient(TEST_TOKEN, { userId: 4401, chatId: 4401 });
       await client.sendCommand(client.makeCommand("/start"));
       await botMessages(tg, 4401);
@@ -70,6 +53,7 @@ describe("logs", () => {
       await Promise.all([tg.stop(), oa.close(), bot.close()]);
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
+    const out = main.output();
     expect(out.length).toBeGreaterThan(500);
     for (const secret of [
       TEST_TOKEN,

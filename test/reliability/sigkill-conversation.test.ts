@@ -2,30 +2,13 @@
  * SIGKILL mid-conversation: updates Telegram saw acknowledged are never handled twice after the
  * restart; updates that got no answer are redelivered (as Telegram does) and handled once.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultWebhookSecret } from "../../src/channels/telegram/index.js";
+import { spawnMain } from "../helpers/main-process.js";
 import { tempDir } from "../helpers/store.js";
 import { TEST_TOKEN } from "../helpers/telegram.js";
 import { startLimitedTelegram } from "../emulators/telegram-limits.js";
-
-function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("src/main.ts")], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /motcua: (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.on("exit", (code) => reject(new Error(`exited ${code}`)));
-  });
-}
 
 describe("SIGKILL mid-conversation", () => {
   it("should lose nothing and duplicate nothing across a kill -9 and restart", async () => {
@@ -61,7 +44,7 @@ describe("SIGKILL mid-conversation", () => {
       })
         .then((r) => r.status)
         .catch(() => 0);
-    let main = await startMain(env);
+    let main = await spawnMain(env);
     const acked = new Set<number>();
     try {
       // Fire everything at once and kill the process while they are being handled.
@@ -73,7 +56,7 @@ describe("SIGKILL mid-conversation", () => {
       await exited;
       expect(acked.size).toBeLessThan(updates.length);
 
-      main = await startMain(env);
+      main = await spawnMain(env);
       // Telegram redelivers what was not acknowledged, retrying on 503 (an update the killed process
       // was handling is taken over once its mark is stale); here everything again, to prove dedupe too.
       for (const u of updates) {
