@@ -289,11 +289,12 @@ export function createEngine(ports: EnginePorts): Engine {
         unit: unit ? (L === "en" && unit.name_en ? unit.name_en : unit.name) : t(L, "hotlines.province"),
       }),
     ];
-    for (const h of [...own, ...shared]) lines.push(hotlineLine(h, L, t));
+    const all = [...own, ...shared];
+    for (const h of all) lines.push(hotlineLine(h, L, t));
     if (unit?.address) lines.push("", `📍 ${unit.address}`);
     if (unit?.office_hours) lines.push(`🕒 ${unit.office_hours}`);
-    if ([...own, ...shared].some((h) => h.sample)) lines.push("", t(L, "hotlines.sampleNote"));
-    const callable: Button[] = [...own, ...shared]
+    if (all.some((h) => h.sample)) lines.push("", t(L, "hotlines.sampleNote"));
+    const callable: Button[] = all
       .filter((h) => !h.sample)
       .map((h) => ({
         kind: "phone",

@@ -267,10 +267,10 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
       const doc = await load(code);
       if (status === "rejected" && !reason?.trim())
         throw new FeedbackError("REASON_REQUIRED", 400, "A rejection needs a reason");
-      const at = now();
       if (!TRANSITIONS[doc.status].includes(status)) {
         throw new FeedbackError("BAD_TRANSITION", 409, `A ${doc.status} ticket cannot become ${status}`);
       }
+      const at = now();
       const updated = await Tickets.findOneAndUpdate(
         { _id: doc._id, status: doc.status },
         {
