@@ -29,6 +29,9 @@ import { CONTACT_RETENTION_NOTICE_DAYS } from "./core/engine.js";
 import type { ChannelName } from "./core/types.js";
 import { createFeedbackService, type FeedbackService } from "./feedback/service.js";
 import { scheduleFeedbackJobs } from "./feedback/jobs.js";
+import { scheduleHandoffJobs } from "./handoff/jobs.js";
+import { createHandoffService, type HandoffService } from "./handoff/service.js";
+import { handoffModel } from "./store/models/handoff.js";
 import { ratingModel } from "./store/models/rating.js";
 import { counterModel, ticketModel } from "./store/models/ticket.js";
 import { subscriberModel } from "./store/models/subscriber.js";
@@ -55,6 +58,7 @@ export interface App {
   readonly zaloBot: ZaloBotChannel | undefined;
   readonly broadcast: BroadcastService;
   readonly feedback: FeedbackService;
+  readonly handoff: HandoffService;
   /** Loads content (sample content into an empty store) and starts the channels. */
   start(): Promise<void>;
   /** Stops the channels and closes the store. */
@@ -65,6 +69,8 @@ export interface App {
 export interface AppOverrides {
   logger?: Logger;
   ttlIntervalMs?: number;
+  /** The clock of conversations and the handoff queue (tests move it past working hours). */
+  now?: () => Date;
 }
 
 /** Builds the app, e.g. `const app = await createApp(loadConfig())`; then `start()`, and `close()` when done. */
@@ -91,9 +97,26 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     contactRetentionDays: CONTACT_RETENTION_NOTICE_DAYS,
     onContentChange: () => content.reload(),
   });
+  const now = overrides.now ?? (() => new Date());
+  const handoff = createHandoffService({
+    connection: store.connection,
+    senders,
+    t,
+    logger,
+    groups: config.handoff.telegramGroups,
+    idleMinutes: config.handoff.idleMinutes,
+    waitMaxMinutes: config.handoff.waitMaxMinutes,
+    showStaffNames: config.handoff.showStaffNames,
+    units: () => content.bundle().units,
+    now,
+  });
   const chatStore = createPrivacyStore(store.connection);
   const eraseChat = async (channel: ChannelName, chatId: string) => {
-    await Promise.all([chatStore.deleteChatData(channel, chatId), feedback.anonymiseChat(channel, chatId)]);
+    await Promise.all([
+      chatStore.deleteChatData(channel, chatId),
+      feedback.anonymiseChat(channel, chatId),
+      handoff.anonymiseChat(channel, chatId),
+    ]);
   };
   const engine = createEngine({
     content: { view: () => content.bundle(), search: (q, ctx) => content.search(q, ctx) },
@@ -101,7 +124,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     subscriptions,
     privacy: { deleteChatData: eraseChat },
     feedback,
-    clock: { now: () => new Date() },
+    // Offered only where a staff group is configured (the console inbox will add more).
+    handoff: Object.keys(config.handoff.telegramGroups).length ? handoff : undefined,
+    clock: { now },
     t,
   });
   const processed = processedUpdateModel(store.connection);
@@ -119,8 +144,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         flood,
         bodyLimit: config.requestBodyLimit,
         ratePerSec: config.rates.telegram,
+        staff: handoff.inbound,
       })
     : undefined;
+  handoff.setDesk(telegram?.desk);
   const turn = { engine, flood, t, logger };
   const zaloOa = config.zaloOa
     ? createZaloOaChannel({
@@ -173,6 +200,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   const scheduler = createBroadcastScheduler(broadcast, logger);
   let stopJobs: (() => Promise<void>) | undefined;
+  let stopHandoffJobs: (() => Promise<void>) | undefined;
   const http = createHttpApp({
     logger,
     metrics,
@@ -182,7 +210,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (config.adminApiToken) {
         app.use(
           "/admin/api",
-          createAdminApi({ token: config.adminApiToken, feedback, broadcast, citizenErase: eraseChat }),
+          createAdminApi({
+            token: config.adminApiToken,
+            feedback,
+            broadcast,
+            handoff,
+            citizenErase: eraseChat,
+          }),
         );
       }
       telegram?.mount(app);
@@ -204,6 +238,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     zaloBot,
     broadcast,
     feedback,
+    handoff,
     async start() {
       await Promise.all([
         content.start(),
@@ -212,13 +247,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         ticketModel(store.connection).init(),
         counterModel(store.connection).init(),
         ratingModel(store.connection).init(),
+        handoffModel(store.connection).init(),
       ]);
       await Promise.all([telegram?.start(), zaloOa?.start(), zaloBot?.start()]);
       scheduler.start();
       stopJobs = scheduleFeedbackJobs(feedback, logger);
+      stopHandoffJobs = scheduleHandoffJobs(handoff, logger);
     },
     async close() {
       await stopJobs?.();
+      await stopHandoffJobs?.();
       await scheduler.stop();
       await Promise.all([telegram?.stop(), zaloOa?.stop(), zaloBot?.stop()]);
       await store.close();

@@ -98,6 +98,17 @@ const envSchema = z.object({
   ADMIN_API_TOKEN: emptyAsUnset(z.string().min(24, "at least 24 characters")),
   FLOOD_BURST: z.coerce.number().int().min(1).max(1000).default(12),
   FLOOD_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(2),
+  HANDOFF_TELEGRAM_GROUPS: z
+    .string()
+    .trim()
+    .regex(
+      /^$|^[a-z0-9-]{1,48}=-?\d{1,20}(,[a-z0-9-]{1,48}=-?\d{1,20})*$/,
+      "unit=chat id pairs, like phuong-hoa-an=-1001234567890,xa-tan-loc=-1009876543210",
+    )
+    .default(""),
+  HANDOFF_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  HANDOFF_WAIT_MAX_MINUTES: z.coerce.number().int().min(5).max(10080).default(480),
+  HANDOFF_SHOW_STAFF_NAMES: booleanish.default(false),
 });
 
 /** The validated, frozen settings of one motcua process. */
@@ -118,6 +129,13 @@ export type Config = Readonly<{
   rates: { telegram: number; zaloOa: number; zaloBot: number };
   broadcast: { quietHours: string; concurrency: number };
   feedback: { dueDays: number; salt: string };
+  handoff: {
+    /** The staff Telegram group of each unit, by unit id. */
+    telegramGroups: Readonly<Record<string, string>>;
+    idleMinutes: number;
+    waitMaxMinutes: number;
+    showStaffNames: boolean;
+  };
   adminApiToken: string | undefined;
   zaloOa:
     | {
@@ -184,6 +202,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     flood: { burst: e.FLOOD_BURST, perSecond: e.FLOOD_PER_SECOND },
     broadcast: { quietHours: e.QUIET_HOURS, concurrency: e.BROADCAST_CONCURRENCY },
     feedback: { dueDays: e.TICKET_DUE_DAYS, salt: e.PRIVACY_SALT },
+    handoff: {
+      telegramGroups: Object.fromEntries(
+        e.HANDOFF_TELEGRAM_GROUPS.split(",")
+          .filter(Boolean)
+          .map((pair) => pair.split("=") as [string, string]),
+      ),
+      idleMinutes: e.HANDOFF_IDLE_MINUTES,
+      waitMaxMinutes: e.HANDOFF_WAIT_MAX_MINUTES,
+      showStaffNames: e.HANDOFF_SHOW_STAFF_NAMES,
+    },
     adminApiToken: e.ADMIN_API_TOKEN,
     rates: {
       telegram: e.TELEGRAM_RATE_PER_SEC,

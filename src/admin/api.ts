@@ -10,6 +10,8 @@ import type { BroadcastService } from "../broadcast/service.js";
 import { announcementInputSchema } from "../broadcast/service.js";
 import { AppError } from "../errors.js";
 import { FeedbackError, type FeedbackService } from "../feedback/service.js";
+import type { HandoffService } from "../handoff/service.js";
+import { HANDOFF_STATUSES, type HandoffDoc } from "../store/models/handoff.js";
 import { TICKET_STATUSES, type TicketDoc } from "../store/models/ticket.js";
 
 const code = z.string().regex(/^PA-\d{4}-\d{6}$/i, "a ticket code like PA-2026-000123");
@@ -43,7 +45,42 @@ const schemas = {
     })
     .strict(),
   citizen: z.object({ channel, chatId: z.string().regex(/^[\w-]{1,64}$/) }).strict(),
+  handoffs: z
+    .object({
+      status: z.enum(HANDOFF_STATUSES).optional(),
+      unit: z.string().max(64).optional(),
+      limit: z.coerce.number().int().min(1).max(500).optional(),
+    })
+    .strict(),
+  period: z.object({ from: z.iso.date(), to: z.iso.date(), unit: z.string().max(64).optional() }).strict(),
 };
+
+/** A period of whole Viet Nam days, `to` included. */
+function vnRange(from: string, to: string): { from: Date; to: Date } {
+  return {
+    from: new Date(`${from}T00:00:00+07:00`),
+    to: new Date(new Date(`${to}T00:00:00+07:00`).getTime() + 24 * 3600_000),
+  };
+}
+
+/** What staff see of a handoff (no chat id: staff reach the citizen through the relay only). */
+export function presentHandoff(h: HandoffDoc) {
+  return {
+    code: h._id,
+    unit: h.unit,
+    channel: h.channel,
+    lang: h.lang,
+    status: h.status,
+    endReason: h.endReason ?? null,
+    recent: h.recent,
+    insideHours: h.insideHours,
+    staff: h.staff?.label ?? h.staff?.id ?? null,
+    createdAt: h.createdAt.toISOString(),
+    claimedAt: h.claimedAt?.toISOString() ?? null,
+    closedAt: h.closedAt?.toISOString() ?? null,
+    messages: h.counts,
+  };
+}
 
 /** Parses with zod or throws a 400 naming every field. */
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
@@ -97,6 +134,7 @@ export function createAdminApi(deps: {
   token: string;
   feedback: FeedbackService;
   broadcast: BroadcastService;
+  handoff: HandoffService;
   citizenErase: (c: "telegram" | "zalo-oa" | "zalo-bot", chatId: string) => Promise<void>;
 }): Router {
   const router = Router();
@@ -178,8 +216,7 @@ export function createAdminApi(deps: {
     "/satisfaction",
     wrap(async (req, res) => {
       const q = parse(schemas.satisfaction, req.query);
-      const from = new Date(`${q.from}T00:00:00+07:00`);
-      const to = new Date(new Date(`${q.to}T00:00:00+07:00`).getTime() + 24 * 3600_000);
+      const { from, to } = vnRange(q.from, q.to);
       res.json({
         from: q.from,
         to: q.to,
@@ -192,7 +229,10 @@ export function createAdminApi(deps: {
     "/citizens/:channel/:chatId/export",
     wrap(async (req, res) => {
       const c = parse(schemas.citizen, req.params);
-      res.json(await deps.feedback.exportCitizen(c.channel, c.chatId));
+      res.json({
+        ...(await deps.feedback.exportCitizen(c.channel, c.chatId)),
+        handoffs: await deps.handoff.exportChat(c.channel, c.chatId),
+      });
     }),
   );
   router.delete(
@@ -201,6 +241,26 @@ export function createAdminApi(deps: {
       const c = parse(schemas.citizen, req.params);
       await deps.citizenErase(c.channel, c.chatId);
       res.status(204).end();
+    }),
+  );
+  router.get(
+    "/handoffs",
+    wrap(async (req, res) => {
+      const q = parse(schemas.handoffs, req.query);
+      const list = await deps.handoff.list({ status: q.status, unit: q.unit, limit: q.limit });
+      res.json({ handoffs: list.map(presentHandoff) });
+    }),
+  );
+  router.get(
+    "/handoffs/stats",
+    wrap(async (req, res) => {
+      const q = parse(schemas.period, req.query);
+      res.json({
+        from: q.from,
+        to: q.to,
+        unit: q.unit ?? null,
+        ...(await deps.handoff.stats({ ...vnRange(q.from, q.to), unit: q.unit })),
+      });
     }),
   );
   router.post(

@@ -14,6 +14,17 @@ const phone = z.string().regex(/^[0-9x.+\- ()]{3,20}$/, "digits, spaces, dots, d
 
 // === Units and hotlines
 
+const hhmm = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, "a time like 07:30");
+/** One opening period of the one-stop shop, e.g. Monday–Friday 07:30–11:30 (Vietnam time). */
+export const openingSchema = z
+  .object({
+    days: z.array(z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])).min(1),
+    from: hhmm,
+    to: hhmm,
+  })
+  .strict()
+  .refine((o) => o.from < o.to, { message: "'from' must be before 'to'" });
+
 export const unitSchema = z
   .object({
     id: slug,
@@ -24,6 +35,10 @@ export const unitSchema = z
     sample: z.boolean().default(false),
     address: text.optional(),
     office_hours: text.optional(),
+    /** When the advisory team answers in chat (handoff to a person). */
+    working_hours: z.array(openingSchema).optional(),
+    /** Days the office is closed although the weekday is open (public holidays), YYYY-MM-DD. */
+    closed_dates: z.array(z.iso.date()).optional(),
     portal: z.url().optional(),
   })
   .strict();

@@ -11,7 +11,17 @@ import {
   procedureButtons,
   procedureCard,
 } from "./cards.js";
-import { detectFacet, foldText, isGreeting, parseCommand, withoutFacet, yesNo } from "./intents.js";
+import { createHandoffFlow } from "./handoff-flow.js";
+import {
+  detectFacet,
+  foldText,
+  isGreeting,
+  parseCommand,
+  scrubQuery,
+  wantsPerson,
+  withoutFacet,
+  yesNo,
+} from "./intents.js";
 import type { EnginePorts, Session } from "./ports.js";
 import { TOPICS, type Topic } from "./topics.js";
 import { LANGS, type Button, type IncomingMessage, type Lang, type Reply } from "./types.js";
@@ -50,6 +60,13 @@ interface Turn {
 
 const action = (label: string, payload: string): Button => ({ kind: "action", label, payload });
 
+/** The command a typed message gives ("/menu" → "menu"; a bare "menu" counts too). */
+function typedCommand(msg: IncomingMessage): string | undefined {
+  if (msg.payload !== undefined || msg.text === undefined) return undefined;
+  const text = msg.text.slice(0, MAX_TEXT_CHARS);
+  return parseCommand(text)?.name ?? (foldText(text) === "menu" ? "menu" : undefined);
+}
+
 function langFromHint(hint: string | undefined): Lang | undefined {
   const code = hint?.slice(0, 2).toLowerCase();
   return LANGS.find((l) => l === code);
@@ -77,10 +94,26 @@ export function createEngine(ports: EnginePorts): Engine {
     // Feedback appears only when the feedback module is wired in.
     if (ports.feedback)
       rows.splice(2, 0, [action(t(L, "menu.feedback"), "m:fb"), action(t(L, "menu.lookup"), "m:tk")]);
+    if (handoff?.offered(turn)) rows.splice(2, 0, [action(t(L, "menu.human"), "h:req")]);
     if (selectableUnits().length > 1)
       rows.push([action(t(L, "menu.changeUnit"), "m:unit"), action(t(L, "menu.privacy"), "m:privacy")]);
     else rows.push([action(t(L, "menu.privacy"), "m:privacy")]);
     return { text: `${lead ? `${lead}\n\n` : ""}${t(L, "menu.title")}${unitLine}`, buttons: rows };
+  }
+
+  const handoff = ports.handoff
+    ? createHandoffFlow({
+        port: ports.handoff,
+        t,
+        clock: ports.clock,
+        menu: mainMenu,
+        canFileTicket: ports.feedback !== undefined,
+      })
+    : undefined;
+
+  /** The "talk to a person" row, when the chat's unit has a team reachable in chat. */
+  function personRow(turn: Turn): Button[][] {
+    return handoff?.offered(turn) ? [[action(t(turn.lang, "menu.human"), "h:req")]] : [];
   }
 
   function selectableUnits() {
@@ -180,6 +213,7 @@ export function createEngine(ports: EnginePorts): Engine {
       {
         text: t(L, "search.none"),
         buttons: [
+          ...personRow(turn),
           [action(t(L, "menu.hotlines"), "m:hot"), action(t(L, "menu.procedures"), "m:proc")],
           [action(t(L, "menu.back"), "menu")],
         ],
@@ -188,6 +222,8 @@ export function createEngine(ports: EnginePorts): Engine {
   }
 
   async function question(turn: Turn, text: string): Promise<Reply[]> {
+    // Kept (scrubbed) for staff, should the citizen ask for a person next.
+    turn.session.recent = [...(turn.session.recent ?? []), scrubQuery(text)].slice(-3);
     const folded = foldText(text);
     const facet = detectFacet(folded);
     const last = turn.session.lastProcedure;
@@ -212,6 +248,7 @@ export function createEngine(ports: EnginePorts): Engine {
           text: t(L, "search.unsure"),
           buttons: [
             ...answer.hits.slice(0, 3).map((h) => [action(h.title, hitPayload(h))]),
+            ...personRow(turn),
             [action(t(L, "search.noneOfThese"), "m:hot"), action(t(L, "menu.back"), "menu")],
           ],
         },
@@ -627,7 +664,7 @@ export function createEngine(ports: EnginePorts): Engine {
   async function rate(turn: Turn, kind: string, id: string, score: number): Promise<Reply[]> {
     const L = turn.lang;
     const target = {
-      kind: kind === "p" ? "procedure" : kind === "t" ? "ticket" : "service",
+      kind: kind === "p" ? "procedure" : kind === "t" ? "ticket" : kind === "h" ? "handoff" : "service",
       id: id || undefined,
     } as const;
     if (!(score >= 1 && score <= 5)) return [mainMenu(turn, t(L, "errors.stale"))];
@@ -772,6 +809,9 @@ export function createEngine(ports: EnginePorts): Engine {
             break;
         }
         break;
+      case "h":
+        if (handoff) return handoff.onPayload(turn, a);
+        break;
       case "p":
         return showProcedure(turn, a);
       case "ps":
@@ -871,16 +911,18 @@ export function createEngine(ports: EnginePorts): Engine {
     }
     if (folded === "menu") return [mainMenu(turn)];
     if (isGreeting(folded)) return start(turn);
+    if (handoff && wantsPerson(folded)) return handoff.onPayload(turn, "req");
     return question(turn, text);
   }
 
   async function handleTurn(msg: IncomingMessage): Promise<{ replies: Reply[]; lang: Lang }> {
     const session = (await ports.sessions.get(msg.channel, msg.chatId)) ?? {};
     const turn: Turn = { msg, session, lang: session.lang ?? langFromHint(msg.localeHint) ?? "vi" };
-    let replies: Reply[];
-    if (msg.payload !== undefined) replies = await onPayload(turn, msg.payload.slice(0, 64));
-    else if (msg.text !== undefined) replies = await onText(turn, msg.text);
-    else replies = [mainMenu(turn, t(turn.lang, "errors.textOnly"))];
+    // A chat with an open request to talk to a person goes to the handoff flow first.
+    let replies = session.handoff && handoff ? await handoff.intercept(turn, typedCommand(msg)) : undefined;
+    if (msg.payload !== undefined) replies ??= await onPayload(turn, msg.payload.slice(0, 64));
+    else if (msg.text !== undefined) replies ??= await onText(turn, msg.text);
+    else replies ??= [mainMenu(turn, t(turn.lang, "errors.textOnly"))];
     if (!turn.forget) {
       turn.session.choices = replies
         .flatMap((r) => (r.buttons ?? []).flat())

@@ -62,3 +62,24 @@ export function yesNo(folded: string): boolean | undefined {
   if (NO.test(folded)) return false;
   return undefined;
 }
+
+/**
+ * Masks what could identify a person before a question is stored: runs of digits (phone, ID
+ * numbers), e-mail addresses and links. Procedure codes such as 1.001193 are kept.
+ */
+export function scrubQuery(text: string): string {
+  return text
+    .normalize("NFC")
+    .replace(/\b\d\.\d{6}\b|\d[\d .-]{4,}\d/g, (m) => (/^\d\.\d{6}$/.test(m) ? m : "#"))
+    .replace(/[\w.+-]+@[\w-]+\.[\w.-]+/g, "@")
+    .replace(/https?:\/\/\S+/g, "<link>")
+    .slice(0, 200);
+}
+
+const PERSON =
+  /\b(gap|noi chuyen (voi|cung)|chat voi|ket noi (voi)?|lien he truc tiep (voi)?|muon gap|cho (toi|em|minh) gap) ?(mot )?(nguoi that|nguoi|can bo|nhan vien|tu van vien|chuyen vien|ai do)\b|\b(tu van truc tiep|ho tro truc tiep|nguoi that|talk to (a |an )?(human|person|agent|staff|someone|officer)|real person|live (agent|chat))\b/;
+
+/** True when the citizen asks for a person ("cho tôi gặp cán bộ", "nói chuyện với người thật"). */
+export function wantsPerson(folded: string): boolean {
+  return PERSON.test(folded) && !/\b(so dien thoai|sdt|hotline|duong day nong)\b/.test(folded);
+}

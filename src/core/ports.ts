@@ -63,6 +63,15 @@ export interface UnitInfo {
   sample: boolean;
   address?: string | undefined;
   office_hours?: string | undefined;
+  working_hours?: Opening[] | undefined;
+  closed_dates?: string[] | undefined;
+}
+
+/** One opening period of a unit's advisory team, in Vietnam time. */
+export interface Opening {
+  days: Array<"mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun">;
+  from: string;
+  to: string;
 }
 
 export interface HotlineInfo {
@@ -131,6 +140,10 @@ export interface Session {
     name?: string;
     phone?: string;
   };
+  /** The open request to talk to a person (queue or conversation with staff). */
+  handoff?: string;
+  /** The last questions typed (at most 3, each cut to 200 characters), shown to staff on handoff. */
+  recent?: string[];
   /** The rating just given, for an optional comment and the SIPAS questions. */
   rating?: { id: string; step: "comment" | "sipas"; next?: number };
 }
@@ -187,7 +200,10 @@ export interface NewTicket {
 }
 
 /** What a rating is about. */
-export type RatingTarget = { kind: "procedure" | "ticket" | "service"; id?: string | undefined };
+export type RatingTarget = {
+  kind: "procedure" | "ticket" | "service" | "handoff";
+  id?: string | undefined;
+};
 
 export interface FeedbackPort {
   ticketsSince(channel: ChannelName, chatId: string, since: Date): Promise<number>;
@@ -203,6 +219,31 @@ export interface FeedbackPort {
   }): Promise<{ id: string } | "duplicate">;
   comment(ratingId: string, text: string): Promise<void>;
   sipas(ratingId: string, element: string, score: number): Promise<void>;
+}
+
+/** Where a citizen stands with the advisory team. */
+export type HandoffState =
+  | { status: "waiting"; id: string; position: number; etaMinutes: number }
+  | { status: "active"; id: string }
+  | { status: "ended"; id: string };
+
+/** Talking to a person: the advisory team's queue (see src/handoff). */
+export interface HandoffPort {
+  /** Whether the unit's team can be reached in chat at all, and whether it is in at `at`. */
+  availability(unit: string | undefined, at: Date): { reachable: boolean; open: boolean; nextOpen?: Date };
+  /** Puts the chat in the unit's queue (or returns its open request); `recent` are its last questions. */
+  request(r: {
+    channel: ChannelName;
+    chatId: string;
+    unit: string;
+    lang: Lang;
+    recent: string[];
+  }): Promise<HandoffState>;
+  state(id: string): Promise<HandoffState>;
+  /** The citizen leaves the queue or ends the conversation. */
+  end(id: string): Promise<void>;
+  /** Passes a citizen's message to the staff member (or to the waiting request). */
+  relay(id: string, m: { text?: string | undefined; photo?: string | undefined }): Promise<void>;
 }
 
 /** Removes everything the service holds about a chat (Law 91/2025: deletion on request). */
@@ -225,6 +266,8 @@ export interface EnginePorts {
   privacy: PrivacyPort;
   /** Absent until the feedback module is wired: its menu items then do not appear. */
   feedback?: FeedbackPort;
+  /** Absent when no unit has an advisory team reachable in chat. */
+  handoff?: HandoffPort;
   clock: Clock;
   t: Translate;
 }

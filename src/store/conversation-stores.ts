@@ -25,6 +25,8 @@ const sessionSchema = z.object({
       phone: z.string().max(20).optional(),
     })
     .optional(),
+  handoff: z.string().max(32).optional(),
+  recent: z.array(z.string().max(200)).max(3).optional(),
   rating: z
     .object({
       id: z.string().max(24),

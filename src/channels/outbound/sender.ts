@@ -13,6 +13,16 @@ export type SendOutcome =
 export interface OutboundSender {
   readonly channel: ChannelName;
   send(chatId: string, reply: Reply, priority: Priority): Promise<SendOutcome>;
+  /**
+   * Re-sends a photo from a platform reference with a caption (staff relay). Absent, or "failed" with
+   * detail "unsupported", when this channel cannot take a photo from that platform.
+   */
+  sendPhoto?(
+    chatId: string,
+    photo: { channel: ChannelName; ref: string },
+    caption: string,
+    priority: Priority,
+  ): Promise<SendOutcome>;
 }
 
 /** The senders of the channels that are configured. */

@@ -16,6 +16,8 @@ import { runTurn } from "../turn.js";
 import { createRateLimiter } from "../outbound/limiter.js";
 import type { OutboundSender } from "../outbound/sender.js";
 import { createTelegramSender } from "./sender.js";
+import { createTelegramDesk } from "./desk.js";
+import type { StaffDesk, StaffInbound } from "../../handoff/ports.js";
 import { updateSchema, type TelegramUpdate } from "./updates.js";
 
 /** Where Telegram delivers webhook updates. */
@@ -36,6 +38,8 @@ export interface TelegramChannelDeps {
   bodyLimit: string;
   /** Messages per second across all chats (Telegram's bulk limit is about 30). */
   ratePerSec: number;
+  /** Staff groups (handoff to the advisory team): their messages and buttons go here. */
+  staff?: StaffInbound | undefined;
 }
 
 /** A running (or runnable) Telegram channel. */
@@ -47,6 +51,8 @@ export interface TelegramChannel {
   stop(): Promise<void>;
   /** The outbound path (limiter included) for broadcasts and pushes. */
   readonly sender: OutboundSender;
+  /** Staff groups: handoff cards and relayed messages, through the same limiter. */
+  readonly desk: StaffDesk;
 }
 
 /** Derives a webhook secret from the token when none is configured (same on every replica). */
@@ -66,18 +72,55 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     telegram: { apiRoot: root.replace(/\/$/, ""), webhookReply: false },
   });
   let polling = false;
-  const sender = createTelegramSender(
-    bot.telegram,
-    createRateLimiter({ ratePerSec: deps.ratePerSec }),
-    logger,
-  );
+  const limiter = createRateLimiter({ ratePerSec: deps.ratePerSec });
+  const sender = createTelegramSender(bot.telegram, limiter, logger);
+  const desk = createTelegramDesk(bot.telegram, limiter, logger);
+
+  /** A staff member as the handoff service knows them (the first name is shown only if configured). */
+  const staffOf = (from: { id: number; first_name?: string | undefined } | undefined) => ({
+    id: `telegram:${from?.id ?? 0}`,
+    name: from?.first_name,
+  });
+
+  /** A message or button press in a staff group. */
+  async function processStaff(update: TelegramUpdate, staff: StaffInbound): Promise<void> {
+    if (update.message) {
+      const m = update.message;
+      if (m.from?.is_bot) return;
+      const chatId = String(m.chat.id);
+      const answer = await staff.onMessage({
+        chatId,
+        staff: staffOf(m.from),
+        replyTo: m.reply_to_message?.message_id,
+        text: m.text ?? m.caption,
+        photo: m.photo?.at(-1)?.file_id,
+      });
+      if (answer) await desk.post(chatId, answer.reply, { replyTo: answer.replyTo ?? m.message_id });
+      return;
+    }
+    const q = update.callback_query;
+    if (!q?.message) return;
+    const notice = await staff.onButton({
+      chatId: String(q.message.chat.id),
+      staff: staffOf(q.from),
+      data: q.data ?? "",
+    });
+    await bot.telegram.answerCbQuery(q.id, notice.slice(0, 200)).catch((err: unknown) => {
+      logger.debug({ err, updateId: update.update_id }, "answerCallbackQuery failed");
+    });
+  }
 
   async function process(update: TelegramUpdate): Promise<void> {
+    const chat = update.message?.chat ?? update.callback_query?.message?.chat;
+    if (chat && chat.type !== "private") {
+      if (deps.staff?.isStaffChat(String(chat.id))) await processStaff(update, deps.staff);
+      return;
+    }
     let msg: IncomingMessage | undefined;
     let lang: Lang = "vi";
     if (update.message) {
       const m = update.message;
-      if (m.chat.type !== "private" || m.from?.is_bot) return;
+      if (m.from?.is_bot) return;
       lang = langOf(m.from?.language_code);
       msg = {
         channel: "telegram",
@@ -96,12 +139,10 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
         .catch((err: unknown) =>
           logger.debug({ err, updateId: update.update_id }, "answerCallbackQuery failed"),
         );
-      const chat = q.message?.chat;
-      if (chat && chat.type !== "private") return;
       lang = langOf(q.from.language_code);
       msg = {
         channel: "telegram",
-        chatId: String(chat?.id ?? q.from.id),
+        chatId: String(q.message?.chat.id ?? q.from.id),
         userId: String(q.from.id),
         payload: q.data ?? "menu",
         localeHint: q.from.language_code,
@@ -186,6 +227,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
 
   return {
     sender,
+    desk,
     mount(app) {
       app.post(
         TELEGRAM_WEBHOOK_PATH,

@@ -5,6 +5,7 @@ const chat = z.object({ id: z.number().int(), type: z.string().max(32) });
 const user = z.object({
   id: z.number().int(),
   is_bot: z.boolean().optional(),
+  first_name: z.string().max(256).optional(),
   language_code: z.string().max(35).optional(),
 });
 
@@ -17,6 +18,8 @@ export const updateSchema = z.object({
       chat,
       from: user.optional(),
       text: z.string().max(8192).optional(),
+      caption: z.string().max(4096).optional(),
+      reply_to_message: z.object({ message_id: z.number().int() }).optional(),
       photo: z
         .array(z.object({ file_id: z.string().max(256) }))
         .max(20)

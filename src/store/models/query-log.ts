@@ -39,15 +39,5 @@ export function queryLogModel(conn: Connection): Model<QueryLogDoc> {
   );
 }
 
-/**
- * Masks what could identify a person before a question is stored: runs of digits (phone, ID
- * numbers), e-mail addresses and links. Procedure codes such as 1.001193 are kept.
- */
-export function scrubQuery(text: string): string {
-  return text
-    .normalize("NFC")
-    .replace(/\b\d\.\d{6}\b|\d[\d .-]{4,}\d/g, (m) => (/^\d\.\d{6}$/.test(m) ? m : "#"))
-    .replace(/[\w.+-]+@[\w-]+\.[\w.-]+/g, "@")
-    .replace(/https?:\/\/\S+/g, "<link>")
-    .slice(0, 200);
-}
+/** Masks what could identify a person before a question is stored (see core/intents). */
+export { scrubQuery } from "../../core/intents.js";

@@ -7,7 +7,7 @@ export interface RatingDoc {
   _id: Types.ObjectId;
   unit?: string;
   channel: string;
-  target: { kind: "procedure" | "ticket" | "service"; id?: string };
+  target: { kind: "procedure" | "ticket" | "service" | "handoff"; id?: string };
   /** The procedure's field, for the index by field. */
   field?: string;
   /** 5 Rất hài lòng … 1 Rất không hài lòng. */
@@ -23,7 +23,10 @@ const schema = new Schema<RatingDoc>(
   {
     unit: String,
     channel: { type: String, required: true },
-    target: { kind: { type: String, enum: ["procedure", "ticket", "service"], required: true }, id: String },
+    target: {
+      kind: { type: String, enum: ["procedure", "ticket", "service", "handoff"], required: true },
+      id: String,
+    },
     field: String,
     score: { type: Number, required: true, min: 1, max: 5 },
     comment: { type: String, maxlength: 500 },
