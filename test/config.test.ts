@@ -27,4 +27,19 @@ describe("loadConfig", () => {
       "mongodb://db:27017/motcua",
     );
   });
+
+  it("should read the staff groups of the handoff as unit=chat id pairs and refuse anything else", () => {
+    const c = loadConfig({ HANDOFF_TELEGRAM_GROUPS: "phuong-hoa-an=-1001234567890,xa-tan-loc=-42" });
+    expect(c.handoff.telegramGroups).toEqual({ "phuong-hoa-an": "-1001234567890", "xa-tan-loc": "-42" });
+    expect(loadConfig({}).handoff).toEqual({
+      telegramGroups: {},
+      idleMinutes: 30,
+      waitMaxMinutes: 480,
+      showStaffNames: false,
+    });
+    expect(() => loadConfig({ HANDOFF_TELEGRAM_GROUPS: "phuong-hoa-an:-100" })).toThrow(
+      /HANDOFF_TELEGRAM_GROUPS/,
+    );
+    expect(() => loadConfig({ HANDOFF_IDLE_MINUTES: "0" })).toThrow(/HANDOFF_IDLE_MINUTES/);
+  });
 });

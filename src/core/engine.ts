@@ -222,8 +222,9 @@ export function createEngine(ports: EnginePorts): Engine {
   }
 
   async function question(turn: Turn, text: string): Promise<Reply[]> {
-    // Kept (scrubbed) for staff, should the citizen ask for a person next.
-    turn.session.recent = [...(turn.session.recent ?? []), scrubQuery(text)].slice(-3);
+    // Kept (scrubbed) for staff, should the citizen ask for a person next (only where one can be reached).
+    if (handoff?.offered(turn))
+      turn.session.recent = [...(turn.session.recent ?? []), scrubQuery(text)].slice(-3);
     const folded = foldText(text);
     const facet = detectFacet(folded);
     const last = turn.session.lastProcedure;

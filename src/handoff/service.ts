@@ -238,7 +238,7 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
     const doc = await Handoffs.findOneAndUpdate(
       filter,
       { $set: { status: "closed", endReason: reason, closedAt: at }, $unset: { openKey: "" } },
-      { new: true },
+      { returnDocument: "after" },
     ).lean();
     if (!doc) return false;
     const wasActive = doc.claimedAt !== undefined;
@@ -290,7 +290,7 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
           staff: { id: staff.id, label: staff.name?.slice(0, 64) },
         },
       },
-      { new: true },
+      { returnDocument: "after" },
     ).lean();
     if (!doc) {
       const current = await Handoffs.findById(id).lean();
@@ -468,7 +468,7 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
       const doc = await Handoffs.findOneAndUpdate(
         { _id: id, status: trusted({ $in: OPEN }) },
         { $set: { lastActivityAt: now() }, $inc: { "counts.citizen": 1 } },
-        { new: true },
+        { returnDocument: "after" },
       ).lean();
       if (!doc) return;
       const text = t("vi", "handoff.staff.fromCitizen", { code: doc._id, text: m.text ?? "" });

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { createApp, type App } from "../../src/app.js";
+import { createApp, type App, type AppOverrides } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { tempDir } from "./store.js";
@@ -15,10 +15,16 @@ export interface TestApp {
 }
 
 /** Starts an app with `env` overrides layered over test defaults. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  overrides: AppOverrides = {},
+): Promise<TestApp> {
   const dataDir = tempDir("motcua-app-");
   const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env });
-  const app = await createApp(config, { logger: createLogger({ level: env.LOG_LEVEL ?? "silent" }) });
+  const app = await createApp(config, {
+    logger: createLogger({ level: env.LOG_LEVEL ?? "silent" }),
+    ...overrides,
+  });
   await app.start();
   const server: Server = await new Promise((resolve) => {
     const s = app.http.listen(0, "127.0.0.1", () => resolve(s));
