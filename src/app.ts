@@ -32,6 +32,7 @@ import { scheduleFeedbackJobs } from "./feedback/jobs.js";
 import { scheduleHandoffJobs } from "./handoff/jobs.js";
 import { createHandoffService, type HandoffService } from "./handoff/service.js";
 import { handoffModel } from "./store/models/handoff.js";
+import { countView, viewCountModel } from "./store/models/view-count.js";
 import { ratingModel } from "./store/models/rating.js";
 import { counterModel, ticketModel } from "./store/models/ticket.js";
 import { subscriberModel } from "./store/models/subscriber.js";
@@ -110,6 +111,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     units: () => content.bundle().units,
     now,
   });
+  const views = viewCountModel(store.connection);
   const chatStore = createPrivacyStore(store.connection);
   const eraseChat = async (channel: ChannelName, chatId: string) => {
     await Promise.all([
@@ -126,6 +128,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     feedback,
     // Offered only where a staff group is configured (the console inbox will add more).
     handoff: Object.keys(config.handoff.telegramGroups).length ? handoff : undefined,
+    views: {
+      viewed: (v) => {
+        countView(views, v, now()).catch((err: unknown) => logger.warn({ err }, "view not counted"));
+      },
+    },
     clock: { now },
     t,
   });
@@ -248,6 +255,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         counterModel(store.connection).init(),
         ratingModel(store.connection).init(),
         handoffModel(store.connection).init(),
+        views.init(),
       ]);
       await Promise.all([telegram?.start(), zaloOa?.start(), zaloBot?.start()]);
       scheduler.start();

@@ -5,7 +5,7 @@ import i18next, { type i18n as I18n } from "i18next";
 import type { Lang } from "./core/types.js";
 
 /** Namespaces (one JSON file each under `locales/<lang>/`). */
-export const NAMESPACES = ["bot"] as const;
+export const NAMESPACES = ["bot", "console"] as const;
 
 /** Translates `key` (in the `bot` namespace unless prefixed `ns:`) for `lang`. */
 export type Translator = (lang: Lang, key: string, vars?: Record<string, unknown>) => string;

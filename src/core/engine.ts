@@ -143,6 +143,12 @@ export function createEngine(ports: EnginePorts): Engine {
     const p = view.procedures.find((x) => x.code === code);
     if (!p) return [mainMenu(turn, t(turn.lang, "errors.stale"))];
     turn.session.lastProcedure = p.code;
+    ports.views?.viewed({
+      kind: "procedure",
+      id: p.code,
+      channel: turn.msg.channel,
+      unit: turn.session.unit,
+    });
     const buttons = procedureButtons(p, turn.lang, t, view);
     if (ports.feedback)
       buttons.splice(buttons.length - 1, 0, [action(t(turn.lang, "rating.rateAnswer"), `rt:p:${p.code}`)]);
@@ -170,6 +176,7 @@ export function createEngine(ports: EnginePorts): Engine {
   function showGuide(turn: Turn, slug: string): Reply[] {
     const g = ports.content.view().guides.find((x) => x.slug === slug);
     if (!g) return [mainMenu(turn, t(turn.lang, "errors.stale"))];
+    ports.views?.viewed({ kind: "guide", id: g.slug, channel: turn.msg.channel, unit: turn.session.unit });
     const buttons: Button[][] = g.links.map((l) => [{ kind: "url", label: l.label, url: l.url }]);
     buttons.push([action(t(turn.lang, "menu.guides"), "m:guide"), action(t(turn.lang, "menu.back"), "menu")]);
     return [{ text: guideText(g, turn.lang), buttons }];
@@ -179,6 +186,7 @@ export function createEngine(ports: EnginePorts): Engine {
     const view = ports.content.view();
     const f = view.faqs.find((x) => x.slug === slug);
     if (!f) return [mainMenu(turn, t(turn.lang, "errors.stale"))];
+    ports.views?.viewed({ kind: "faq", id: f.slug, channel: turn.msg.channel, unit: turn.session.unit });
     const related = f.related.flatMap((r) => {
       if (r.startsWith("guide:")) {
         const g = view.guides.find((x) => x.slug === r.slice(6));

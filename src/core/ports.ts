@@ -246,6 +246,16 @@ export interface HandoffPort {
   relay(id: string, m: { text?: string | undefined; photo?: string | undefined }): Promise<void>;
 }
 
+/** Counting views of procedures, guides and FAQs; never blocks or fails a reply. */
+export interface ViewPort {
+  viewed(v: {
+    kind: "procedure" | "guide" | "faq";
+    id: string;
+    channel: ChannelName;
+    unit?: string | undefined;
+  }): void;
+}
+
 /** Removes everything the service holds about a chat (Law 91/2025: deletion on request). */
 export interface PrivacyPort {
   deleteChatData(channel: ChannelName, chatId: string): Promise<void>;
@@ -268,6 +278,8 @@ export interface EnginePorts {
   feedback?: FeedbackPort;
   /** Absent when no unit has an advisory team reachable in chat. */
   handoff?: HandoffPort;
+  /** Counts what was shown, for the outreach reports (no identity). Optional. */
+  views?: ViewPort;
   clock: Clock;
   t: Translate;
 }

@@ -1,0 +1,274 @@
+/**
+ * The periodic outreach report a ward's plan asks for (quarter, 6 months, year or custom): what was
+ * announced and to how many, who subscribes, what residents asked and what went unanswered, guides
+ * viewed, feedback handled on time, satisfaction, and conversations handed to staff.
+ */
+import type { Connection } from "mongoose";
+import { z } from "zod";
+import type { ContentBundle } from "../content/schemas.js";
+import type { FeedbackService } from "../feedback/service.js";
+import type { HandoffService, HandoffStats } from "../handoff/service.js";
+import { announcementModel } from "../store/models/announcement.js";
+import { deliveryModel } from "../store/models/delivery.js";
+import { queryLogModel } from "../store/models/query-log.js";
+import { subscriberModel } from "../store/models/subscriber.js";
+import { ticketModel } from "../store/models/ticket.js";
+import { viewCountModel } from "../store/models/view-count.js";
+import { trusted } from "../store/trusted.js";
+
+/** A report period: "2026-Q3", "2026-H2", "2026", or custom days. */
+export const periodSchema = z.union([
+  z.object({
+    kind: z.literal("quarter"),
+    year: z.coerce.number().int().min(2020).max(2100),
+    n: z.coerce.number().int().min(1).max(4),
+  }),
+  z.object({
+    kind: z.literal("half"),
+    year: z.coerce.number().int().min(2020).max(2100),
+    n: z.coerce.number().int().min(1).max(2),
+  }),
+  z.object({ kind: z.literal("year"), year: z.coerce.number().int().min(2020).max(2100) }),
+  z
+    .object({ kind: z.literal("custom"), from: z.iso.date(), to: z.iso.date() })
+    .refine((p) => p.from <= p.to, { message: "'from' must not be after 'to'" }),
+]);
+export type Period = z.infer<typeof periodSchema>;
+
+/** The days a period covers, both included (Viet Nam calendar days). */
+export function periodDays(p: Period): { from: string; to: string } {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const lastDay = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const span = (y: number, m1: number, m2: number) => ({
+    from: `${y}-${pad(m1)}-01`,
+    to: `${y}-${pad(m2)}-${pad(lastDay(y, m2))}`,
+  });
+  switch (p.kind) {
+    case "quarter":
+      return span(p.year, p.n * 3 - 2, p.n * 3);
+    case "half":
+      return span(p.year, p.n * 6 - 5, p.n * 6);
+    case "year":
+      return span(p.year, 1, 12);
+    case "custom":
+      return { from: p.from, to: p.to };
+  }
+}
+
+/** Instants bounding Viet Nam days `from`..`to` (to included). */
+function bounds(days: { from: string; to: string }): { start: Date; end: Date } {
+  return {
+    start: new Date(`${days.from}T00:00:00+07:00`),
+    end: new Date(new Date(`${days.to}T00:00:00+07:00`).getTime() + 86_400_000),
+  };
+}
+
+export interface OutreachReport {
+  unit: { id: string; name: string; sample: boolean };
+  period: Period & { from: string; to: string };
+  generatedAt: Date;
+  announcements: {
+    count: number;
+    sent: number;
+    failed: number;
+    reach: number;
+    items: Array<{ title: string; startedAt: Date | null; sent: number }>;
+  };
+  subscribers: {
+    total: number;
+    joined: number;
+    left: number;
+    byChannel: Array<{ channel: string; active: number; joined: number }>;
+  };
+  questions: {
+    total: number;
+    answered: number;
+    unsure: number;
+    unanswered: number;
+    byField: Array<{ field: string; name: string; n: number }>;
+    topProcedures: Array<{ code: string; name: string; n: number }>;
+    topUnanswered: Array<{ q: string; n: number }>;
+  };
+  guides: Array<{ slug: string; title: string; views: number }>;
+  tickets: {
+    received: number;
+    answered: number;
+    answeredOnTime: number;
+    overdue: number;
+    byCategory: Record<string, number>;
+  };
+  satisfaction: { n: number; index: number | null; breakdown: Record<"1" | "2" | "3" | "4" | "5", number> };
+  handoffs: HandoffStats;
+}
+
+export interface ReportService {
+  build(unit: string, period: Period): Promise<OutreachReport>;
+}
+
+const CHANNELS = ["telegram", "zalo-oa", "zalo-bot"];
+
+function tally<T>(items: T[], key: (x: T) => string | undefined): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const x of items) {
+    const k = key(x);
+    if (k !== undefined) m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  return m;
+}
+
+/** Creates the report service, e.g. `createReportService({ connection, content, feedback, handoff })`. */
+export function createReportService(deps: {
+  connection: Connection;
+  content: () => ContentBundle;
+  feedback: FeedbackService;
+  handoff: HandoffService;
+  now?: () => Date;
+}): ReportService {
+  const conn = deps.connection;
+  const now = deps.now ?? (() => new Date());
+
+  return {
+    async build(unitId, period) {
+      const bundle = deps.content();
+      const unit = bundle.units.find((u) => u.id === unitId);
+      if (!unit) throw new Error(`unknown unit ${unitId}`);
+      const days = periodDays(period);
+      const { start, end } = bounds(days);
+      const inPeriod = trusted({ $gte: start, $lt: end });
+
+      // Announcements for this unit (or for every unit) that ran in the period, and their reach here.
+      const subscribers = await subscriberModel(conn)
+        .find({ unit: unitId })
+        .select({ _id: 1, channel: 1, active: 1, createdAt: 1, updatedAt: 1 })
+        .lean();
+      const subIds = new Set(subscribers.map((s) => String(s._id)));
+      const anns = await announcementModel(conn)
+        .find({ startedAt: trusted({ $lt: end }) })
+        .select({ title: 1, startedAt: 1, finishedAt: 1, audience: 1 })
+        .lean();
+      const deliveries = await deliveryModel(conn)
+        .find({ at: inPeriod })
+        .select({ announcement: 1, subscriber: 1, status: 1 })
+        .lean();
+      const here = deliveries.filter((d) => subIds.has(String(d.subscriber)));
+      const sentHere = here.filter((d) => d.status === "sent");
+      const sentBy = tally(sentHere, (d) => String(d.announcement));
+      const ran = anns.filter(
+        (a) =>
+          (a.audience.units.length === 0 || a.audience.units.includes(unitId)) && sentBy.has(String(a._id)),
+      );
+
+      // Questions asked in the unit.
+      const queries = await queryLogModel(conn)
+        .find({ unit: unitId, at: inPeriod })
+        .select({ q: 1, hits: 1, level: 1 })
+        .lean();
+      const answered = queries.filter((q) => q.level === "confident");
+      const procName = new Map(bundle.procedures.map((p) => [p.code, p]));
+      const topIds = tally(answered, (q) => q.hits[0]?.id);
+      const views = await viewCountModel(conn)
+        .find({ unit: unitId, day: trusted({ $gte: days.from, $lte: days.to }) })
+        .lean();
+      const viewsOf = (kind: string, id: string) =>
+        views.filter((v) => v.kind === kind && v.id === id).reduce((n, v) => n + v.n, 0);
+      const byField = new Map<string, number>();
+      for (const [id, n] of topIds) {
+        const p = procName.get(id);
+        if (p) byField.set(p.field, (byField.get(p.field) ?? 0) + n);
+      }
+      const unanswered = tally(
+        queries.filter((q) => q.level === "none"),
+        (q) => q.q.toLowerCase().trim(),
+      );
+
+      // Feedback.
+      const tickets = await ticketModel(conn)
+        .find({ unit: unitId, createdAt: inPeriod })
+        .select({ status: 1, dueAt: 1, history: 1, replies: 1, category: 1 })
+        .lean();
+      const answeredAt = (t: (typeof tickets)[number]) =>
+        t.history.find((h) => h.status === "answered" || h.status === "closed" || h.status === "rejected")
+          ?.at ?? t.replies[0]?.at;
+      const ticketsAnswered = tickets.filter((t) => answeredAt(t) !== undefined);
+      const reportEnd = end < now() ? end : now();
+
+      const sat = await deps.feedback.satisfaction({ from: start, to: end, unit: unitId, by: "unit" });
+      const satRow = sat.find((r) => r.group === unitId);
+      const breakdown = satRow?.breakdown ?? { "1": 0, "2": 0, "3": 0, "4": 0, "5": 0 };
+
+      return {
+        unit: { id: unit.id, name: unit.name, sample: unit.sample },
+        period: { ...period, ...days },
+        generatedAt: now(),
+        announcements: {
+          count: ran.length,
+          sent: sentHere.length,
+          failed: here.filter((d) => d.status !== "sent" && d.status !== "skipped" && d.status !== "sending")
+            .length,
+          reach: new Set(sentHere.map((d) => String(d.subscriber))).size,
+          items: ran
+            .map((a) => ({
+              title: a.title,
+              startedAt: a.startedAt ?? null,
+              sent: sentBy.get(String(a._id)) ?? 0,
+            }))
+            .sort((a, b) => (a.startedAt?.getTime() ?? 0) - (b.startedAt?.getTime() ?? 0)),
+        },
+        subscribers: {
+          total: subscribers.filter((s) => s.active).length,
+          joined: subscribers.filter((s) => s.createdAt >= start && s.createdAt < end).length,
+          left: subscribers.filter((s) => !s.active && s.updatedAt >= start && s.updatedAt < end).length,
+          byChannel: CHANNELS.map((channel) => ({
+            channel,
+            active: subscribers.filter((s) => s.channel === channel && s.active).length,
+            joined: subscribers.filter(
+              (s) => s.channel === channel && s.createdAt >= start && s.createdAt < end,
+            ).length,
+          })),
+        },
+        questions: {
+          total: queries.length,
+          answered: answered.length,
+          unsure: queries.filter((q) => q.level === "unsure").length,
+          unanswered: queries.filter((q) => q.level === "none").length,
+          byField: bundle.fields
+            .map((f) => ({ field: f.id, name: f.name, n: byField.get(f.id) ?? 0 }))
+            .filter((f) => f.n > 0)
+            .sort((a, b) => b.n - a.n),
+          topProcedures: [...topIds.entries()]
+            .filter(([id]) => procName.has(id))
+            .map(([code, n]) => ({ code, name: procName.get(code)!.name, n: n + viewsOf("procedure", code) }))
+            .sort((a, b) => b.n - a.n)
+            .slice(0, 10),
+          topUnanswered: [...unanswered.entries()]
+            .map(([q, n]) => ({ q, n }))
+            .sort((a, b) => b.n - a.n)
+            .slice(0, 20),
+        },
+        guides: bundle.guides
+          .map((g) => ({
+            slug: g.slug,
+            title: g.title,
+            views: viewsOf("guide", g.slug) + (topIds.get(`guide:${g.slug}`) ?? 0),
+          }))
+          .sort((a, b) => b.views - a.views),
+        tickets: {
+          received: tickets.length,
+          answered: ticketsAnswered.length,
+          answeredOnTime: ticketsAnswered.filter((t) => answeredAt(t)! <= t.dueAt).length,
+          overdue: tickets.filter((t) => {
+            const at = answeredAt(t);
+            return at ? at > t.dueAt : t.dueAt < reportEnd;
+          }).length,
+          byCategory: Object.fromEntries(tally(tickets, (t) => t.category)),
+        },
+        satisfaction: {
+          n: satRow?.n ?? 0,
+          index: satRow ? Math.round(satRow.index * 1000) / 10 : null,
+          breakdown,
+        },
+        handoffs: await deps.handoff.stats({ from: start, to: end, unit: unitId }),
+      };
+    },
+  };
+}
