@@ -24,6 +24,13 @@ import { parseQuietHours } from "./broadcast/schedule.js";
 import { createBroadcastScheduler } from "./broadcast/scheduler.js";
 import { createBroadcastService, type BroadcastService } from "./broadcast/service.js";
 import { createAdminApi } from "./admin/api.js";
+import { createAuditLog, createStaffService, type StaffService } from "./admin/auth.js";
+import { createConsole } from "./admin/console/index.js";
+import type { RouteSpec } from "./admin/guard.js";
+import { createGuard } from "./admin/guard.js";
+import { createDashboard } from "./reports/dashboard.js";
+import { createReportService } from "./reports/service.js";
+import { staffModel, staffSessionModel, auditModel } from "./store/models/staff.js";
 import type { Senders } from "./channels/outbound/sender.js";
 import { CONTACT_RETENTION_NOTICE_DAYS } from "./core/engine.js";
 import type { ChannelName } from "./core/types.js";
@@ -60,6 +67,9 @@ export interface App {
   readonly broadcast: BroadcastService;
   readonly feedback: FeedbackService;
   readonly handoff: HandoffService;
+  readonly staff: StaffService;
+  /** Every staff route and the permission it needs (`/admin/api` and `/admin`). */
+  readonly adminRoutes: { api: RouteSpec[]; console: RouteSpec[] };
   /** Loads content (sample content into an empty store) and starts the channels. */
   start(): Promise<void>;
   /** Stops the channels and closes the store. */
@@ -208,24 +218,46 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const scheduler = createBroadcastScheduler(broadcast, logger);
   let stopJobs: (() => Promise<void>) | undefined;
   let stopHandoffJobs: (() => Promise<void>) | undefined;
+  const staff = createStaffService({ connection: store.connection });
+  const audit = createAuditLog(store.connection);
+  const guard = createGuard({ staff, apiToken: config.adminApiToken });
+  const reports = createReportService({
+    connection: store.connection,
+    content: () => content.bundle(),
+    feedback,
+    handoff,
+  });
+  const adminApi = createAdminApi({
+    guard,
+    audit,
+    feedback,
+    broadcast,
+    handoff,
+    reports,
+    citizenErase: eraseChat,
+  });
+  const adminConsole = createConsole({
+    t,
+    guard,
+    staff,
+    audit,
+    content,
+    broadcast,
+    feedback,
+    handoff,
+    reports,
+    dashboard: createDashboard({ connection: store.connection, content: () => content.bundle(), feedback }),
+    secureCookies: config.publicUrl?.startsWith("https:") ?? false,
+    now,
+  });
   const http = createHttpApp({
     logger,
     metrics,
     bodyLimit: config.requestBodyLimit,
     ready: () => store.ping(),
     mount: (app) => {
-      if (config.adminApiToken) {
-        app.use(
-          "/admin/api",
-          createAdminApi({
-            token: config.adminApiToken,
-            feedback,
-            broadcast,
-            handoff,
-            citizenErase: eraseChat,
-          }),
-        );
-      }
+      app.use("/admin/api", adminApi.router);
+      app.use("/admin", adminConsole.router);
       telegram?.mount(app);
       zaloOa?.mount(app);
       zaloBot?.mount(app);
@@ -246,6 +278,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     broadcast,
     feedback,
     handoff,
+    staff,
+    adminRoutes: { api: adminApi.routes, console: adminConsole.routes },
     async start() {
       await Promise.all([
         content.start(),
@@ -256,6 +290,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         ratingModel(store.connection).init(),
         handoffModel(store.connection).init(),
         views.init(),
+        staffModel(store.connection).init(),
+        staffSessionModel(store.connection).init(),
+        auditModel(store.connection).init(),
       ]);
       await Promise.all([telegram?.start(), zaloOa?.start(), zaloBot?.start()]);
       scheduler.start();

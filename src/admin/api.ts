@@ -1,9 +1,9 @@
 /**
- * The staff JSON API at `/admin/api` (until the console's sessions land, it takes a bearer token):
- * tickets, satisfaction, citizens' data rights, announcements. Each handler: authenticate →
- * validate (zod) → act through a service → present.
+ * The staff JSON API at `/admin/api`: tickets, satisfaction, citizens' data rights, announcements,
+ * handoffs, reports. Callers are a signed-in staff member (session cookie + `x-csrf-token` on writes)
+ * or a script with the bearer token. Each handler: identify → permission → validate (zod) → scope to
+ * the actor's units → act through a service → audit the write → present.
  */
-import crypto from "node:crypto";
 import express, { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import type { BroadcastService } from "../broadcast/service.js";
@@ -13,9 +13,13 @@ import { FeedbackError, type FeedbackService } from "../feedback/service.js";
 import type { HandoffService } from "../handoff/service.js";
 import { HANDOFF_STATUSES, type HandoffDoc } from "../store/models/handoff.js";
 import { TICKET_STATUSES, type TicketDoc } from "../store/models/ticket.js";
+import type { ReportService } from "../reports/service.js";
+import { periodSchema } from "../reports/service.js";
+import { inScope, type Actor, type AuditLog } from "./auth.js";
+import { actorOf, type RouteSpec, type createGuard } from "./guard.js";
 
 const code = z.string().regex(/^PA-\d{4}-\d{6}$/i, "a ticket code like PA-2026-000123");
-const staffName = z.string().trim().min(1).max(100);
+const staffName = z.string().trim().min(1).max(100).optional();
 const channel = z.enum(["telegram", "zalo-oa", "zalo-bot"]);
 const objectId = z.string().regex(/^[0-9a-f]{24}$/, "an announcement id");
 
@@ -32,7 +36,7 @@ const schemas = {
   status: z
     .object({ status: z.enum(TICKET_STATUSES), reason: z.string().trim().max(500).optional(), by: staffName })
     .strict(),
-  assign: z.object({ assignee: staffName, by: staffName }).strict(),
+  assign: z.object({ assignee: z.string().trim().min(1).max(100), by: staffName }).strict(),
   faq: z
     .object({ question: z.string().trim().min(5).max(500), answer: z.string().trim().min(5).max(3000) })
     .strict(),
@@ -83,7 +87,7 @@ export function presentHandoff(h: HandoffDoc) {
 }
 
 /** Parses with zod or throws a 400 naming every field. */
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const r = schema.safeParse(value);
   if (!r.success) {
     const details = r.error.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message }));
@@ -120,185 +124,237 @@ export function presentTicket(t: TicketDoc) {
   };
 }
 
-type Handler = (req: Request, res: Response) => Promise<void>;
-const wrap = (h: Handler) => (req: Request, res: Response, next: NextFunction) => {
-  h(req, res).catch((err: unknown) => {
-    if (err instanceof FeedbackError)
-      next(new AppError(err.code, err.status, `errors:feedback.${err.code}`, err.message));
-    else next(err);
-  });
-};
+type Handler = (req: Request, res: Response, actor: Actor) => Promise<void>;
 
-/** Creates the router, e.g. `app.use("/admin/api", createAdminApi({ token, feedback, broadcast }))`. */
-export function createAdminApi(deps: {
-  token: string;
+/** Turns service errors into HTTP ones. */
+export function httpError(err: unknown): unknown {
+  if (err instanceof FeedbackError)
+    return new AppError(err.code, err.status, `errors:feedback.${err.code}`, err.message);
+  return err;
+}
+
+const forbiddenUnit = () =>
+  new AppError("OUT_OF_SCOPE", 403, "errors:http.forbidden", "This belongs to a unit outside your scope");
+const notFound = (what: string) => new AppError("NOT_FOUND", 404, "errors:http.notFound", `No such ${what}`);
+
+/** Throws unless the actor works for `unit`. */
+export function assertScope(actor: Actor, unit: string | undefined): void {
+  if (!inScope(actor, unit)) throw forbiddenUnit();
+}
+
+/** The units a list may show: the one asked for (if in scope), else the actor's units (or all). */
+export function scopedUnits(actor: Actor, asked: string | undefined): string | string[] | undefined {
+  if (asked) {
+    assertScope(actor, asked);
+    return asked;
+  }
+  return actor.units.length ? actor.units : undefined;
+}
+
+/** The name a write is recorded under: the signed-in staff member, or `by` for the API token. */
+const byName = (actor: Actor, by: string | undefined) =>
+  actor.via === "session" ? actor.displayName : (by ?? actor.displayName);
+
+export interface AdminApiDeps {
+  guard: ReturnType<typeof createGuard>;
+  audit: AuditLog;
   feedback: FeedbackService;
   broadcast: BroadcastService;
   handoff: HandoffService;
+  reports: ReportService;
   citizenErase: (c: "telegram" | "zalo-oa" | "zalo-bot", chatId: string) => Promise<void>;
-}): Router {
-  const router = Router();
-  const expected = crypto.createHash("sha256").update(deps.token).digest();
-  router.use((req, _res, next) => {
-    const m = /^Bearer (.+)$/.exec(req.get("authorization") ?? "");
-    const given = crypto
-      .createHash("sha256")
-      .update(m?.[1] ?? "")
-      .digest();
-    if (!m || !crypto.timingSafeEqual(given, expected)) {
-      next(new AppError("UNAUTHORIZED", 401, "errors:http.unauthorized", "Missing or wrong API token"));
-      return;
-    }
-    next();
-  });
-  router.use(express.json({ limit: "64kb" }));
+}
 
-  router.get(
-    "/tickets",
-    wrap(async (req, res) => {
-      const q = parse(schemas.list, req.query);
-      const list = await deps.feedback.list({
-        status: q.status,
-        unit: q.unit,
-        overdue: q.overdue === "true",
-        limit: q.limit,
-      });
-      res.json({ tickets: list.map(presentTicket) });
-    }),
-  );
-  router.get(
-    "/tickets/:code",
-    wrap(async (req, res) => {
-      const t = await deps.feedback.get(parse(code, req.params.code));
-      if (!t) throw new AppError("NOT_FOUND", 404, "errors:http.notFound", "No such ticket");
-      res.json({ ticket: presentTicket(t) });
-    }),
-  );
-  router.post(
-    "/tickets/:code/replies",
-    wrap(async (req, res) => {
-      const body = parse(schemas.reply, req.body);
-      res.json({
-        ticket: presentTicket(await deps.feedback.reply(parse(code, req.params.code), body.by, body.text)),
-      });
-    }),
-  );
-  router.post(
-    "/tickets/:code/status",
-    wrap(async (req, res) => {
-      const body = parse(schemas.status, req.body);
-      res.json({
-        ticket: presentTicket(
-          await deps.feedback.setStatus(parse(code, req.params.code), body.status, body.by, body.reason),
-        ),
-      });
-    }),
-  );
-  router.post(
-    "/tickets/:code/assign",
-    wrap(async (req, res) => {
-      const body = parse(schemas.assign, req.body);
-      res.json({
-        ticket: presentTicket(
-          await deps.feedback.assign(parse(code, req.params.code), body.assignee, body.by),
-        ),
-      });
-    }),
-  );
-  router.post(
-    "/tickets/:code/faq",
-    wrap(async (req, res) => {
-      const slug = await deps.feedback.publishFaq(parse(code, req.params.code), parse(schemas.faq, req.body));
-      res.status(201).json({ faq: `faq:${slug}` });
-    }),
-  );
-  router.get(
-    "/satisfaction",
-    wrap(async (req, res) => {
-      const q = parse(schemas.satisfaction, req.query);
-      const { from, to } = vnRange(q.from, q.to);
-      res.json({
-        from: q.from,
-        to: q.to,
-        by: q.by,
-        rows: await deps.feedback.satisfaction({ from, to, unit: q.unit, by: q.by }),
-      });
-    }),
-  );
-  router.get(
-    "/citizens/:channel/:chatId/export",
-    wrap(async (req, res) => {
-      const c = parse(schemas.citizen, req.params);
-      res.json({
-        ...(await deps.feedback.exportCitizen(c.channel, c.chatId)),
-        handoffs: await deps.handoff.exportChat(c.channel, c.chatId),
-      });
-    }),
-  );
-  router.delete(
-    "/citizens/:channel/:chatId",
-    wrap(async (req, res) => {
-      const c = parse(schemas.citizen, req.params);
-      await deps.citizenErase(c.channel, c.chatId);
-      res.status(204).end();
-    }),
-  );
-  router.get(
-    "/handoffs",
-    wrap(async (req, res) => {
-      const q = parse(schemas.handoffs, req.query);
-      const list = await deps.handoff.list({ status: q.status, unit: q.unit, limit: q.limit });
-      res.json({ handoffs: list.map(presentHandoff) });
-    }),
-  );
-  router.get(
-    "/handoffs/stats",
-    wrap(async (req, res) => {
-      const q = parse(schemas.period, req.query);
-      res.json({
-        from: q.from,
-        to: q.to,
-        unit: q.unit ?? null,
-        ...(await deps.handoff.stats({ ...vnRange(q.from, q.to), unit: q.unit })),
-      });
-    }),
-  );
-  router.post(
-    "/announcements",
-    wrap(async (req, res) => {
-      const body = parse(announcementInputSchema, req.body);
-      const a = await deps.broadcast.create(body, "api");
-      res.status(201).json({
-        id: String(a._id),
-        status: a.status,
-        nextRunAt: a.nextRunAt?.toISOString() ?? null,
-        audience: await deps.broadcast.estimate(a.audience, a.urgent),
-      });
-    }),
-  );
-  router.get(
-    "/announcements/:id",
-    wrap(async (req, res) => {
-      const r = await deps.broadcast.report(parse(objectId, req.params.id));
-      if (!r) throw new AppError("NOT_FOUND", 404, "errors:http.notFound", "No such announcement");
-      res.json(r);
-    }),
-  );
-  for (const action of ["pause", "resume", "cancel"] as const) {
-    router.post(
-      `/announcements/:id/${action}`,
-      wrap(async (req, res) => {
-        const ok = await deps.broadcast[action](parse(objectId, req.params.id));
-        if (!ok)
-          throw new AppError(
-            "BAD_TRANSITION",
-            409,
-            "errors:http.conflict",
-            `Cannot ${action} this announcement now`,
-          );
-        res.json({ ok: true });
-      }),
+/** Creates the router and its route table, e.g. `app.use("/admin/api", createAdminApi(deps).router)`. */
+export function createAdminApi(deps: AdminApiDeps): { router: Router; routes: RouteSpec[] } {
+  const router = Router();
+  const routes: RouteSpec[] = [];
+  const { audit } = deps;
+  router.use(deps.guard.identify);
+  router.use(express.json({ limit: "64kb" }));
+  const unauthorized = (_req: Request, _res: Response, next: NextFunction) =>
+    next(new AppError("UNAUTHORIZED", 401, "errors:http.unauthorized", "Sign in or send the API token"));
+  const route = (
+    method: RouteSpec["method"],
+    path: string,
+    permission: RouteSpec["permission"],
+    h: Handler,
+  ) => {
+    routes.push({ method, path, permission });
+    router[method](path, deps.guard.allow(permission, unauthorized), (req, res, next) => {
+      h(req, res, actorOf(res)!).catch((err: unknown) => next(httpError(err)));
+    });
+  };
+  const ticketInScope = async (actor: Actor, raw: unknown) => {
+    const t = await deps.feedback.get(parse(code, raw));
+    if (!t) throw notFound("ticket");
+    assertScope(actor, t.unit);
+    return t;
+  };
+
+  route("get", "/tickets", "tickets.view", async (req, res, actor) => {
+    const q = parse(schemas.list, req.query);
+    const list = await deps.feedback.list({
+      status: q.status,
+      unit: scopedUnits(actor, q.unit),
+      overdue: q.overdue === "true",
+      limit: q.limit,
+    });
+    res.json({ tickets: list.map(presentTicket) });
+  });
+  route("get", "/tickets/:code", "tickets.view", async (req, res, actor) => {
+    res.json({ ticket: presentTicket(await ticketInScope(actor, req.params.code)) });
+  });
+  route("post", "/tickets/:code/replies", "tickets.handle", async (req, res, actor) => {
+    const before = await ticketInScope(actor, req.params.code);
+    const body = parse(schemas.reply, req.body);
+    const after = await deps.feedback.reply(before.code, byName(actor, body.by), body.text);
+    await audit.record(
+      actor,
+      "ticket.reply",
+      `tickets/${before.code}`,
+      { status: before.status },
+      {
+        status: after.status,
+        reply: body.text,
+      },
     );
+    res.json({ ticket: presentTicket(after) });
+  });
+  route("post", "/tickets/:code/status", "tickets.handle", async (req, res, actor) => {
+    const before = await ticketInScope(actor, req.params.code);
+    const body = parse(schemas.status, req.body);
+    const after = await deps.feedback.setStatus(
+      before.code,
+      body.status,
+      byName(actor, body.by),
+      body.reason,
+    );
+    await audit.record(
+      actor,
+      "ticket.status",
+      `tickets/${before.code}`,
+      { status: before.status },
+      {
+        status: after.status,
+        reason: body.reason ?? null,
+      },
+    );
+    res.json({ ticket: presentTicket(after) });
+  });
+  route("post", "/tickets/:code/assign", "tickets.handle", async (req, res, actor) => {
+    const before = await ticketInScope(actor, req.params.code);
+    const body = parse(schemas.assign, req.body);
+    const after = await deps.feedback.assign(before.code, body.assignee, byName(actor, body.by));
+    await audit.record(
+      actor,
+      "ticket.assign",
+      `tickets/${before.code}`,
+      { assignee: before.assignee ?? null },
+      {
+        assignee: after.assignee ?? null,
+      },
+    );
+    res.json({ ticket: presentTicket(after) });
+  });
+  route("post", "/tickets/:code/faq", "content.edit", async (req, res, actor) => {
+    const t = await ticketInScope(actor, req.params.code);
+    const qa = parse(schemas.faq, req.body);
+    const slug = await deps.feedback.publishFaq(t.code, qa);
+    await audit.record(actor, "faq.publish", `faqs/${slug}`, null, { from: t.code, ...qa });
+    res.status(201).json({ faq: `faq:${slug}` });
+  });
+  route("get", "/satisfaction", "reports.view", async (req, res, actor) => {
+    const q = parse(schemas.satisfaction, req.query);
+    const { from, to } = vnRange(q.from, q.to);
+    const unit = scopedUnits(actor, q.unit);
+    const rows = await deps.feedback.satisfaction({
+      from,
+      to,
+      unit: typeof unit === "string" ? unit : undefined,
+      by: q.by,
+    });
+    res.json({
+      from: q.from,
+      to: q.to,
+      by: q.by,
+      rows: rows.filter((r) => q.by !== "unit" || inScope(actor, r.group)),
+    });
+  });
+  route("get", "/citizens/:channel/:chatId/export", "citizens.manage", async (req, res, actor) => {
+    const c = parse(schemas.citizen, req.params);
+    await audit.record(actor, "citizen.export", `citizens/${c.channel}`);
+    res.json({
+      ...(await deps.feedback.exportCitizen(c.channel, c.chatId)),
+      handoffs: await deps.handoff.exportChat(c.channel, c.chatId),
+    });
+  });
+  route("delete", "/citizens/:channel/:chatId", "citizens.manage", async (req, res, actor) => {
+    const c = parse(schemas.citizen, req.params);
+    await deps.citizenErase(c.channel, c.chatId);
+    // The chat id itself is personal data: the audit names only the channel.
+    await audit.record(actor, "citizen.erase", `citizens/${c.channel}`);
+    res.status(204).end();
+  });
+  route("get", "/handoffs", "handoffs.view", async (req, res, actor) => {
+    const q = parse(schemas.handoffs, req.query);
+    const list = await deps.handoff.list({
+      status: q.status,
+      unit: scopedUnits(actor, q.unit),
+      limit: q.limit,
+    });
+    res.json({ handoffs: list.map(presentHandoff) });
+  });
+  route("get", "/handoffs/stats", "reports.view", async (req, res, actor) => {
+    const q = parse(schemas.period, req.query);
+    assertScope(actor, q.unit);
+    res.json({
+      from: q.from,
+      to: q.to,
+      unit: q.unit ?? null,
+      ...(await deps.handoff.stats({ ...vnRange(q.from, q.to), unit: q.unit })),
+    });
+  });
+  route("get", "/reports/:unit", "reports.view", async (req, res, actor) => {
+    const unit = parse(z.string().regex(/^[a-z0-9-]{1,48}$/, "a unit id"), req.params.unit);
+    assertScope(actor, unit);
+    const period = parse(periodSchema, req.query);
+    res.json({ report: await deps.reports.build(unit, period) });
+  });
+  route("post", "/announcements", "announcements.send", async (req, res, actor) => {
+    const body = parse(announcementInputSchema, req.body);
+    if (actor.units.length) {
+      const units = body.audience?.units ?? [];
+      if (!units.length || units.some((u) => !actor.units.includes(u))) throw forbiddenUnit();
+    }
+    const a = await deps.broadcast.create(body, actor.via === "token" ? "api" : actor.username);
+    await audit.record(actor, "announcement.create", `announcements/${String(a._id)}`, null, body);
+    res.status(201).json({
+      id: String(a._id),
+      status: a.status,
+      nextRunAt: a.nextRunAt?.toISOString() ?? null,
+      audience: await deps.broadcast.estimate(a.audience, a.urgent),
+    });
+  });
+  route("get", "/announcements/:id", "announcements.view", async (req, res) => {
+    const r = await deps.broadcast.report(parse(objectId, req.params.id));
+    if (!r) throw notFound("announcement");
+    res.json(r);
+  });
+  for (const action of ["pause", "resume", "cancel"] as const) {
+    route("post", `/announcements/:id/${action}`, "announcements.send", async (req, res, actor) => {
+      const id = parse(objectId, req.params.id);
+      const ok = await deps.broadcast[action](id);
+      if (!ok)
+        throw new AppError(
+          "BAD_TRANSITION",
+          409,
+          "errors:http.conflict",
+          `Cannot ${action} this announcement now`,
+        );
+      await audit.record(actor, `announcement.${action}`, `announcements/${id}`);
+      res.json({ ok: true });
+    });
   }
-  return router;
+  return { router, routes };
 }

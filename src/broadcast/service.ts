@@ -79,6 +79,11 @@ export interface BroadcastService {
   /** Subscribers an audience would reach now. */
   estimate(audience: AnnouncementDoc["audience"], urgent?: boolean): Promise<number>;
   report(id: string): Promise<BroadcastReport | undefined>;
+  get(id: string): Promise<AnnouncementDoc | undefined>;
+  /** The message subscribers would get, for the compose preview (nothing stored). */
+  preview(input: z.output<typeof announcementInputSchema>, lang: Lang): Reply;
+  /** The latest announcements, newest first; `units` keeps those aimed at any of them (or at all). */
+  list(q?: { units?: string[]; limit?: number }): Promise<AnnouncementDoc[]>;
   /** Claims due announcements and sends them; what the scheduler calls. Resolves when idle. */
   tick(): Promise<void>;
   /** Stops dispatching after the batch in flight. */
@@ -387,6 +392,25 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
     cancel: (id) =>
       setStatus(id, ["draft", "scheduled", "sending", "paused"], { status: "cancelled", finishedAt: now() }),
     estimate: (audience, urgent = false) => Subs.countDocuments(audienceFilter(audience, urgent)),
+    preview(input, lang) {
+      return message(
+        { title: input.title, body: input.body, urgent: input.urgent, link: input.link, imageUrl: input.imageUrl } as AnnouncementDoc,
+        lang,
+      );
+    },
+    async get(id) {
+      if (!/^[0-9a-f]{24}$/.test(id)) return undefined;
+      return (await Ann.findById(id).lean()) ?? undefined;
+    },
+    async list(q = {}) {
+      const filter = q.units?.length
+        ? trusted({ $or: [{ "audience.units": { $size: 0 } }, { "audience.units": { $in: q.units } }] })
+        : {};
+      return Ann.find(filter)
+        .sort({ createdAt: -1 })
+        .limit(Math.min(q.limit ?? 50, 200))
+        .lean();
+    },
     async report(id) {
       if (!/^[0-9a-f]{24}$/.test(id)) return undefined;
       const a = await Ann.findById(id).lean();

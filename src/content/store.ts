@@ -146,3 +146,58 @@ export async function readContentFromStore(
   if (!bundle.surveys || !bundle.dictionary || !bundle.portal) return { bundle: undefined, problems };
   return { bundle: bundle as ContentBundle, problems };
 }
+
+/** The schema each stored item of a kind must pass. */
+export const ITEM_SCHEMAS: Record<ContentKind, z.ZodType> = {
+  units: unitSchema,
+  hotlines: hotlineSchema,
+  fields: fieldsFileSchema.shape.fields.element,
+  procedures: procedureSchema,
+  guides: guideSchema,
+  faqs: faqSchema,
+  articles: articleSchema,
+  surveys: surveysFileSchema,
+  dictionary: dictionarySchema,
+  portal: portalSchema,
+};
+
+/** An edit that did not validate: one message per path. */
+export class ContentEditError extends Error {
+  constructor(readonly issues: Array<{ path: string; message: string }>) {
+    super(issues.map((i) => `${i.path || "(item)"}: ${i.message}`).join("; "));
+    this.name = "ContentEditError";
+  }
+}
+
+/** The key an item is stored under, read from the item itself. */
+export function keyOf(kind: ContentKind, data: Record<string, unknown>): string {
+  if (kind === "procedures") return String(data.code);
+  if (kind === "guides" || kind === "faqs" || kind === "articles") return String(data.slug);
+  if (kind === "surveys" || kind === "dictionary" || kind === "portal") return "default";
+  return String(data.id);
+}
+
+/**
+ * Validates and stores one edited item (origin "console"); throws {@link ContentEditError} naming
+ * every invalid field. The key may not change (a new key is a new item).
+ */
+export async function saveItem(
+  models: ContentModels,
+  kind: ContentKind,
+  key: string,
+  data: unknown,
+): Promise<{ before: unknown; after: unknown; changed: boolean }> {
+  const r = ITEM_SCHEMAS[kind].safeParse(data);
+  if (!r.success)
+    throw new ContentEditError(r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+  const after = r.data as Record<string, unknown>;
+  if (keyOf(kind, after) !== key)
+    throw new ContentEditError([
+      { path: kind === "procedures" ? "code" : "id", message: `must stay ${key}` },
+    ]);
+  const existing = await models[kind].findOne({ key }).lean();
+  const hash = hashOf(after);
+  if (existing?.hash === hash) return { before: existing.data, after, changed: false };
+  await models[kind].updateOne({ key }, { $set: { data: after, hash, origin: "console" } }, { upsert: true });
+  return { before: existing?.data ?? null, after, changed: true };
+}

@@ -61,7 +61,11 @@ export interface SatisfactionRow {
 export type SatisfactionGroup = "unit" | "channel" | "field" | "month" | "quarter";
 
 export interface FeedbackService extends FeedbackPort {
-  list(q: { status?: TicketStatus; unit?: string; overdue?: boolean; limit?: number }): Promise<TicketDoc[]>;
+  list(q: {
+    status?: TicketStatus;
+    /** One unit, or any of several (a scoped staff member's units). */
+    unit?: string | string[];
+    overdue?: boolean; limit?: number }): Promise<TicketDoc[]>;
   get(code: string): Promise<TicketDoc | undefined>;
   reply(code: string, by: string, text: string): Promise<TicketDoc>;
   setStatus(code: string, status: TicketStatus, by: string, reason?: string): Promise<TicketDoc>;
@@ -225,7 +229,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
     async list(q) {
       const filter: Record<string, unknown> = {};
       if (q.status) filter.status = q.status;
-      if (q.unit) filter.unit = q.unit;
+      if (q.unit) filter.unit = Array.isArray(q.unit) ? trusted({ $in: q.unit }) : q.unit;
       if (q.overdue) {
         filter.status = trusted({ $in: ["received", "in_progress"] });
         filter.dueAt = trusted({ $lt: now() });

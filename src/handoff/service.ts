@@ -50,8 +50,10 @@ export interface HandoffService extends HandoffPort {
   close(id: string, reason: HandoffEndReason, staff?: StaffRef): Promise<boolean>;
   /** Closes idle conversations and expired waits; returns how many of each. */
   sweep(): Promise<{ idle: number; expired: number }>;
+  get(id: string): Promise<HandoffDoc | undefined>;
   list(q: {
-    unit?: string | undefined;
+    /** One unit, or any of several (a scoped staff member's units). */
+    unit?: string | string[] | undefined;
     status?: HandoffDoc["status"] | undefined;
     limit?: number;
   }): Promise<HandoffDoc[]>;
@@ -230,6 +232,11 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
     }
   }
 
+  /** One line of the console transcript, capped to the last 100. */
+  function transcriptEntry(from: "citizen" | "staff", text: string, photo: boolean) {
+    return { $each: [{ at: now(), from, text: text.slice(0, 3000), photo }], $slice: -100 };
+  }
+
   async function close(id: string, reason: HandoffEndReason, staff?: StaffRef): Promise<boolean> {
     const at = now();
     const filter: Record<string, unknown> = { _id: id, status: trusted({ $in: OPEN }) };
@@ -237,7 +244,7 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
     if (staff) Object.assign(filter, { status: "active", "staff.id": staff.id });
     const doc = await Handoffs.findOneAndUpdate(
       filter,
-      { $set: { status: "closed", endReason: reason, closedAt: at }, $unset: { openKey: "" } },
+      { $set: { status: "closed", endReason: reason, closedAt: at }, $unset: { openKey: "", transcript: "" } },
       { returnDocument: "after" },
     ).lean();
     if (!doc) return false;
@@ -339,7 +346,14 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
         await toCitizen(doc, { text: `**${label}:** ${text || t(doc.lang, "handoff.photoNotRelayed")}` });
       }
     } else result = await toCitizen(doc, { text: `**${label}:** ${text}` });
-    await Handoffs.updateOne({ _id: id }, { $set: { lastActivityAt: now() }, $inc: { "counts.staff": 1 } });
+    await Handoffs.updateOne(
+      { _id: id },
+      {
+        $set: { lastActivityAt: now() },
+        $inc: { "counts.staff": 1 },
+        $push: { transcript: transcriptEntry("staff", text, Boolean(m.photo)) },
+      },
+    );
     return result;
   }
 
@@ -467,7 +481,11 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
     async relay(id, m) {
       const doc = await Handoffs.findOneAndUpdate(
         { _id: id, status: trusted({ $in: OPEN }) },
-        { $set: { lastActivityAt: now() }, $inc: { "counts.citizen": 1 } },
+        {
+          $set: { lastActivityAt: now() },
+          $inc: { "counts.citizen": 1 },
+          $push: { transcript: transcriptEntry("citizen", m.text ?? "", Boolean(m.photo)) },
+        },
         { returnDocument: "after" },
       ).lean();
       if (!doc) return;
@@ -503,9 +521,12 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
       for (const d of stale) if (await close(d._id, "expired")) nExpired++;
       return { idle: nIdle, expired: nExpired };
     },
+    async get(id) {
+      return (await Handoffs.findById(id).lean()) ?? undefined;
+    },
     async list(q) {
       const filter: Record<string, unknown> = {};
-      if (q.unit) filter.unit = q.unit;
+      if (q.unit) filter.unit = Array.isArray(q.unit) ? trusted({ $in: q.unit }) : q.unit;
       if (q.status) filter.status = q.status;
       return Handoffs.find(filter)
         .sort({ createdAt: -1 })
@@ -572,7 +593,7 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
       for (const d of open) await close(d._id, "erased");
       await Handoffs.updateMany(
         { channel, chatId },
-        { $unset: { chatId: "", openKey: "" }, $set: { recent: [] } },
+        { $unset: { chatId: "", openKey: "", transcript: "" }, $set: { recent: [] } },
       );
     },
   };

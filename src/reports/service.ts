@@ -6,6 +6,7 @@
 import type { Connection } from "mongoose";
 import { z } from "zod";
 import type { ContentBundle } from "../content/schemas.js";
+import { AppError } from "../errors.js";
 import type { FeedbackService } from "../feedback/service.js";
 import type { HandoffService, HandoffStats } from "../handoff/service.js";
 import { announcementModel } from "../store/models/announcement.js";
@@ -131,7 +132,7 @@ export function createReportService(deps: {
     async build(unitId, period) {
       const bundle = deps.content();
       const unit = bundle.units.find((u) => u.id === unitId);
-      if (!unit) throw new Error(`unknown unit ${unitId}`);
+      if (!unit) throw new AppError("NOT_FOUND", 404, "errors:http.notFound", `No such unit: ${unitId}`);
       const days = periodDays(period);
       const { start, end } = bounds(days);
       const inPeriod = trusted({ $gte: start, $lt: end });

@@ -34,6 +34,11 @@ export interface HandoffDoc {
   toldPosition?: number;
   /** Messages relayed each way. */
   counts: { citizen: number; staff: number };
+  /**
+   * The open conversation as text, for staff answering from the console (last 100 messages);
+   * dropped when the conversation closes or the citizen erases their data.
+   */
+  transcript?: Array<{ at: Date; from: "citizen" | "staff"; text: string; photo?: boolean }>;
 }
 
 const schema = new Schema<HandoffDoc>(
@@ -56,6 +61,10 @@ const schema = new Schema<HandoffDoc>(
     desk: { chatId: String, cardId: Number, messageIds: { type: [Number], default: [] } },
     toldPosition: Number,
     counts: { citizen: { type: Number, default: 0 }, staff: { type: Number, default: 0 } },
+    transcript: {
+      type: [{ _id: false, at: Date, from: { type: String, enum: ["citizen", "staff"] }, text: String, photo: Boolean }],
+      default: undefined,
+    },
   },
   { versionKey: false, strictQuery: true, minimize: false },
 );

@@ -1,0 +1,275 @@
+/**
+ * The staff console at `/admin`: server-rendered pages (work without JavaScript, keyboard-friendly),
+ * Vietnamese first, every route behind a permission, every write audited. Pages live in sibling
+ * modules; this file holds sign-in, the route helper and the shared plumbing.
+ */
+import fs from "node:fs";
+import express, { Router, type NextFunction, type Request, type Response } from "express";
+import { z } from "zod";
+import type { BroadcastService } from "../../broadcast/service.js";
+import type { ContentService } from "../../content/service.js";
+import type { Lang } from "../../core/types.js";
+import { AppError } from "../../errors.js";
+import type { FeedbackService } from "../../feedback/service.js";
+import type { HandoffService } from "../../handoff/service.js";
+import type { Translator } from "../../i18n.js";
+import type { DashboardBuilder } from "../../reports/dashboard.js";
+import type { ReportService } from "../../reports/service.js";
+import { httpError } from "../api.js";
+import type { Actor, AuditLog, StaffService } from "../auth.js";
+import {
+  actorOf,
+  createAttemptLimiter,
+  LANG_COOKIE,
+  readCookie,
+  SESSION_COOKIE,
+  type createGuard,
+  type RouteSpec,
+} from "../guard.js";
+import { html } from "../html.js";
+import { CONSOLE_CSS, CONSOLE_JS, chartJsPath } from "./assets.js";
+import { registerContentPages } from "./content.js";
+import { registerDashboard } from "./dashboard.js";
+import { makeView, page, type View } from "./layout.js";
+import { registerOperationsPages } from "./operations.js";
+import { registerReportPages } from "./reports.js";
+import { registerStaffPages } from "./staff.js";
+
+export interface ConsoleDeps {
+  t: Translator;
+  guard: ReturnType<typeof createGuard>;
+  staff: StaffService;
+  audit: AuditLog;
+  content: ContentService;
+  broadcast: BroadcastService;
+  feedback: FeedbackService;
+  handoff: HandoffService;
+  reports: ReportService;
+  dashboard: DashboardBuilder;
+  /** Mark cookies Secure (the console is served over HTTPS). */
+  secureCookies: boolean;
+  now?: () => Date;
+}
+
+/** A signed-in page's view. */
+export type StaffView = View & { actor: Actor };
+export type PageHandler = (req: Request, res: Response, v: StaffView) => Promise<void> | void;
+
+/** What page modules register routes with. */
+export interface ConsoleContext {
+  deps: ConsoleDeps;
+  route(method: "get" | "post", path: string, permission: RouteSpec["permission"], h: PageHandler): void;
+  /** Redirects after a write (POST → redirect → GET), with a flash message key. */
+  done(res: Response, to: string, flash: string): void;
+}
+
+/** The language of a console request: the cookie, else Vietnamese. */
+function langOf(req: Request): Lang {
+  return readCookie(req, LANG_COOKIE) === "en" ? "en" : "vi";
+}
+
+const loginSchema = z.object({
+  username: z.string().max(64),
+  password: z.string().max(200),
+  _csrf: z.string().max(100).optional(),
+  next: z.string().max(300).optional(),
+});
+
+/** Only same-console paths may be a post-login destination. */
+const safeNext = (n: string | undefined) => (n && /^\/admin(\/[\w\-./?=&%]*)?$/.test(n) ? n : "/admin");
+
+/** Creates the console router and its route table, e.g. `app.use("/admin", createConsole(deps).router)`. */
+export function createConsole(deps: ConsoleDeps): { router: Router; routes: RouteSpec[] } {
+  const router = Router();
+  const routes: RouteSpec[] = [];
+  const { t } = deps;
+  const loginLimiter = createAttemptLimiter(20, 15 * 60_000);
+  const chartJs = chartJsPath();
+  const cookieFlags = `Path=/admin; HttpOnly; SameSite=Strict${deps.secureCookies ? "; Secure" : ""}`;
+
+  router.use(express.urlencoded({ extended: false, limit: "256kb", parameterLimit: 500 }));
+  router.use(deps.guard.identify);
+  router.use((_req, res, next) => {
+    res.set("Cache-Control", "no-store");
+    next();
+  });
+
+  const toLogin = (req: Request, res: Response) => {
+    if (req.method === "GET") res.redirect(303, `/admin/login?next=${encodeURIComponent(req.originalUrl)}`);
+    else res.redirect(303, "/admin/login");
+  };
+  const ctx: ConsoleContext = {
+    deps,
+    route(method, path, permission, h) {
+      routes.push({ method, path, permission });
+      router[method](path, deps.guard.allow(permission, toLogin), (req, res, next) => {
+        const v = makeView(t, langOf(req), actorOf(res), req.path) as StaffView;
+        Promise.resolve()
+          .then(() => h(req, res, v))
+          .catch((err: unknown) => next(httpError(err)));
+      });
+    },
+    done(res, to, flash) {
+      res.redirect(303, `${to}${to.includes("?") ? "&" : "?"}done=${flash}`);
+    },
+  };
+
+  // === Assets (public: the login page needs them)
+  const asset = (path: string, type: string, body: () => string | Buffer) => {
+    routes.push({ method: "get", path, permission: "public" });
+    router.get(path, (_req, res) => {
+      res.set("Content-Type", type).set("Cache-Control", "public, max-age=3600").send(body());
+    });
+  };
+  asset("/assets/console.css", "text/css; charset=utf-8", () => CONSOLE_CSS);
+  asset("/assets/console.js", "text/javascript; charset=utf-8", () => CONSOLE_JS);
+  let chartCache: Buffer | undefined;
+  asset(
+    "/assets/chart.umd.min.js",
+    "text/javascript; charset=utf-8",
+    () => (chartCache ??= fs.readFileSync(chartJs)),
+  );
+
+  // === Language, sign-in, sign-out
+  routes.push({ method: "get", path: "/lang/:lang", permission: "public" });
+  router.get("/lang/:lang", (req, res) => {
+    const lang = req.params.lang === "en" ? "en" : "vi";
+    res.set("Set-Cookie", `${LANG_COOKIE}=${lang}; Path=/admin; SameSite=Lax; Max-Age=31536000`);
+    const back = req.get("referer");
+    res.redirect(
+      303,
+      back && new URL(back, "http://x").pathname.startsWith("/admin")
+        ? new URL(back, "http://x").pathname
+        : "/admin",
+    );
+  });
+
+  const loginPage = (req: Request, v: View, problem?: string, status = 200) => {
+    const next =
+      typeof req.query.next === "string" ? req.query.next : (req.body as { next?: string } | undefined)?.next;
+    return {
+      status,
+      body: page(
+        v,
+        v.tr("login.title"),
+        html`<form class="card" method="post" action="/admin/login" style="max-width:420px">
+          ${problem ? html`<div class="errors" role="alert">${problem}</div>` : ""}
+          <input type="hidden" name="next" value="${safeNext(next)}" />
+          <label for="username">${v.tr("login.username")}</label>
+          <input id="username" name="username" type="text" autocomplete="username" required autofocus />
+          <label for="password">${v.tr("login.password")}</label>
+          <input id="password" name="password" type="password" autocomplete="current-password" required />
+          <p><button type="submit">${v.tr("login.submit")}</button></p>
+        </form>`,
+      ),
+    };
+  };
+  routes.push({ method: "get", path: "/login", permission: "public" });
+  router.get("/login", (req, res) => {
+    if (actorOf(res)) {
+      res.redirect(303, "/admin");
+      return;
+    }
+    const r = loginPage(req, makeView(t, langOf(req), undefined, req.path));
+    res.status(r.status).type("html").send(r.body);
+  });
+  routes.push({ method: "post", path: "/login", permission: "public" });
+  router.post("/login", (req, res, next) => {
+    const v = makeView(t, langOf(req), undefined, req.path);
+    const send = (problem: string, status: number) => {
+      const r = loginPage(req, v, problem, status);
+      res.status(r.status).type("html").send(r.body);
+    };
+    const body = loginSchema.safeParse(req.body);
+    if (!body.success) {
+      send(v.tr("login.invalid"), 400);
+      return;
+    }
+    if (!loginLimiter.hit(req.ip ?? "?")) {
+      send(v.tr("login.tooMany"), 429);
+      return;
+    }
+    (async () => {
+      const r = await deps.staff.login(body.data.username, body.data.password);
+      if (!r.ok) {
+        if (r.reason === "locked")
+          send(
+            v.tr("login.locked", {
+              minutes: Math.max(1, Math.ceil(((r.until?.getTime() ?? 0) - Date.now()) / 60_000)),
+            }),
+            423,
+          );
+        else send(v.tr("login.invalid"), 401);
+        return;
+      }
+      const s = await deps.staff.openSession(r.staff);
+      await deps.audit.record(
+        {
+          username: r.staff.username,
+          displayName: r.staff.displayName,
+          role: r.staff.role,
+          units: r.staff.units,
+          via: "session",
+        },
+        "staff.login",
+        `staff/${r.staff.username}`,
+      );
+      res.set(
+        "Set-Cookie",
+        `${SESSION_COOKIE}=${s.token}; ${cookieFlags}; Expires=${s.expiresAt.toUTCString()}`,
+      );
+      res.redirect(303, safeNext(body.data.next));
+    })().catch(next);
+  });
+  ctx.route("post", "/logout", "signed-in", async (req, res) => {
+    const sid = readCookie(req, SESSION_COOKIE);
+    if (sid) await deps.staff.closeSession(sid);
+    res.set("Set-Cookie", `${SESSION_COOKIE}=; ${cookieFlags}; Max-Age=0`);
+    res.redirect(303, "/admin/login");
+  });
+
+  registerDashboard(ctx);
+  registerContentPages(ctx);
+  registerOperationsPages(ctx);
+  registerReportPages(ctx);
+  registerStaffPages(ctx);
+
+  // Errors as pages, in the staff member's language.
+  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const e = err instanceof AppError ? err : undefined;
+    if (!e) {
+      next(err);
+      return;
+    }
+    const v = makeView(t, langOf(req), actorOf(res), req.path);
+    const known = ["NOT_FOUND", "FORBIDDEN", "OUT_OF_SCOPE", "CSRF", "VALIDATION_FAILED", "BAD_TRANSITION"];
+    const key = known.includes(e.code) ? e.code : "OTHER";
+    res
+      .status(e.status)
+      .type("html")
+      .send(
+        page(
+          v,
+          v.tr(`error.${key}`),
+          html`<div class="errors" role="alert">
+              <p>${e.message}</p>
+              ${
+                Array.isArray(e.details)
+                  ? html`<ul>
+                      ${(e.details as Array<{ field: string; message: string }>).map(
+                        (d) => html`<li><code>${d.field}</code>: ${d.message}</li>`,
+                      )}
+                    </ul>`
+                  : ""
+              }
+            </div>
+            <p><a href="/admin">${v.tr("error.home")}</a></p>`,
+        ),
+      );
+  });
+  return { router, routes };
+}

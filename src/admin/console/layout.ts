@@ -1,0 +1,137 @@
+/** The console's page shell: navigation by permission, language switch, flash and error boxes. */
+import type { Lang } from "../../core/types.js";
+import type { Translator } from "../../i18n.js";
+import { can, type Actor, type Permission } from "../auth.js";
+import { html, type Html } from "../html.js";
+
+/** What a console page knows about its request. */
+export interface View {
+  actor: Actor | undefined;
+  lang: Lang;
+  /** Translates a key of the `console` namespace. */
+  tr(key: string, vars?: Record<string, unknown>): string;
+  csrf: string;
+  path: string;
+}
+
+export function makeView(t: Translator, lang: Lang, actor: Actor | undefined, path: string): View {
+  return {
+    actor,
+    lang,
+    tr: (key, vars) => t(lang, `console:${key}`, vars),
+    csrf: actor?.csrf ?? "",
+    path,
+  };
+}
+
+const NAV: Array<[string, string, Permission]> = [
+  ["/admin", "nav.dashboard", "dashboard.view"],
+  ["/admin/content", "nav.content", "content.view"],
+  ["/admin/announcements", "nav.announcements", "announcements.view"],
+  ["/admin/tickets", "nav.tickets", "tickets.view"],
+  ["/admin/handoffs", "nav.handoffs", "handoffs.view"],
+  ["/admin/reports", "nav.reports", "reports.view"],
+  ["/admin/staff", "nav.staff", "staff.manage"],
+  ["/admin/audit", "nav.audit", "audit.view"],
+];
+
+/** The hidden CSRF field every form carries. */
+export const csrfField = (v: View) => html`<input type="hidden" name="_csrf" value="${v.csrf}" />`;
+
+/** A list of validation problems. */
+export function errorBox(v: View, problems: Array<{ path: string; message: string }>): Html | "" {
+  if (!problems.length) return "";
+  return html`<div class="errors" role="alert">
+    <strong>${v.tr("form.invalid")}</strong>
+    <ul>
+      ${problems.map((p) => html`<li>${p.path ? html`<code>${p.path}</code>: ` : ""}${p.message}</li>`)}
+    </ul>
+  </div>`;
+}
+
+/** A whole page. `flash` is a key under `flash.` shown once after a redirect. */
+export function page(
+  v: View,
+  title: string,
+  body: Html,
+  opts: { flash?: string | undefined; scripts?: string[]; refreshSec?: number } = {},
+): string {
+  const here = (href: string) =>
+    href === "/admin" ? v.path === "/" || v.path === "" : v.path.startsWith(href.slice("/admin".length));
+  const actor = v.actor;
+  const other: Lang = v.lang === "vi" ? "en" : "vi";
+  const flashKey = opts.flash && /^[a-zA-Z]{1,40}$/.test(opts.flash) ? `flash.${opts.flash}` : undefined;
+  const flash = flashKey && v.tr(flashKey) !== flashKey ? v.tr(flashKey) : "";
+  return html`<!doctype html>
+    <html lang="${v.lang}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} · ${v.tr("app")}</title>
+        <link rel="stylesheet" href="/admin/assets/console.css" />
+        ${opts.refreshSec ? html`<meta http-equiv="refresh" content="${opts.refreshSec}" />` : ""}
+      </head>
+      <body>
+        <a class="skip" href="#main">${v.tr("skip")}</a>
+        <header class="top">
+          <a class="brand" href="/admin">${v.tr("app")}</a>
+          ${
+            actor
+              ? html`<nav aria-label="${v.tr("nav.label")}">
+                  <ul>
+                    ${NAV.filter(([, , p]) => can(actor, p)).map(
+                      ([href, key]) =>
+                        html`<li>
+                          <a href="${href}" ${here(href) ? html`aria-current="page"` : ""}>${v.tr(key)}</a>
+                        </li>`,
+                    )}
+                  </ul>
+                </nav>`
+              : ""
+          }
+          <div class="me">
+            <a href="/admin/lang/${other}" lang="${other}">${v.tr(`lang.${other}`)}</a>
+            ${
+              actor
+                ? html`<span>${actor.displayName} · ${v.tr(`roles.${actor.role}`)}</span>
+                    <a href="/admin/password">${v.tr("nav.password")}</a>
+                    <form method="post" action="/admin/logout">
+                      ${csrfField(v)}<button class="secondary" type="submit">${v.tr("logout")}</button>
+                    </form>`
+                : ""
+            }
+          </div>
+        </header>
+        <main id="main">
+          <h1>${title}</h1>
+          ${flash ? html`<div class="flash" role="status">${flash}</div>` : ""} ${body}
+        </main>
+        ${(opts.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
+      </body>
+    </html>`.value;
+}
+
+/** Renders a bot message (our `**bold**` markup) as HTML, escaped. */
+export function botText(text: string): Html {
+  const parts = text.split(/\*\*(.+?)\*\*/gs);
+  return html`<div class="preview">${parts.map((p, i) => (i % 2 ? html`<b>${p}</b>` : p))}</div>`;
+}
+
+/** Formats an instant in Viet Nam time, e.g. "24/11/2026 09:30". */
+export function vnTime(at: Date | null | undefined): string {
+  if (!at) return "";
+  const d = new Date(at.getTime() + 7 * 3600_000);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+}
+
+/** A form or query value as text ("" when missing or not text). */
+export const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
+/** A repeated form field (checkboxes) as a list. */
+export const many = (v: unknown): string[] =>
+  Array.isArray(v)
+    ? v.filter((x): x is string => typeof x === "string")
+    : typeof v === "string" && v
+      ? [v]
+      : [];

@@ -1,0 +1,144 @@
+/**
+ * Who is calling the console and the staff API, and whether they may: a session cookie (console) or
+ * the bearer API token (scripts), CSRF on every write by a session, a permission on every route.
+ */
+import crypto from "node:crypto";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { AppError } from "../errors.js";
+import { can, type Actor, type Permission, type StaffService } from "./auth.js";
+
+export const SESSION_COOKIE = "motcua_sid";
+export const LANG_COOKIE = "motcua_lang";
+
+/** One registered route and the permission it needs (the route × role test walks this list). */
+export interface RouteSpec {
+  method: "get" | "post" | "delete";
+  path: string;
+  permission: Permission | "public" | "signed-in";
+}
+
+/** Reads one cookie from the request header (no parser needed for two cookies). */
+export function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.get("cookie") ?? "").split(";")) {
+    const i = part.indexOf("=");
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The actor of a request, once {@link createGuard}'s `identify` ran. */
+export function actorOf(res: Response): Actor | undefined {
+  return (res.locals as { actor?: Actor }).actor;
+}
+
+const sha = (s: string) => crypto.createHash("sha256").update(s).digest();
+const sameSecret = (a: string, b: string) => crypto.timingSafeEqual(sha(a), sha(b));
+
+/** Creates the guard, e.g. `createGuard({ staff, apiToken })`. */
+export function createGuard(deps: { staff: StaffService; apiToken?: string | undefined }) {
+  /** Sets `res.locals.actor` from the bearer token or the session cookie (neither → undefined). */
+  const identify: RequestHandler = (req, res, next) => {
+    const bearer = /^Bearer (.+)$/.exec(req.get("authorization") ?? "")?.[1];
+    if (bearer !== undefined) {
+      if (deps.apiToken && sameSecret(bearer, deps.apiToken)) {
+        res.locals.actor = {
+          username: "api",
+          displayName: "API",
+          role: "admin",
+          units: [],
+          via: "token",
+        } satisfies Actor;
+        next();
+        return;
+      }
+      next(new AppError("UNAUTHORIZED", 401, "errors:http.unauthorized", "Missing or wrong API token"));
+      return;
+    }
+    const sid = readCookie(req, SESSION_COOKIE);
+    if (!sid) {
+      next();
+      return;
+    }
+    deps.staff
+      .resolve(sid)
+      .then((actor) => {
+        if (actor) res.locals.actor = actor;
+        next();
+      })
+      .catch(next);
+  };
+
+  /** Whether a write carries the session's CSRF token (header `x-csrf-token` or form field `_csrf`). */
+  function csrfOk(req: Request, actor: Actor): boolean {
+    if (actor.via === "token" || req.method === "GET" || req.method === "HEAD") return true;
+    const body = req.body as Record<string, unknown> | undefined;
+    const given = req.get("x-csrf-token") ?? (typeof body?._csrf === "string" ? body._csrf : "");
+    return Boolean(actor.csrf) && sameSecret(given, actor.csrf!);
+  }
+
+  /**
+   * Allows the request when the actor holds `permission`. `onMissing` decides what an anonymous
+   * caller gets (the console redirects to its login page; the API answers 401).
+   */
+  function allow(
+    permission: RouteSpec["permission"],
+    onMissing: (req: Request, res: Response, next: NextFunction) => void,
+  ): RequestHandler {
+    return (req, res, next) => {
+      if (permission === "public") {
+        next();
+        return;
+      }
+      const actor = actorOf(res);
+      if (!actor) {
+        onMissing(req, res, next);
+        return;
+      }
+      if (!csrfOk(req, actor)) {
+        next(new AppError("CSRF", 403, "errors:http.csrf", "Missing or wrong CSRF token"));
+        return;
+      }
+      if (permission !== "signed-in" && !can(actor, permission)) {
+        next(
+          new AppError(
+            "FORBIDDEN",
+            403,
+            "errors:http.forbidden",
+            `Your role may not do this (${permission})`,
+          ),
+        );
+        return;
+      }
+      next();
+    };
+  }
+
+  return { identify, allow };
+}
+
+/**
+ * A small fixed-window limiter per key (client address) for the login form:
+ * `hit(ip)` is false once `max` attempts were made within `windowMs`.
+ */
+export function createAttemptLimiter(max: number, windowMs: number, now: () => number = Date.now) {
+  const seen = new Map<string, { start: number; n: number }>();
+  return {
+    hit(key: string): boolean {
+      const at = now();
+      if (seen.size > 10_000) for (const [k, v] of seen) if (at - v.start >= windowMs) seen.delete(k);
+      const cur = seen.get(key);
+      if (!cur || at - cur.start >= windowMs) {
+        seen.set(key, { start: at, n: 1 });
+        return true;
+      }
+      cur.n++;
+      return cur.n <= max;
+    },
+  };
+}

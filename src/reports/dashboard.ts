@@ -1,0 +1,110 @@
+/**
+ * The console's dashboard figures over the last days: questions per day by channel, top procedures,
+ * unanswered questions, subscribers over time, satisfaction by month, tickets open and overdue.
+ */
+import type { Connection } from "mongoose";
+import type { ContentBundle } from "../content/schemas.js";
+import type { FeedbackService } from "../feedback/service.js";
+import { queryLogModel } from "../store/models/query-log.js";
+import { subscriberModel } from "../store/models/subscriber.js";
+import { ticketModel } from "../store/models/ticket.js";
+import { trusted } from "../store/trusted.js";
+
+export const DASHBOARD_CHANNELS = ["telegram", "zalo-oa", "zalo-bot"] as const;
+
+export interface Dashboard {
+  days: string[];
+  questionsByChannel: Record<string, number[]>;
+  subscribersByDay: number[];
+  topProcedures: Array<{ code: string; name: string; n: number }>;
+  unanswered: Array<{ q: string; n: number }>;
+  satisfaction: Array<{ month: string; index: number; n: number }>;
+  tickets: { open: number; overdue: number };
+}
+
+/** Viet Nam calendar day of an instant, "YYYY-MM-DD". */
+export function vnDay(at: Date): string {
+  return new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** Creates the builder, e.g. `createDashboard({ connection, content, feedback }).build({ units: [] })`. */
+export function createDashboard(deps: {
+  connection: Connection;
+  content: () => ContentBundle;
+  feedback: FeedbackService;
+  now?: () => Date;
+}) {
+  const now = deps.now ?? (() => new Date());
+  return {
+    /** `units` empty = every unit. */
+    async build(q: { units: string[]; days?: number }): Promise<Dashboard> {
+      const n = q.days ?? 30;
+      const end = now();
+      const today = vnDay(end);
+      const days = Array.from({ length: n }, (_, i) =>
+        vnDay(new Date(new Date(`${today}T12:00:00+07:00`).getTime() - (n - 1 - i) * 86_400_000)),
+      );
+      const start = new Date(`${days[0]}T00:00:00+07:00`);
+      const unitFilter = q.units.length ? { unit: trusted({ $in: q.units }) } : {};
+      const queries = await queryLogModel(deps.connection)
+        .find({ ...unitFilter, at: trusted({ $gte: start }) })
+        .select({ q: 1, channel: 1, level: 1, hits: 1, at: 1 })
+        .lean();
+      const index = new Map(days.map((d, i) => [d, i]));
+      const questionsByChannel = Object.fromEntries(
+        DASHBOARD_CHANNELS.map((c) => [c, days.map(() => 0)]),
+      ) as Record<string, number[]>;
+      const top = new Map<string, number>();
+      const missed = new Map<string, number>();
+      for (const x of queries) {
+        const i = index.get(vnDay(x.at));
+        const row = questionsByChannel[x.channel];
+        if (i !== undefined && row) row[i]!++;
+        if (x.level === "confident" && x.hits[0]) top.set(x.hits[0].id, (top.get(x.hits[0].id) ?? 0) + 1);
+        if (x.level === "none") {
+          const k = x.q.toLowerCase().trim();
+          missed.set(k, (missed.get(k) ?? 0) + 1);
+        }
+      }
+      const names = new Map(deps.content().procedures.map((p) => [p.code, p.name]));
+      const subs = await subscriberModel(deps.connection)
+        .find({ ...unitFilter })
+        .select({ createdAt: 1, active: 1, updatedAt: 1 })
+        .lean();
+      const subscribersByDay = days.map((d) => {
+        const dayEnd = new Date(new Date(`${d}T00:00:00+07:00`).getTime() + 86_400_000);
+        return subs.filter((s) => s.createdAt < dayEnd && (s.active || s.updatedAt >= dayEnd)).length;
+      });
+      const sixMonthsAgo = new Date(end.getTime() - 183 * 86_400_000);
+      const sat = await deps.feedback.satisfaction({
+        from: sixMonthsAgo,
+        to: end,
+        unit: q.units.length === 1 ? q.units[0] : undefined,
+        by: "month",
+      });
+      const tickets = await ticketModel(deps.connection)
+        .find({ ...unitFilter, status: trusted({ $in: ["received", "in_progress"] }) })
+        .select({ dueAt: 1 })
+        .lean();
+      return {
+        days,
+        questionsByChannel,
+        subscribersByDay,
+        topProcedures: [...top]
+          .filter(([code]) => names.has(code))
+          .map(([code, k]) => ({ code, name: names.get(code)!, n: k }))
+          .sort((a, b) => b.n - a.n)
+          .slice(0, 10),
+        unanswered: [...missed]
+          .map(([text, k]) => ({ q: text, n: k }))
+          .sort((a, b) => b.n - a.n)
+          .slice(0, 10),
+        satisfaction: sat
+          .map((r) => ({ month: r.group, index: Math.round(r.index * 1000) / 10, n: r.n }))
+          .sort((a, b) => a.month.localeCompare(b.month)),
+        tickets: { open: tickets.length, overdue: tickets.filter((t) => t.dueAt < end).length },
+      };
+    },
+  };
+}
+export type DashboardBuilder = ReturnType<typeof createDashboard>;
