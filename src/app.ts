@@ -115,6 +115,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     t,
     logger,
     groups: config.handoff.telegramGroups,
+    consoleUnits: config.handoff.consoleUnits,
     idleMinutes: config.handoff.idleMinutes,
     waitMaxMinutes: config.handoff.waitMaxMinutes,
     showStaffNames: config.handoff.showStaffNames,
@@ -136,8 +137,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     subscriptions,
     privacy: { deleteChatData: eraseChat },
     feedback,
-    // Offered only where a staff group is configured (the console inbox will add more).
-    handoff: Object.keys(config.handoff.telegramGroups).length ? handoff : undefined,
+    // Offered only where staff watch a queue: a staff Telegram group or the console.
+    handoff:
+      Object.keys(config.handoff.telegramGroups).length ||
+      config.handoff.consoleUnits === "all" ||
+      config.handoff.consoleUnits.length
+        ? handoff
+        : undefined,
     views: {
       viewed: (v) => {
         countView(views, v, now()).catch((err: unknown) => logger.warn({ err }, "view not counted"));

@@ -106,6 +106,11 @@ const envSchema = z.object({
       "unit=chat id pairs, like phuong-hoa-an=-1001234567890,xa-tan-loc=-1009876543210",
     )
     .default(""),
+  HANDOFF_CONSOLE_UNITS: z
+    .string()
+    .trim()
+    .regex(/^$|^\*$|^[a-z0-9-]{1,48}(,[a-z0-9-]{1,48})*$/, "* (every unit) or unit ids separated by commas")
+    .default(""),
   HANDOFF_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   HANDOFF_WAIT_MAX_MINUTES: z.coerce.number().int().min(5).max(10080).default(480),
   HANDOFF_SHOW_STAFF_NAMES: booleanish.default(false),
@@ -132,6 +137,8 @@ export type Config = Readonly<{
   handoff: {
     /** The staff Telegram group of each unit, by unit id. */
     telegramGroups: Readonly<Record<string, string>>;
+    /** Units whose queue staff answer in the console: every unit, or these. */
+    consoleUnits: "all" | readonly string[];
     idleMinutes: number;
     waitMaxMinutes: number;
     showStaffNames: boolean;
@@ -208,6 +215,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           .filter(Boolean)
           .map((pair) => pair.split("=") as [string, string]),
       ),
+      consoleUnits:
+        e.HANDOFF_CONSOLE_UNITS === "*"
+          ? ("all" as const)
+          : e.HANDOFF_CONSOLE_UNITS.split(",").filter(Boolean),
       idleMinutes: e.HANDOFF_IDLE_MINUTES,
       waitMaxMinutes: e.HANDOFF_WAIT_MAX_MINUTES,
       showStaffNames: e.HANDOFF_SHOW_STAFF_NAMES,

@@ -206,8 +206,8 @@ export function createAdminApi(deps: AdminApiDeps): { router: Router; routes: Ro
     res.json({ ticket: presentTicket(await ticketInScope(actor, req.params.code)) });
   });
   route("post", "/tickets/:code/replies", "tickets.handle", async (req, res, actor) => {
-    const before = await ticketInScope(actor, req.params.code);
     const body = parse(schemas.reply, req.body);
+    const before = await ticketInScope(actor, req.params.code);
     const after = await deps.feedback.reply(before.code, byName(actor, body.by), body.text);
     await audit.record(
       actor,
@@ -222,8 +222,8 @@ export function createAdminApi(deps: AdminApiDeps): { router: Router; routes: Ro
     res.json({ ticket: presentTicket(after) });
   });
   route("post", "/tickets/:code/status", "tickets.handle", async (req, res, actor) => {
-    const before = await ticketInScope(actor, req.params.code);
     const body = parse(schemas.status, req.body);
+    const before = await ticketInScope(actor, req.params.code);
     const after = await deps.feedback.setStatus(
       before.code,
       body.status,
@@ -243,8 +243,8 @@ export function createAdminApi(deps: AdminApiDeps): { router: Router; routes: Ro
     res.json({ ticket: presentTicket(after) });
   });
   route("post", "/tickets/:code/assign", "tickets.handle", async (req, res, actor) => {
-    const before = await ticketInScope(actor, req.params.code);
     const body = parse(schemas.assign, req.body);
+    const before = await ticketInScope(actor, req.params.code);
     const after = await deps.feedback.assign(before.code, body.assignee, byName(actor, body.by));
     await audit.record(
       actor,
@@ -258,8 +258,8 @@ export function createAdminApi(deps: AdminApiDeps): { router: Router; routes: Ro
     res.json({ ticket: presentTicket(after) });
   });
   route("post", "/tickets/:code/faq", "content.edit", async (req, res, actor) => {
-    const t = await ticketInScope(actor, req.params.code);
     const qa = parse(schemas.faq, req.body);
+    const t = await ticketInScope(actor, req.params.code);
     const slug = await deps.feedback.publishFaq(t.code, qa);
     await audit.record(actor, "faq.publish", `faqs/${slug}`, null, { from: t.code, ...qa });
     res.status(201).json({ faq: `faq:${slug}` });

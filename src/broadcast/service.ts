@@ -394,7 +394,13 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
     estimate: (audience, urgent = false) => Subs.countDocuments(audienceFilter(audience, urgent)),
     preview(input, lang) {
       return message(
-        { title: input.title, body: input.body, urgent: input.urgent, link: input.link, imageUrl: input.imageUrl } as AnnouncementDoc,
+        {
+          title: input.title,
+          body: input.body,
+          urgent: input.urgent,
+          link: input.link,
+          imageUrl: input.imageUrl,
+        } as AnnouncementDoc,
         lang,
       );
     },

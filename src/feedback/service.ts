@@ -65,7 +65,9 @@ export interface FeedbackService extends FeedbackPort {
     status?: TicketStatus;
     /** One unit, or any of several (a scoped staff member's units). */
     unit?: string | string[];
-    overdue?: boolean; limit?: number }): Promise<TicketDoc[]>;
+    overdue?: boolean;
+    limit?: number;
+  }): Promise<TicketDoc[]>;
   get(code: string): Promise<TicketDoc | undefined>;
   reply(code: string, by: string, text: string): Promise<TicketDoc>;
   setStatus(code: string, status: TicketStatus, by: string, reason?: string): Promise<TicketDoc>;

@@ -69,6 +69,8 @@ export interface HandoffDeps {
   logger: Logger;
   /** Staff Telegram group chat id of each unit. */
   groups: Readonly<Record<string, string>>;
+  /** Units whose queue is also answered in the staff console: every unit, or these. */
+  consoleUnits?: "all" | readonly string[];
   idleMinutes: number;
   waitMaxMinutes: number;
   /** Show staff first names to citizens (otherwise the role name only). */
@@ -244,7 +246,10 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
     if (staff) Object.assign(filter, { status: "active", "staff.id": staff.id });
     const doc = await Handoffs.findOneAndUpdate(
       filter,
-      { $set: { status: "closed", endReason: reason, closedAt: at }, $unset: { openKey: "", transcript: "" } },
+      {
+        $set: { status: "closed", endReason: reason, closedAt: at },
+        $unset: { openKey: "", transcript: "" },
+      },
       { returnDocument: "after" },
     ).lean();
     if (!doc) return false;
@@ -419,7 +424,8 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
     },
     availability(unit, at) {
       const u = unitOf(unit);
-      const reachable = u !== undefined && deps.groups[u.id] !== undefined;
+      const inConsole = (id: string) => deps.consoleUnits === "all" || (deps.consoleUnits ?? []).includes(id);
+      const reachable = u !== undefined && (deps.groups[u.id] !== undefined || inConsole(u.id));
       if (!u || !reachable) return { reachable: false, open: false };
       // A unit without hours set is treated as always staffed.
       if (!u.working_hours?.length) return { reachable, open: true };

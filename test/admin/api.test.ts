@@ -35,7 +35,10 @@ describe("staff API", () => {
       const res = await api("/tickets", { token });
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({
-        error: { code: "UNAUTHORIZED", message: "Missing or wrong API token" },
+        error: {
+          code: "UNAUTHORIZED",
+          message: token === null ? "Sign in or send the API token" : "Missing or wrong API token",
+        },
       });
     }
   });

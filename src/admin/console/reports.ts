@@ -89,7 +89,9 @@ export function registerReportPages(ctx: ConsoleContext): void {
     const { unit, period } = readQuery(req);
     assertScope(v.actor, unit);
     const r = await deps.reports.build(unit, period);
-    const qs = new URLSearchParams(Object.entries(req.query).map(([k, x]) => [k, str(x)])).toString();
+    const qs = new URLSearchParams(
+      Object.entries(req.query).map(([k, x]): [string, string] => [k, str(x)]),
+    ).toString();
     res
       .type("html")
       .send(reportPage(r, deps.t, v.lang, { csv: `/admin/reports/csv?${qs}`, back: "/admin/reports" }));

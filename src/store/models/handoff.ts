@@ -62,7 +62,15 @@ const schema = new Schema<HandoffDoc>(
     toldPosition: Number,
     counts: { citizen: { type: Number, default: 0 }, staff: { type: Number, default: 0 } },
     transcript: {
-      type: [{ _id: false, at: Date, from: { type: String, enum: ["citizen", "staff"] }, text: String, photo: Boolean }],
+      type: [
+        {
+          _id: false,
+          at: Date,
+          from: { type: String, enum: ["citizen", "staff"] },
+          text: String,
+          photo: Boolean,
+        },
+      ],
       default: undefined,
     },
   },
