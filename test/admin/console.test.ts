@@ -1,0 +1,491 @@
+/**
+ * The staff console and the staff API behind it, against the real app: sign-in, lockout, sessions,
+ * CSRF, every route × every role, unit scope, the audit log, and the console's effects on the bot
+ * (an edited procedure answers at once; a handoff answered from the console reaches the citizen).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PERMISSIONS, can } from "../../src/admin/auth.js";
+import type { RouteSpec } from "../../src/admin/guard.js";
+import { auditModel, STAFF_ROLES } from "../../src/store/models/staff.js";
+import { handoffModel } from "../../src/store/models/handoff.js";
+import { startAllChannels, type AllChannels } from "../helpers/channels.js";
+import { createStaff, formBody, signIn, TEST_PASSWORD, type Session } from "../helpers/console.js";
+import { zaloBotDriver } from "../helpers/drivers.js";
+import { botTextUpdate } from "../emulators/zalo-bot.js";
+
+const UNIT = "phuong-hoa-an";
+const OTHER_UNIT = "xa-tan-loc";
+const TOKEN = "console-test-api-token-0123456789abcdef";
+/** Monday 23 November 2026, 09:00 in Viet Nam: staff are in. */
+const MONDAY_9AM = Date.parse("2026-11-23T02:00:00Z");
+
+let all: AllChannels;
+let url: string;
+const sessions = new Map<string, Session>();
+const offset = MONDAY_9AM - Date.now();
+
+beforeAll(async () => {
+  all = await startAllChannels(
+    { ADMIN_API_TOKEN: TOKEN, HANDOFF_CONSOLE_UNITS: UNIT },
+    { now: () => new Date(Date.now() + offset) },
+  );
+  url = all.app.url;
+  for (const role of STAFF_ROLES) {
+    const name = await createStaff(all.app.app, role);
+    sessions.set(role, await signIn(url, name));
+  }
+}, 60_000);
+afterAll(async () => {
+  await all?.close();
+});
+
+const as = (role: string) => sessions.get(role)!;
+/** Undoes the HTML escaping of a field's value. */
+const unescape = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+
+describe("sign-in", () => {
+  it("should send anonymous visitors to the login page and answer the API with 401", async () => {
+    const page = await fetch(`${url}/admin/tickets?status=received`, { redirect: "manual" });
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toBe(
+      `/admin/login?next=${encodeURIComponent("/admin/tickets?status=received")}`,
+    );
+    const login = await fetch(`${url}/admin/login`);
+    expect(login.status).toBe(200);
+    const html = await login.text();
+    expect(html).toContain('<html lang="vi">');
+    expect(html).toContain("Đăng nhập");
+    expect(html).toMatch(/<label for="username">\s*Tên đăng nhập/);
+    const api = await fetch(`${url}/admin/api/tickets`);
+    expect(api.status).toBe(401);
+  });
+
+  it("should set an HttpOnly, SameSite=Strict session cookie scoped to /admin", async () => {
+    await createStaff(all.app.app, "viewer", [], "cookie-check");
+    const res = await fetch(`${url}/admin/login`, {
+      method: "POST",
+      body: formBody({ username: "cookie-check", password: TEST_PASSWORD, next: "/admin/reports" }),
+      redirect: "manual",
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/admin/reports");
+    const cookie = res.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^motcua_sid=[A-Za-z0-9_-]{43};/);
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Strict");
+    expect(cookie).toContain("Path=/admin");
+  });
+
+  it("should refuse a wrong password, lock the account after five failures, and refuse off-site redirects", async () => {
+    await createStaff(all.app.app, "handler", [], "lock-me");
+    const attempt = (password: string, next = "/admin") =>
+      fetch(`${url}/admin/login`, {
+        method: "POST",
+        body: formBody({ username: "lock-me", password, next }),
+        redirect: "manual",
+      });
+    const first = await attempt("sai-mat-khau-000");
+    expect(first.status).toBe(401);
+    expect(await first.text()).toContain("Tên đăng nhập hoặc mật khẩu không đúng.");
+    for (let i = 0; i < 3; i++) expect((await attempt("sai-mat-khau-000")).status).toBe(401);
+    const fifth = await attempt("sai-mat-khau-000");
+    expect(fifth.status).toBe(423);
+    expect(await fifth.text()).toMatch(/tạm khóa.*15 phút/);
+    // Locked: even the right password is refused now.
+    expect((await attempt(TEST_PASSWORD)).status).toBe(423);
+    // An unknown user gets the same answer as a wrong password.
+    const unknown = await fetch(`${url}/admin/login`, {
+      method: "POST",
+      body: formBody({ username: "khong-co-ai", password: "bat-ky-mat-khau" }),
+      redirect: "manual",
+    });
+    expect(unknown.status).toBe(401);
+    await createStaff(all.app.app, "viewer", [], "redirect-check");
+    const evil = await fetch(`${url}/admin/login`, {
+      method: "POST",
+      body: formBody({ username: "redirect-check", password: TEST_PASSWORD, next: "https://evil.example/x" }),
+      redirect: "manual",
+    });
+    expect(evil.headers.get("location")).toBe("/admin");
+  });
+
+  it("should refuse a write without the session's CSRF token and end the session on sign-out", async () => {
+    await createStaff(all.app.app, "admin", [], "csrf-check");
+    const s = await signIn(url, "csrf-check");
+    const noToken = await s.post("/admin/staff", { username: "x-user" }, { csrf: false });
+    expect(noToken.status).toBe(403);
+    expect(await noToken.text()).toContain("Missing or wrong CSRF token");
+    const wrong = await fetch(`${url}/admin/api/announcements`, {
+      method: "POST",
+      headers: { cookie: s.cookie, "content-type": "application/json", "x-csrf-token": "forged" },
+      body: JSON.stringify({ title: "t", body: "b" }),
+    });
+    expect(wrong.status).toBe(403);
+    const out = await s.post("/admin/logout", {});
+    expect(out.status).toBe(303);
+    expect(out.headers.get("set-cookie")).toContain("Max-Age=0");
+    const after = await s.get("/admin/staff");
+    expect(after.status).toBe(303);
+    expect(after.headers.get("location")).toMatch(/^\/admin\/login/);
+  });
+});
+
+describe("authorisation", () => {
+  /** A concrete path for a route pattern (parameters filled with well-formed values). */
+  const fill = (path: string) =>
+    path
+      .replace(
+        ":code",
+        path.startsWith("/tickets")
+          ? "PA-2026-999999"
+          : path.startsWith("/handoffs")
+            ? "HZZZZZZ"
+            : "1.000656",
+      )
+      .replace(":id", "0123456789abcdef01234567")
+      .replace(":channel", "telegram")
+      .replace(":chatId", "12345")
+      .replace(":unit", UNIT)
+      .replace(":kind", "guides")
+      .replace(":key", "vneid-muc-2")
+      .replace(":lang", "vi");
+
+  const call = async (base: "api" | "console", r: RouteSpec, s: Session | undefined) => {
+    const path = `${base === "api" ? "/admin/api" : "/admin"}${fill(r.path)}`;
+    const headers: Record<string, string> = s ? { cookie: s.cookie } : {};
+    if (base === "api") {
+      if (s) headers["x-csrf-token"] = s.csrf;
+      headers["content-type"] = "application/json";
+      return fetch(`${url}${path}`, {
+        method: r.method.toUpperCase(),
+        headers,
+        body: r.method === "get" ? undefined : "{}",
+        redirect: "manual",
+      });
+    }
+    return fetch(`${url}${path}`, {
+      method: r.method.toUpperCase(),
+      headers,
+      body: r.method === "get" ? undefined : formBody({ _csrf: s?.csrf ?? "" }),
+      redirect: "manual",
+    });
+  };
+
+  it("should list a permission for every route, and every permission should be used", () => {
+    const routes = [...all.app.app.adminRoutes.api, ...all.app.app.adminRoutes.console];
+    expect(all.app.app.adminRoutes.api.length).toBeGreaterThan(15);
+    expect(all.app.app.adminRoutes.console.length).toBeGreaterThan(30);
+    const used = new Set(routes.map((r) => r.permission));
+    for (const p of Object.keys(PERMISSIONS)) expect(used, p).toContain(p);
+  });
+
+  for (const base of ["api", "console"] as const) {
+    it(`should check the role on every ${base} route (route × role)`, async () => {
+      const routes = all.app.app.adminRoutes[base].filter((r) => r.permission !== "public");
+      for (const r of routes) {
+        if (r.path === "/logout") continue;
+        for (const role of STAFF_ROLES) {
+          const res = await call(base, r, as(role));
+          const label = `${role} ${r.method.toUpperCase()} ${r.path} → ${res.status}`;
+          const allowed =
+            r.permission === "signed-in" || can({ role }, r.permission as keyof typeof PERMISSIONS);
+          if (allowed) expect(res.status, label).not.toBe(403);
+          else expect(res.status, label).toBe(403);
+          expect(res.status, label).toBeLessThan(500);
+        }
+        const anon = await call(base, r, undefined);
+        expect(anon.status, `anonymous ${r.path}`).toBe(base === "api" ? 401 : 303);
+      }
+    }, 120_000);
+  }
+});
+
+describe("unit scope", () => {
+  it("should show a ward's handler only their ward's tickets and refuse others", async () => {
+    const feedback = all.app.app.feedback;
+    const mine = await feedback.fileTicket({
+      channel: "telegram",
+      chatId: "71001",
+      unit: UNIT,
+      lang: "vi",
+      category: "thu-tuc",
+      text: "Hồ sơ khai sinh của tôi trễ hẹn hai ngày",
+      publishConsent: false,
+    });
+    const theirs = await feedback.fileTicket({
+      channel: "telegram",
+      chatId: "71002",
+      unit: OTHER_UNIT,
+      lang: "vi",
+      category: "thai-do",
+      text: "Cán bộ tiếp dân xã bên cạnh chưa niềm nở",
+      publishConsent: false,
+    });
+    await createStaff(all.app.app, "handler", [UNIT], "handler-hoa-an");
+    const s = await signIn(url, "handler-hoa-an");
+    const list = await (await s.get("/admin/tickets")).text();
+    expect(list).toContain(mine.code);
+    expect(list).not.toContain(theirs.code);
+    expect((await s.get(`/admin/tickets/${theirs.code}`)).status).toBe(403);
+    const reply = await s.post(`/admin/tickets/${theirs.code}/reply`, { text: "Không phải việc của tôi" });
+    expect(reply.status).toBe(403);
+    const api = await fetch(`${url}/admin/api/tickets`, { headers: { cookie: s.cookie } });
+    const codes = ((await api.json()) as { tickets: Array<{ code: string }> }).tickets.map((t) => t.code);
+    expect(codes).toContain(mine.code);
+    expect(codes).not.toContain(theirs.code);
+    expect(
+      (await fetch(`${url}/admin/api/tickets?unit=${OTHER_UNIT}`, { headers: { cookie: s.cookie } })).status,
+    ).toBe(403);
+    // The ticket of their own ward can be answered, and the answer is audited under their name.
+    const ok = await s.post(`/admin/tickets/${mine.code}/reply`, {
+      text: "Hồ sơ đã có kết quả, mời ông/bà đến nhận.",
+    });
+    expect(ok.status).toBe(303);
+    const entry = await auditModel(all.app.app.store.connection)
+      .findOne({ action: "ticket.reply", target: `tickets/${mine.code}` })
+      .lean();
+    expect(entry?.actor).toBe("handler-hoa-an");
+    expect(entry?.after).toMatchObject({
+      status: "answered",
+      reply: "Hồ sơ đã có kết quả, mời ông/bà đến nhận.",
+    });
+  });
+});
+
+describe("content editing", () => {
+  it("should validate an edit with exact messages, save a good one, audit it and answer with it at once", async () => {
+    const editor = as("editor");
+    const form = await (await editor.get("/admin/content/procedures/1.000656")).text();
+    const field = (name: string) => {
+      const input = new RegExp(`name="${name}"\\s+type="text"\\s+value="([^"]*)"`).exec(form);
+      const area = new RegExp(`name="${name}"[^>]*>\\n?([^<]*)</textarea>`).exec(form);
+      return unescape(input?.[1] ?? area?.[1] ?? "");
+    };
+    const base = Object.fromEntries(
+      [
+        "name",
+        "summary",
+        "who",
+        "where",
+        "documents",
+        "processing_time",
+        "fee",
+        "legal_basis",
+        "online_note",
+        "steps",
+        "aliases",
+        "keywords",
+      ].map((k) => [k, field(k)]),
+    );
+    expect(base.fee).toContain("Miễn lệ phí");
+    const bad = await editor.post("/admin/content/procedures/1.000656", {
+      ...base,
+      online: "toan-trinh",
+      documents: "",
+      action: "save",
+    });
+    expect(bad.status).toBe(400);
+    const badHtml = await bad.text();
+    expect(badHtml).toContain("Chưa lưu được");
+    expect(badHtml).toContain("<code>documents</code>: Too small: expected array to have &gt;=1 items");
+
+    const newFee = "Miễn lệ phí khi đăng ký đúng hạn (bản sửa thử nghiệm của cán bộ).";
+    const preview = await editor.post("/admin/content/procedures/1.000656", {
+      ...base,
+      online: "toan-trinh",
+      fee: newFee,
+      action: "preview",
+    });
+    expect(preview.status).toBe(200);
+    expect(await preview.text()).toContain(newFee);
+    // The preview saved nothing.
+    expect(all.app.app.content.bundle().procedures.find((p) => p.code === "1.000656")!.fee).not.toBe(newFee);
+
+    const saved = await editor.post("/admin/content/procedures/1.000656", {
+      ...base,
+      online: "toan-trinh",
+      fee: newFee,
+      action: "save",
+    });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get("location")).toBe("/admin/content/procedures/1.000656?done=saved");
+    const entry = await auditModel(all.app.app.store.connection)
+      .findOne({ action: "content.update", target: "procedures/1.000656" })
+      .lean();
+    expect(entry?.actor).toBe("editor-all");
+    expect((entry?.before as { fee: string }).fee).toContain(
+      "Miễn lệ phí khi đăng ký đúng hạn (trong 15 ngày",
+    );
+    expect((entry?.after as { fee: string }).fee).toBe(newFee);
+
+    const citizen = zaloBotDriver(all.bot, "zb-content-1");
+    const answer = await citizen.say("dang ky khai tu");
+    expect(answer).toContain("bản sửa thử nghiệm của cán bộ");
+  });
+
+  it("should refuse invalid YAML for other content and keep the key fixed", async () => {
+    const editor = as("editor");
+    const broken = await editor.post("/admin/content/faqs/bo-phan-mot-cua-la-gi", {
+      yaml: "slug: [unclosed",
+    });
+    expect(broken.status).toBe(400);
+    expect(await broken.text()).toContain("YAML:");
+    const page = await (await editor.get("/admin/content/faqs/bo-phan-mot-cua-la-gi")).text();
+    const yaml = unescape(/id="yaml"[^>]*>\n?([\s\S]*?)<\/textarea>/.exec(page)![1]!);
+    const renamed = await editor.post("/admin/content/faqs/bo-phan-mot-cua-la-gi", {
+      yaml: yaml.replace("slug: bo-phan-mot-cua-la-gi", "slug: doi-ten"),
+    });
+    expect(renamed.status).toBe(400);
+    expect(await renamed.text()).toContain("Không được đổi mã");
+    const viewer = await as("viewer").post("/admin/content/faqs/bo-phan-mot-cua-la-gi", { yaml });
+    expect(viewer.status).toBe(403);
+  });
+});
+
+describe("announcements from the console", () => {
+  it("should preview per channel with the audience, then schedule, then cancel, all audited", async () => {
+    const b = as("broadcaster");
+    const form = {
+      title: "Lịch tiếp công dân tháng 12",
+      body: "Bộ phận một cửa làm việc cả sáng thứ Bảy.",
+      when: "at",
+      at: "2026-12-05T08:00",
+      units: [UNIT],
+    };
+    const pv = await b.post("/admin/announcements", { ...form, action: "preview" });
+    expect(pv.status).toBe(200);
+    const html = await pv.text();
+    expect(html).toMatch(/Sẽ gửi tới \d+ người đăng ký/);
+    expect(html).toContain("<b>Lịch tiếp công dân tháng 12</b>");
+    const bad = await b.post("/admin/announcements", {
+      ...form,
+      when: "cron",
+      cron: "mỗi sáng",
+      action: "create",
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("a five-field cron expression");
+    const created = await b.post("/admin/announcements", { ...form, action: "create" });
+    expect(created.status).toBe(303);
+    const id = /\/admin\/announcements\/([0-9a-f]{24})/.exec(created.headers.get("location") ?? "")![1]!;
+    const a = await all.app.app.broadcast.get(id);
+    expect(a?.status).toBe("scheduled");
+    expect(a?.nextRunAt?.toISOString()).toBe("2026-12-05T01:00:00.000Z");
+    const cancel = await b.post(`/admin/announcements/${id}/cancel`, {});
+    expect(cancel.status).toBe(303);
+    expect((await all.app.app.broadcast.get(id))?.status).toBe("cancelled");
+    const again = await b.post(`/admin/announcements/${id}/cancel`, {});
+    expect(again.status).toBe(409);
+    const actions = (
+      await auditModel(all.app.app.store.connection)
+        .find({ target: `announcements/${id}` })
+        .lean()
+    ).map((x) => x.action);
+    expect(actions.sort()).toEqual(["announcement.cancel", "announcement.create"]);
+  });
+});
+
+describe("handoffs from the console", () => {
+  it("should queue a Zalo Bot citizen for a console-answered ward, let one staff member claim, relay the reply and close", async () => {
+    const citizen = zaloBotDriver(all.bot, "zb-handoff-1");
+    await citizen.say("/start");
+    await citizen.choose(`u:${UNIT}`, "Phường Hòa An (đơn vị mẫu)");
+    expect(await citizen.say("cho tôi gặp cán bộ tư vấn")).toMatch(/vị trí số 1/);
+    const doc = await handoffModel(all.app.app.store.connection).findOne({ chatId: "zb-handoff-1" }).lean();
+    const code = doc!._id;
+    all.bot.push(botTextUpdate("zb-handoff-1", "Tôi cần hỏi về giấy tờ khai sinh cho con"));
+    const handler = as("handler");
+    await createStaff(all.app.app, "handler", [], "handler-two");
+    const other = await signIn(url, "handler-two");
+    const queue = await (await handler.get("/admin/handoffs")).text();
+    expect(queue).toContain(code);
+    // Two staff press "take" at once: one wins.
+    const [r1, r2] = await Promise.all([
+      handler.post(`/admin/handoffs/${code}/claim`, {}),
+      other.post(`/admin/handoffs/${code}/claim`, {}),
+    ]);
+    const flashes = [r1.headers.get("location"), r2.headers.get("location")]
+      .map((l) => /done=(\w+)/.exec(l ?? "")?.[1])
+      .sort();
+    expect(flashes).toEqual(["handoffClaimed", "handoffTaken"]);
+    const winner = r1.headers.get("location")!.includes("handoffClaimed") ? handler : other;
+    const loser = winner === handler ? other : handler;
+    // The transcript shows what the citizen wrote.
+    for (let i = 0; i < 50; i++) {
+      if ((await (await winner.get(`/admin/handoffs/${code}`)).text()).includes("giấy tờ khai sinh cho con"))
+        break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await (await winner.get(`/admin/handoffs/${code}`)).text()).toContain("giấy tờ khai sinh cho con");
+    const notMine = await loser.post(`/admin/handoffs/${code}/reply`, { text: "Tôi trả lời thay" });
+    expect(notMine.headers.get("location")).toContain("done=handoffTaken");
+    const before = all.bot.messagesTo("zb-handoff-1").length;
+    const sent = await winner.post(`/admin/handoffs/${code}/reply`, {
+      text: "Chào anh/chị, cần tờ khai và giấy chứng sinh.",
+    });
+    expect(sent.headers.get("location")).toContain("done=handoffSent");
+    for (
+      let i = 0;
+      i < 100 &&
+      !all.bot
+        .messagesTo("zb-handoff-1")
+        .slice(before)
+        .some((m) => m.includes("giấy chứng sinh"));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 30));
+    expect(all.bot.messagesTo("zb-handoff-1").slice(before).join("\n")).toMatch(
+      /Cán bộ tư vấn: Chào anh\/chị, cần tờ khai và giấy chứng sinh\./,
+    );
+    const closed = await winner.post(`/admin/handoffs/${code}/close`, {});
+    expect(closed.headers.get("location")).toContain("done=handoffClosed");
+    const after = await handoffModel(all.app.app.store.connection).findById(code).lean();
+    expect(after?.status).toBe("closed");
+    expect(after?.transcript).toBeUndefined();
+  });
+});
+
+describe("staff management", () => {
+  it("should create accounts with validation, refuse duplicates, and keep password hashes out of the audit", async () => {
+    const admin = as("admin");
+    const weak = await admin.post("/admin/staff", {
+      username: "ab",
+      displayName: "X",
+      role: "viewer",
+      password: "ngan",
+    });
+    expect(weak.status).toBe(400);
+    const text = await weak.text();
+    expect(text).toContain("3–32 characters: a–z 0–9 . _ -");
+    expect(text).toContain("at least 10 characters");
+    const ok = await admin.post("/admin/staff", {
+      username: "bien.tap.2",
+      displayName: "Biên tập 2",
+      role: "editor",
+      units: [UNIT],
+      password: "mot-mat-khau-dai",
+    });
+    expect(ok.status).toBe(303);
+    const dup = await admin.post("/admin/staff", {
+      username: "bien.tap.2",
+      displayName: "Khác",
+      role: "viewer",
+      password: "mot-mat-khau-dai",
+    });
+    expect(dup.status).toBe(409);
+    const entry = await auditModel(all.app.app.store.connection)
+      .findOne({ action: "staff.create", target: "staff/bien.tap.2" })
+      .lean();
+    expect(entry?.after).toMatchObject({ username: "bien.tap.2", role: "editor", units: [UNIT] });
+    expect(JSON.stringify(entry)).not.toContain("scrypt$");
+    const s = await signIn(url, "bien.tap.2", "mot-mat-khau-dai");
+    expect((await s.get("/admin/content")).status).toBe(200);
+    expect((await s.get("/admin/staff")).status).toBe(403);
+  });
+});
