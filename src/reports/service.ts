@@ -170,8 +170,11 @@ export function createReportService(deps: {
       const views = await viewCountModel(conn)
         .find({ unit: unitId, day: trusted({ $gte: days.from, $lte: days.to }) })
         .lean();
-      const viewsOf = (kind: string, id: string) =>
-        views.filter((v) => v.kind === kind && v.id === id).reduce((n, v) => n + v.n, 0);
+      const viewsBy = (kind: string) => {
+        const m = new Map<string, number>();
+        for (const v of views) if (v.kind === kind) m.set(v.id, (m.get(v.id) ?? 0) + v.n);
+        return m;
+      };
       const byField = new Map<string, number>();
       for (const [id, n] of topIds) {
         const p = procName.get(id);
@@ -236,10 +239,11 @@ export function createReportService(deps: {
             .map((f) => ({ field: f.id, name: f.name, n: byField.get(f.id) ?? 0 }))
             .filter((f) => f.n > 0)
             .sort((a, b) => b.n - a.n),
-          topProcedures: [...topIds.entries()]
-            .filter(([id]) => procName.has(id))
-            .map(([code, n]) => ({ code, name: procName.get(code)!.name, n: n + viewsOf("procedure", code) }))
-            .sort((a, b) => b.n - a.n)
+          // Every time a card was shown (answer to a question, browsing, a related link).
+          topProcedures: [...viewsBy("procedure")]
+            .filter(([code]) => procName.has(code))
+            .map(([code, n]) => ({ code, name: procName.get(code)!.name, n }))
+            .sort((a, b) => b.n - a.n || a.code.localeCompare(b.code))
             .slice(0, 10),
           topUnanswered: [...unanswered.entries()]
             .map(([q, n]) => ({ q, n }))
@@ -250,7 +254,7 @@ export function createReportService(deps: {
           .map((g) => ({
             slug: g.slug,
             title: g.title,
-            views: viewsOf("guide", g.slug) + (topIds.get(`guide:${g.slug}`) ?? 0),
+            views: viewsBy("guide").get(g.slug) ?? 0,
           }))
           .sort((a, b) => b.views - a.views),
         tickets: {
