@@ -135,13 +135,8 @@ export function createConsole(deps: ConsoleDeps): { router: Router; routes: Rout
   router.get("/lang/:lang", (req, res) => {
     const lang = req.params.lang === "en" ? "en" : "vi";
     res.set("Set-Cookie", `${LANG_COOKIE}=${lang}; Path=/admin; SameSite=Lax; Max-Age=31536000`);
-    const back = req.get("referer");
-    res.redirect(
-      303,
-      back && new URL(back, "http://x").pathname.startsWith("/admin")
-        ? new URL(back, "http://x").pathname
-        : "/admin",
-    );
+    // Back to the page the switch was pressed on (the Referer is not sent: Referrer-Policy no-referrer).
+    res.redirect(303, safeNext(typeof req.query.back === "string" ? req.query.back : undefined));
   });
 
   const loginPage = (req: Request, v: View, problem?: string, status = 200) => {

@@ -90,7 +90,11 @@ export function page(
               : ""
           }
           <div class="me">
-            <a href="/admin/lang/${other}" lang="${other}">${v.tr(`lang.${other}`)}</a>
+            <a
+              href="/admin/lang/${other}?back=${encodeURIComponent(`/admin${v.path === "/" ? "" : v.path}`)}"
+              lang="${other}"
+              >${v.tr(`lang.${other}`)}</a
+            >
             ${
               actor
                 ? html`<span>${actor.displayName} · ${v.tr(`roles.${actor.role}`)}</span>
