@@ -131,7 +131,7 @@ beforeAll(async () => {
     view("2026-12-01", U, "guide", "vneid-muc-2", 3),
     view("2026-10-20", O, "procedure", "1.000894", 100),
     view("2026-09-30", U, "procedure", "1.000894", 50),
-  ]);
+  ] as never[]);
   const ticket = (
     code: string,
     unit: string,
