@@ -37,6 +37,8 @@ let top1 = 0;
 let top3 = 0;
 let oos = 0;
 let oosOk = 0;
+/** In-scope questions by the answer the bot gives: a card, a short list to choose from, or "not found". */
+const levels = { confident: 0, unsure: 0, none: 0 };
 for (const c of cases) {
   const r = index.search(c.q);
   const ids = r.hits.map((h) => h.id);
@@ -49,6 +51,7 @@ for (const c of cases) {
     continue;
   }
   inScope++;
+  levels[r.level]++;
   const hit1 = ids[0] !== undefined && c.expect.includes(ids[0]);
   const hit3 = ids.slice(0, 3).some((id) => c.expect.includes(id));
   if (hit1) top1++;
@@ -60,4 +63,7 @@ for (const c of cases) {
   else if (verbose) console.log(`ok         ${JSON.stringify(c.q)} -> ${show}`);
 }
 const f = (n: number, d: number) => (d ? n / d : 1).toFixed(3);
+console.log(
+  `in-scope answers: card=${f(levels.confident, inScope)} choices=${f(levels.unsure, inScope)} not_found=${f(levels.none, inScope)}`,
+);
 console.log(`top1=${f(top1, inScope)} top3=${f(top3, inScope)} oos=${f(oosOk, oos)} n=${cases.length}`);

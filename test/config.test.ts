@@ -33,6 +33,7 @@ describe("loadConfig", () => {
     expect(c.handoff.telegramGroups).toEqual({ "phuong-hoa-an": "-1001234567890", "xa-tan-loc": "-42" });
     expect(loadConfig({}).handoff).toEqual({
       telegramGroups: {},
+      consoleUnits: [],
       idleMinutes: 30,
       waitMaxMinutes: 480,
       showStaffNames: false,
@@ -41,5 +42,11 @@ describe("loadConfig", () => {
       /HANDOFF_TELEGRAM_GROUPS/,
     );
     expect(() => loadConfig({ HANDOFF_IDLE_MINUTES: "0" })).toThrow(/HANDOFF_IDLE_MINUTES/);
+    expect(loadConfig({ HANDOFF_CONSOLE_UNITS: "*" }).handoff.consoleUnits).toBe("all");
+    expect(loadConfig({ HANDOFF_CONSOLE_UNITS: "phuong-hoa-an,xa-tan-loc" }).handoff.consoleUnits).toEqual([
+      "phuong-hoa-an",
+      "xa-tan-loc",
+    ]);
+    expect(() => loadConfig({ HANDOFF_CONSOLE_UNITS: "Phường Hòa An" })).toThrow(/HANDOFF_CONSOLE_UNITS/);
   });
 });

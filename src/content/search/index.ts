@@ -119,6 +119,8 @@ export class SearchIndex {
   private readonly docAccents: Array<Map<string, Set<string>>>;
   /** Per document: its title and aliases as sets of folded words, for the phrase bonus. */
   private readonly phrases: Array<Array<Set<string>>>;
+  /** Each item's names (title, aliases, keywords) of two or more syllables, folded. */
+  private readonly nameWords: string[][][];
   private readonly vocab: FuzzyVocabulary;
   private readonly codes: Map<string, number>;
   private readonly uncovered: string[];
@@ -180,6 +182,11 @@ export class SearchIndex {
       contentPhrases,
       docs.flatMap((d) => d.fields.keywords ?? []),
     );
+    this.nameWords = docs.map((d) =>
+      [...(d.fields.title ?? []), ...(d.fields.aliases ?? []), ...(d.fields.keywords ?? [])]
+        .map((text) => syllables(text).map(fold))
+        .filter((words) => words.length >= 2),
+    );
     this.phrases = docs.map((d) =>
       [...(d.fields.title ?? []), ...(d.fields.aliases ?? [])].map(
         (text) =>
@@ -226,7 +233,7 @@ export class SearchIndex {
         out.push(alt(split[0]), alt(split[1]), alt(`${split[0]} ${split[1]}`));
         continue;
       }
-      if (qt.term.length < 4 || qt.hasAccents) continue;
+      if (qt.term.length < 3 || qt.hasAccents) continue;
       const near = this.vocab
         .near(qt.term)
         .sort((a, b) => (this.idf.get(a) ?? 0) - (this.idf.get(b) ?? 0))
@@ -256,8 +263,11 @@ export class SearchIndex {
     for (const qt of terms) {
       const idf = this.idf.get(qt.term) ?? this.maxIdf;
       const share = qt.group.startsWith("b:") ? 0.5 : 1;
-      groupTotal.set(qt.group, Math.max(groupTotal.get(qt.group) ?? 0, share * qt.weight * idf));
       const list = this.postings.get(qt.term);
+      // A word pair no document has ("ông nội", a typo next to a word) is no evidence either way: its
+      // words already count on their own.
+      if (!list && share < 1) continue;
+      groupTotal.set(qt.group, Math.max(groupTotal.get(qt.group) ?? 0, share * qt.weight * idf));
       if (!list) continue;
       const typedKey = qt.typed && !qt.term.includes(" ") ? analyzed.typedAccents.get(qt.term) : undefined;
       for (const p of list) {
@@ -287,6 +297,9 @@ export class SearchIndex {
     const second = ranked[1]?.score ?? 0;
     const margin = top.score > 0 ? (top.score - second) / top.score : 0;
     let confidence = calibrate(coverage, strength, margin, covered);
+    // The question holds one of the top item's names whole ("khai tử" in "khai tử cho ông nội"): the
+    // other words are the citizen's own story, so offer the closest items rather than nothing.
+    if (margin >= 0.1 && this.holdsName(top.doc, queryWords)) confidence = Math.max(confidence, NAMED_FLOOR);
     if (this.namesUncoveredTopic(analyzed.tokens, top.doc)) confidence = Math.min(confidence, UNCOVERED_CAP);
     const level: Confidence =
       confidence >= THRESHOLDS.confident ? "confident" : confidence >= THRESHOLDS.unsure ? "unsure" : "none";
@@ -302,6 +315,11 @@ export class SearchIndex {
   }
 
   /** How completely the query says one of the document's names or aliases (idf-weighted share). */
+  /** Whether the query has every word of one of the item's names of two or more syllables. */
+  private holdsName(doc: number, queryWords: Set<string>): boolean {
+    return this.nameWords[doc]!.some((name) => name.every((w) => queryWords.has(w)));
+  }
+
   private phraseMatch(doc: number, queryWords: Set<string>): number {
     let best = 0;
     for (const phrase of this.phrases[doc]!) {
@@ -327,6 +345,9 @@ function calibrate(coverage: number, strength: number, margin: number, evidence:
   const x = 4.5 * coverage + 3 * strength + 1.2 * margin - 4.6 + 5 * (Math.min(1, evidence / 2.5) - 1);
   return 1 / (1 + Math.exp(-x));
 }
+
+/** Confidence given to a question that names an item whole (an "unsure" answer: the closest items). */
+const NAMED_FLOOR = 0.42;
 
 /** A question naming a topic the catalogue does not cover is at most "unsure". */
 const UNCOVERED_CAP = 0.45;

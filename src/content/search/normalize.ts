@@ -51,5 +51,25 @@ export function findCodes(text: string): string[] {
 export function syllables(text: string): string[] {
   return normalize(text)
     .split(/[^\p{L}\p{N}]+/u)
-    .filter((t) => t.length > 0 && t.length <= 40);
+    .filter((t) => t.length > 0 && t.length <= 40)
+    .map(iySpelling);
+}
+
+/** Final i → y, tone kept (escapes: i í ì ỉ ĩ ị → y ý ỳ ỷ ỹ ỵ). */
+const I_TO_Y: Record<string, string> = {
+  i: "y",
+  "\u00ed": "\u00fd",
+  "\u00ec": "\u1ef3",
+  "\u1ec9": "\u1ef7",
+  "\u0129": "\u1ef9",
+  "\u1ecb": "\u1ef5",
+};
+
+/**
+ * One spelling for the syllables written with either final i or y ("kí"/"ký", "lí hôn"/"ly hôn",
+ * "sĩ"/"sỹ", "hi sinh"/"hy sinh"), so both find the same words.
+ */
+function iySpelling(syllable: string): string {
+  const m = /^([klmsth])([i\u00ed\u00ec\u1ec9\u0129\u1ecb])$/u.exec(syllable);
+  return m ? `${m[1]}${I_TO_Y[m[2]!]}` : syllable;
 }

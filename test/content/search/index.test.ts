@@ -33,6 +33,27 @@ describe("search ranking", () => {
     expect(top("dang ky kethon")).toBe("1.000894");
   });
 
+  it("should answer the same whichever i/y spelling is typed (kí/ký)", () => {
+    for (const q of ["đăng kí kết hôn cần giấy tờ gì", "đăng ký kết hôn cần giấy tờ gì", "dang ki ket hon"]) {
+      const r = index.search(q);
+      expect(r.hits[0]?.id, q).toBe("1.000894");
+      expect(r.level, q).toBe("confident");
+    }
+  });
+
+  it("should offer the closest items, not 'not found', when a question names a procedure among other words", () => {
+    for (const [q, id] of [
+      ["khai tu cho ong noi", "1.000656"],
+      ["ông tôi vừa qua đời, gia đình cần làm giấy tờ gì", "1.000656"],
+      ["sắp cưới vợ thì cần chuẩn bị hồ sơ gì", "1.000894"],
+      ["dang ky ket hno", "1.000894"],
+    ] as const) {
+      const r = index.search(q);
+      expect(r.hits[0]?.id, q).toBe(id);
+      expect(r.level, q).not.toBe("none");
+    }
+  });
+
   it("should give NFD input the same answer as NFC", () => {
     const q = "đăng ký tạm trú cho người thuê nhà";
     expect(index.search(q.normalize("NFD")).hits.map((h) => h.id)).toEqual(
