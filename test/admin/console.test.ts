@@ -337,6 +337,8 @@ describe("content editing", () => {
     expect(broken.status).toBe(400);
     expect(await broken.text()).toContain("YAML:");
     const page = await (await editor.get("/admin/content/faqs/bo-phan-mot-cua-la-gi")).text();
+    expect(page).toContain("Chatbot đang trả lời như sau (bản đã lưu)");
+    expect(page).toContain("<b>Bộ phận một cửa là gì, làm việc ở đâu?</b>");
     const yaml = unescape(/id="yaml"[^>]*>\n?([\s\S]*?)<\/textarea>/.exec(page)![1]!);
     const renamed = await editor.post("/admin/content/faqs/bo-phan-mot-cua-la-gi", {
       yaml: yaml.replace("slug: bo-phan-mot-cua-la-gi", "slug: doi-ten"),

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { procedureFile } from "../../content/export.js";
 import { FACT_FIELDS, procedureSchema, type Procedure } from "../../content/schemas.js";
 import { ContentEditError, keyOf, saveItem } from "../../content/store.js";
-import { procedureCard } from "../../core/cards.js";
+import { faqText, guideText, hotlineLine, procedureCard } from "../../core/cards.js";
 import { foldText } from "../../core/intents.js";
 import { AppError } from "../../errors.js";
 import { CONTENT_KINDS, type ContentKind } from "../../store/models/content.js";
@@ -328,8 +328,29 @@ export function registerContentPages(ctx: ConsoleContext): void {
           >
 ${text}</textarea>
           ${can(v.actor, "content.edit") ? html`<p><button type="submit">${v.tr("form.save")}</button></p>` : ""}
-        </form>`,
+        </form>
+        ${asBot(v, kind, key)}`,
     );
+  /** The saved item as the bot shows it, for kinds the bot shows as one message. */
+  const asBot = (v: StaffView, kind: ContentKind, key: string): Html | "" => {
+    const b = deps.content.bundle();
+    const render = (text: (lang: "vi" | "en") => string) =>
+      html`<section class="card">
+        <h2>${v.tr("content.asBotSaved")}</h2>
+        ${(["vi", "en"] as const).map(
+          (lang) =>
+            html`<h3>${v.tr(`lang.${lang}`)}</h3>
+              ${botText(text(lang))}`,
+        )}
+      </section>`;
+    const guide = kind === "guides" ? b.guides.find((g) => g.slug === key) : undefined;
+    if (guide) return render((lang) => guideText(guide, lang));
+    const faq = kind === "faqs" ? b.faqs.find((f) => f.slug === key) : undefined;
+    if (faq) return render((lang) => faqText(faq, lang));
+    const hotline = kind === "hotlines" ? b.hotlines.find((h) => h.id === key) : undefined;
+    if (hotline) return render((lang) => hotlineLine(hotline, lang, deps.t));
+    return "";
+  };
 
   ctx.route("get", "/content/:kind", "content.view", (req, res, v) => {
     const kind = parse(kindSchema, req.params.kind);
