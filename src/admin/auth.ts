@@ -9,6 +9,7 @@ import type { Connection } from "mongoose";
 import { z } from "zod";
 import {
   auditModel,
+  type AuditDoc,
   staffModel,
   staffSessionModel,
   STAFF_ROLES,
@@ -271,17 +272,7 @@ export function createStaffService(opts: StaffServiceOptions): StaffService {
 
 export interface AuditLog {
   record(actor: Actor, action: string, target: string, before?: unknown, after?: unknown): Promise<void>;
-  list(limit?: number): Promise<
-    Array<{
-      at: Date;
-      actor: string;
-      role: string;
-      action: string;
-      target: string;
-      before?: unknown;
-      after?: unknown;
-    }>
-  >;
+  list(limit?: number): Promise<AuditDoc[]>;
 }
 
 /** Drops secrets (password hashes) from what the audit keeps. */
