@@ -123,7 +123,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now,
   });
   const views = viewCountModel(store.connection);
-  const chatStore = createPrivacyStore(store.connection);
+  // One process owns an embedded store's data: sessions can then be cached in memory, written through.
+  const sessions = createSessionStore(store.connection, { cacheSize: store.embedded ? 50_000 : 0 });
+  const chatStore = createPrivacyStore(store.connection, sessions);
   const eraseChat = async (channel: ChannelName, chatId: string) => {
     await Promise.all([
       chatStore.deleteChatData(channel, chatId),
@@ -133,7 +135,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
   const engine = createEngine({
     content: { view: () => content.bundle(), search: (q, ctx) => content.search(q, ctx) },
-    sessions: createSessionStore(store.connection),
+    sessions,
     subscriptions,
     privacy: { deleteChatData: eraseChat },
     feedback,

@@ -1,7 +1,7 @@
 /** MongoDB implementations of the engine's session, subscription and privacy ports. */
 import type { Connection } from "mongoose";
 import { z } from "zod";
-import type { PrivacyPort, SessionPort, Subscription, SubscriptionPort } from "../core/ports.js";
+import type { PrivacyPort, Session, SessionPort, Subscription, SubscriptionPort } from "../core/ports.js";
 import type { ChannelName } from "../core/types.js";
 import { SESSION_TTL_DAYS, sessionModel } from "./models/session.js";
 import { subscriberModel } from "./models/subscriber.js";
@@ -36,26 +36,70 @@ const sessionSchema = z.object({
     .optional(),
 });
 
-/** Sessions in the `sessions` collection, refreshed on every save, expiring after 90 idle days. */
-export function createSessionStore(conn: Connection, now: () => Date = () => new Date()): SessionPort {
+/** How often an unchanged session's expiry is pushed back (a write only when it changes otherwise). */
+const REFRESH_MS = 24 * 3600 * 1000;
+
+export interface SessionStoreOptions {
+  now?: () => Date;
+  /**
+   * Keep up to this many sessions in memory, written through to the store. Only safe when this
+   * process is the store's only writer of sessions: the embedded store, whose data directory one
+   * process holds (with MongoDB and several replicas, leave it off).
+   */
+  cacheSize?: number;
+}
+
+/**
+ * Sessions in the `sessions` collection, expiring after 90 idle days. With `cacheSize`, reads come
+ * from memory and a save that changes nothing (and is not due a refresh of its expiry) is skipped:
+ * two store round trips fewer on most messages.
+ */
+export function createSessionStore(conn: Connection, opts: SessionStoreOptions = {}): SessionPort {
   const Sessions = sessionModel(conn);
+  const now = opts.now ?? (() => new Date());
+  const cacheSize = opts.cacheSize ?? 0;
+  /** key → the stored session as JSON and when its expiry was last written; Map order is recency. */
+  const cache = new Map<string, { json: string; writtenAt: number }>();
+  const remember = (k: string, json: string, writtenAt: number) => {
+    if (!cacheSize) return;
+    cache.delete(k);
+    cache.set(k, { json, writtenAt });
+    if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
+  };
   return {
     async get(channel, chatId) {
-      const doc = await Sessions.findById(key(channel, chatId)).lean();
+      const k = key(channel, chatId);
+      const hit = cache.get(k);
+      const at = now().getTime();
+      if (hit && at - hit.writtenAt < SESSION_TTL_DAYS * 24 * 3600 * 1000) {
+        remember(k, hit.json, hit.writtenAt);
+        return JSON.parse(hit.json) as Session;
+      }
+      const doc = await Sessions.findById(k).lean();
       if (!doc) return undefined;
       const parsed = sessionSchema.safeParse(doc.data);
-      return parsed.success ? parsed.data : {};
+      const session = parsed.success ? parsed.data : {};
+      const expiresAt = doc.expiresAt instanceof Date ? doc.expiresAt.getTime() : at;
+      remember(k, JSON.stringify(session), expiresAt - SESSION_TTL_DAYS * 24 * 3600 * 1000);
+      return session;
     },
     async save(channel, chatId, session) {
-      const expiresAt = new Date(now().getTime() + SESSION_TTL_DAYS * 24 * 3600 * 1000);
+      const k = key(channel, chatId);
+      const json = JSON.stringify(session);
+      const at = now().getTime();
+      const hit = cache.get(k);
+      if (hit && hit.json === json && at - hit.writtenAt < REFRESH_MS) return;
       await Sessions.updateOne(
-        { _id: key(channel, chatId) },
-        { $set: { data: session, expiresAt } },
+        { _id: k },
+        { $set: { data: session, expiresAt: new Date(at + SESSION_TTL_DAYS * 24 * 3600 * 1000) } },
         { upsert: true },
       );
+      remember(k, json, at);
     },
     async delete(channel, chatId) {
-      await Sessions.deleteOne({ _id: key(channel, chatId) });
+      const k = key(channel, chatId);
+      cache.delete(k);
+      await Sessions.deleteOne({ _id: k });
     },
   };
 }
@@ -92,16 +136,12 @@ export function createSubscriptionStore(
   };
 }
 
-/** Deletes everything tied to a chat (Law 91/2025, deletion on request). */
-export function createPrivacyStore(conn: Connection): PrivacyPort {
-  const Sessions = sessionModel(conn);
+/** Deletes everything tied to a chat (Law 91/2025, deletion on request), through `sessions` (and its cache). */
+export function createPrivacyStore(conn: Connection, sessions: SessionPort): PrivacyPort {
   const Subscribers = subscriberModel(conn);
   return {
     async deleteChatData(channel, chatId) {
-      await Promise.all([
-        Sessions.deleteOne({ _id: key(channel, chatId) }),
-        Subscribers.deleteOne({ channel, chatId }),
-      ]);
+      await Promise.all([sessions.delete(channel, chatId), Subscribers.deleteOne({ channel, chatId })]);
     },
   };
 }

@@ -41,10 +41,12 @@ export async function buildConversation(opts: { withFeedback?: boolean } = {}): 
     contactRetentionDays: 180,
     onContentChange: () => content.reload(),
   });
-  const chatStore = createPrivacyStore(store.connection);
+  // As the app runs on the embedded store: sessions cached in memory, written through.
+  const sessions = createSessionStore(store.connection, { cacheSize: 1_000 });
+  const chatStore = createPrivacyStore(store.connection, sessions);
   const engine = createEngine({
     content: { view: () => content.bundle(), search: (q, ctx) => content.search(q, ctx) },
-    sessions: createSessionStore(store.connection),
+    sessions,
     subscriptions: createSubscriptionStore(store.connection),
     privacy: {
       deleteChatData: async (channel, chatId) => {
