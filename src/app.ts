@@ -39,7 +39,8 @@ import { scheduleFeedbackJobs } from "./feedback/jobs.js";
 import { scheduleHandoffJobs } from "./handoff/jobs.js";
 import { createHandoffService, type HandoffService } from "./handoff/service.js";
 import { handoffModel } from "./store/models/handoff.js";
-import { countView, viewCountModel } from "./store/models/view-count.js";
+import { createBatchWriter } from "./store/batch.js";
+import { countViews, viewCountModel, type View } from "./store/models/view-count.js";
 import { ratingModel } from "./store/models/rating.js";
 import { counterModel, ticketModel } from "./store/models/ticket.js";
 import { subscriberModel } from "./store/models/subscriber.js";
@@ -70,6 +71,8 @@ export interface App {
   readonly staff: StaffService;
   /** Every staff route and the permission it needs (`/admin/api` and `/admin`). */
   readonly adminRoutes: { api: RouteSpec[]; console: RouteSpec[] };
+  /** Writes the buffered analytics (query log, view counters) now; they are batched otherwise. */
+  flushAnalytics(): Promise<void>;
   /** Loads content (sample content into an empty store) and starts the channels. */
   start(): Promise<void>;
   /** Stops the channels and closes the store. */
@@ -123,6 +126,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     now,
   });
   const views = viewCountModel(store.connection);
+  const viewLog = createBatchWriter<View>({
+    write: (batch) => countViews(views, batch),
+    onError: (err, lost) => logger.warn({ err, lost }, "views not counted"),
+  });
   // One process owns an embedded store's data: sessions can then be cached in memory, written through.
   const sessions = createSessionStore(store.connection, { cacheSize: store.embedded ? 50_000 : 0 });
   const chatStore = createPrivacyStore(store.connection, sessions);
@@ -146,11 +153,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       config.handoff.consoleUnits.length
         ? handoff
         : undefined,
-    views: {
-      viewed: (v) => {
-        countView(views, v, now()).catch((err: unknown) => logger.warn({ err }, "view not counted"));
-      },
-    },
+    views: { viewed: (v) => viewLog.add({ ...v, at: now() }) },
     clock: { now },
     t,
   });
@@ -288,6 +291,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     handoff,
     staff,
     adminRoutes: { api: adminApi.routes, console: adminConsole.routes },
+    async flushAnalytics() {
+      await Promise.all([viewLog.flush(), content.flushLog()]);
+    },
     async start() {
       await Promise.all([
         content.start(),
@@ -312,6 +318,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await stopHandoffJobs?.();
       await scheduler.stop();
       await Promise.all([telegram?.stop(), zaloOa?.stop(), zaloBot?.stop()]);
+      // The last analytics batches go before the store closes.
+      await Promise.all([viewLog.close(), content.flushLog()]);
       await store.close();
     },
   };

@@ -2,7 +2,8 @@
 import type { Connection } from "mongoose";
 import type { Logger } from "../logger.js";
 import { contentModels, type ContentModels } from "../store/models/content.js";
-import { queryLogModel, scrubQuery } from "../store/models/query-log.js";
+import { createBatchWriter } from "../store/batch.js";
+import { queryLogModel, scrubQuery, type QueryLogDoc } from "../store/models/query-log.js";
 import { formatProblems, readContentDir } from "./loader.js";
 import type { ContentBundle } from "./schemas.js";
 import { createSearchIndex, type SearchIndex, type SearchResponse } from "./search/index.js";
@@ -23,6 +24,8 @@ export interface ContentService {
   /** Validates `content/` and upserts it; see {@link syncContent}. */
   syncFromFiles(opts?: { dryRun?: boolean }): Promise<SyncReport>;
   bundle(): ContentBundle;
+  /** Writes the buffered query log now (it is written in batches every quarter second). */
+  flushLog(): Promise<void>;
   /** Searches and logs the query (scrubbed of personal data). */
   search(query: string, ctx: SearchContext): Promise<SearchResponse>;
   readonly models: ContentModels;
@@ -45,6 +48,10 @@ export function createContentService(deps: {
 }): ContentService {
   const models = contentModels(deps.connection);
   const queries = queryLogModel(deps.connection);
+  const queryLog = createBatchWriter<QueryLogDoc>({
+    write: (docs) => queries.insertMany(docs, { ordered: false }),
+    onError: (err, lost) => deps.logger.warn({ err, lost }, "query log write failed"),
+  });
   const now = deps.now ?? (() => new Date());
   let state: { bundle: ContentBundle; index: SearchIndex } | undefined;
 
@@ -81,6 +88,7 @@ export function createContentService(deps: {
     },
     reload,
     syncFromFiles,
+    flushLog: () => queryLog.flush(),
     bundle() {
       if (!state) throw new Error("content service not started");
       return state.bundle;
@@ -88,17 +96,15 @@ export function createContentService(deps: {
     search(query, ctx) {
       if (!state) return Promise.reject(new Error("content service not started"));
       const res = state.index.search(query);
-      queries
-        .create({
-          q: scrubQuery(query),
-          channel: ctx.channel,
-          unit: ctx.unit,
-          hits: res.hits.slice(0, 3).map((h) => ({ id: h.id, score: h.score })),
-          confidence: res.confidence,
-          level: res.level,
-          at: now(),
-        })
-        .catch((err: unknown) => deps.logger.warn({ err }, "query log write failed"));
+      queryLog.add({
+        q: scrubQuery(query),
+        channel: ctx.channel,
+        unit: ctx.unit,
+        hits: res.hits.slice(0, 3).map((h) => ({ id: h.id, score: h.score })),
+        confidence: res.confidence,
+        level: res.level,
+        at: now(),
+      });
       return Promise.resolve(res);
     },
   };

@@ -8,6 +8,8 @@ import { PERMISSIONS, can } from "../../src/admin/auth.js";
 import type { RouteSpec } from "../../src/admin/guard.js";
 import { auditModel, STAFF_ROLES } from "../../src/store/models/staff.js";
 import { handoffModel } from "../../src/store/models/handoff.js";
+import { queryLogModel } from "../../src/store/models/query-log.js";
+import { viewCountModel } from "../../src/store/models/view-count.js";
 import { startAllChannels, type AllChannels } from "../helpers/channels.js";
 import { createStaff, formBody, signIn, TEST_PASSWORD, type Session } from "../helpers/console.js";
 import { zaloBotDriver } from "../helpers/drivers.js";
@@ -327,6 +329,18 @@ describe("content editing", () => {
     const citizen = zaloBotDriver(all.bot, "zb-content-1");
     const answer = await citizen.say("dang ky khai tu");
     expect(answer).toContain("bản sửa thử nghiệm của cán bộ");
+    // The answer is counted for the reports (views and the query log are written in batches).
+    await all.app.app.flushAnalytics();
+    const views = await viewCountModel(all.app.app.store.connection)
+      .find({ kind: "procedure", id: "1.000656" })
+      .lean();
+    expect(views.reduce((n, v) => n + v.n, 0)).toBeGreaterThanOrEqual(1);
+    expect(
+      await queryLogModel(all.app.app.store.connection).findOne({ q: "dang ky khai tu" }).lean(),
+    ).toMatchObject({
+      channel: "zalo-bot",
+      level: "confident",
+    });
   });
 
   it("should refuse invalid YAML for other content and keep the key fixed", async () => {

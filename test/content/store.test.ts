@@ -83,12 +83,8 @@ describe("content service", () => {
       unit: "phuong-hoa-an",
     });
     expect(res.hits[0]?.id).toBe("1.000894");
-    const log = queryLogModel(store.connection);
-    let logged = null;
-    for (let i = 0; i < 50 && !logged; i++) {
-      logged = await log.findOne({ channel: "telegram" }).lean();
-      if (!logged) await new Promise((r) => setTimeout(r, 20));
-    }
+    await svc.flushLog();
+    const logged = await queryLogModel(store.connection).findOne({ channel: "telegram" }).lean();
     expect(logged).toMatchObject({ q: "dk ket hon, sdt #", unit: "phuong-hoa-an", level: res.level });
     expect(logged?.hits[0]?.id).toBe("1.000894");
   });

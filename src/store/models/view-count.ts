@@ -34,17 +34,43 @@ export function viewCountModel(conn: Connection): Model<ViewCountDoc> {
   );
 }
 
-/** Counts one view (no identity, only the bucket), e.g. `await countView(model, {...}, new Date())`. */
-export async function countView(
-  model: Model<ViewCountDoc>,
-  v: { kind: ViewCountDoc["kind"]; id: string; channel: string; unit?: string | undefined },
-  at: Date,
-): Promise<void> {
-  const day = new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-  const key = [day, v.unit ?? "", v.kind, v.id, v.channel].join("|");
-  await model.updateOne(
-    { _id: key },
-    { $setOnInsert: { day, unit: v.unit, kind: v.kind, id: v.id, channel: v.channel }, $inc: { n: 1 } },
-    { upsert: true },
+/** A view to count: what was shown, where, when. */
+export interface View {
+  kind: ViewCountDoc["kind"];
+  id: string;
+  channel: string;
+  unit?: string | undefined;
+  at: Date;
+}
+
+/** The counters a batch of views adds to: one `$inc` per bucket, in one bulk write. */
+export async function countViews(model: Model<ViewCountDoc>, views: View[]): Promise<void> {
+  const buckets = new Map<string, { view: View; day: string; n: number }>();
+  for (const v of views) {
+    const day = new Date(v.at.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+    const key = [day, v.unit ?? "", v.kind, v.id, v.channel].join("|");
+    const b = buckets.get(key);
+    if (b) b.n++;
+    else buckets.set(key, { view: v, day, n: 1 });
+  }
+  if (!buckets.size) return;
+  await model.bulkWrite(
+    [...buckets].map(([key, b]) => ({
+      updateOne: {
+        filter: { _id: key },
+        update: {
+          $setOnInsert: {
+            day: b.day,
+            unit: b.view.unit,
+            kind: b.view.kind,
+            id: b.view.id,
+            channel: b.view.channel,
+          },
+          $inc: { n: b.n },
+        },
+        upsert: true,
+      },
+    })),
+    { ordered: false },
   );
 }
