@@ -6,8 +6,9 @@ describe("batch writer", () => {
   it("should write once per interval, at once when full, and the rest on close", async () => {
     const writes: number[][] = [];
     const w = createBatchWriter<number>({
-      write: async (items) => {
+      write: (items) => {
         writes.push(items);
+        return Promise.resolve();
       },
       onError: () => undefined,
       flushMs: 50,
@@ -33,9 +34,10 @@ describe("batch writer", () => {
     let fail = true;
     const written: number[] = [];
     const w = createBatchWriter<number>({
-      write: async (items) => {
-        if (fail) throw new Error("store down");
+      write: (items) => {
+        if (fail) return Promise.reject(new Error("store down"));
         written.push(...items);
+        return Promise.resolve();
       },
       onError: (_err, n) => lost.push(n),
     });
