@@ -161,9 +161,38 @@ export const ITEM_SCHEMAS: Record<ContentKind, z.ZodType> = {
   portal: portalSchema,
 };
 
+/** One invalid field: where, the validator's message, and its details (for translated messages). */
+export interface FieldIssue {
+  path: string;
+  message: string;
+  code?: string;
+  minimum?: number;
+  maximum?: number;
+  /** What a size rule measured: "string" (characters) or "array" (items). */
+  origin?: string;
+  /** The expected format of an `invalid_format` issue ("url", "regex", …). */
+  format?: string;
+}
+
+/** The issues of a zod error as field issues. */
+export function fieldIssues(err: z.ZodError): FieldIssue[] {
+  return err.issues.map((i) => {
+    const bound = i as { minimum?: unknown; maximum?: unknown; origin?: unknown; format?: unknown };
+    return {
+      path: i.path.join("."),
+      message: i.message,
+      code: i.code,
+      minimum: typeof bound.minimum === "number" ? bound.minimum : undefined,
+      maximum: typeof bound.maximum === "number" ? bound.maximum : undefined,
+      origin: typeof bound.origin === "string" ? bound.origin : undefined,
+      format: typeof bound.format === "string" ? bound.format : undefined,
+    };
+  });
+}
+
 /** An edit that did not validate: one message per path. */
 export class ContentEditError extends Error {
-  constructor(readonly issues: Array<{ path: string; message: string }>) {
+  constructor(readonly issues: FieldIssue[]) {
     super(issues.map((i) => `${i.path || "(item)"}: ${i.message}`).join("; "));
     this.name = "ContentEditError";
   }
@@ -188,8 +217,7 @@ export async function saveItem(
   data: unknown,
 ): Promise<{ before: unknown; after: unknown; changed: boolean }> {
   const r = ITEM_SCHEMAS[kind].safeParse(data);
-  if (!r.success)
-    throw new ContentEditError(r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+  if (!r.success) throw new ContentEditError(fieldIssues(r.error));
   const after = r.data as Record<string, unknown>;
   if (keyOf(kind, after) !== key)
     throw new ContentEditError([

@@ -295,7 +295,7 @@ describe("content editing", () => {
     expect(bad.status).toBe(400);
     const badHtml = await bad.text();
     expect(badHtml).toContain("Chưa lưu được");
-    expect(badHtml).toContain("<code>documents</code>: Too small: expected array to have &gt;=1 items");
+    expect(badHtml).toContain("<code>documents</code>: không được để trống");
 
     const newFee = "Miễn lệ phí khi đăng ký đúng hạn (bản sửa thử nghiệm của cán bộ).";
     const preview = await editor.post("/admin/content/procedures/1.000656", {
@@ -386,7 +386,7 @@ describe("announcements from the console", () => {
       action: "create",
     });
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toContain("a five-field cron expression");
+    expect(await bad.text()).toContain("lịch lặp cần đúng dạng cron 5 trường");
     const created = await b.post("/admin/announcements", { ...form, action: "create" });
     expect(created.status).toBe(303);
     const id = /\/admin\/announcements\/([0-9a-f]{24})/.exec(created.headers.get("location") ?? "")![1]!;
@@ -478,8 +478,8 @@ describe("staff management", () => {
     });
     expect(weak.status).toBe(400);
     const text = await weak.text();
-    expect(text).toContain("3–32 characters: a–z 0–9 . _ -");
-    expect(text).toContain("at least 10 characters");
+    expect(text).toContain("3–32 ký tự, chỉ gồm chữ thường không dấu, số và . _ -");
+    expect(text).toContain("<code>password</code>: cần ít nhất 10 ký tự");
     const ok = await admin.post("/admin/staff", {
       username: "bien.tap.2",
       displayName: "Biên tập 2",

@@ -9,7 +9,7 @@ import YAML from "yaml";
 import { z } from "zod";
 import { procedureFile } from "../../content/export.js";
 import { FACT_FIELDS, procedureSchema, type Procedure } from "../../content/schemas.js";
-import { ContentEditError, keyOf, saveItem } from "../../content/store.js";
+import { ContentEditError, fieldIssues, keyOf, saveItem, type FieldIssue } from "../../content/store.js";
 import { faqText, guideText, hotlineLine, procedureCard } from "../../core/cards.js";
 import { foldText } from "../../core/intents.js";
 import { AppError } from "../../errors.js";
@@ -66,7 +66,7 @@ function fromForm(base: Procedure, body: Record<string, unknown>): Record<string
 function procedureForm(
   v: StaffView,
   p: Record<string, unknown>,
-  opts: { editable: boolean; problems: Array<{ path: string; message: string }>; preview?: Html },
+  opts: { editable: boolean; problems: FieldIssue[]; preview?: Html },
 ): Html {
   const val = (k: string) => str(p[k]);
   const list = (k: string) => (Array.isArray(p[k]) ? (p[k] as string[]).join("\n") : "");
@@ -248,18 +248,14 @@ export function registerContentPages(ctx: ConsoleContext): void {
     const base = findProcedure(parse(keySchema, req.params.code));
     const body = req.body as Record<string, unknown>;
     const candidate = fromForm(base, body);
-    const show = (problems: Array<{ path: string; message: string }>, status: number, pv?: Html) =>
+    const show = (problems: FieldIssue[], status: number, pv?: Html) =>
       res
         .status(status)
         .type("html")
         .send(page(v, base.name, procedureForm(v, candidate, { editable: true, problems, preview: pv })));
     if (body.action === "preview") {
       const r = procedureSchema.safeParse(candidate);
-      if (!r.success)
-        show(
-          r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-          400,
-        );
+      if (!r.success) show(fieldIssues(r.error), 400);
       else show([], 200, preview(r.data, v));
       return;
     }
@@ -303,13 +299,7 @@ export function registerContentPages(ctx: ConsoleContext): void {
         return one(b.portal);
     }
   };
-  const yamlPage = (
-    v: StaffView,
-    kind: ContentKind,
-    key: string,
-    text: string,
-    problems: Array<{ path: string; message: string }>,
-  ) =>
+  const yamlPage = (v: StaffView, kind: ContentKind, key: string, text: string, problems: FieldIssue[]) =>
     page(
       v,
       `${v.tr(`content.kinds.${kind}`)}: ${key}`,

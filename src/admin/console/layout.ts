@@ -2,6 +2,7 @@
 import type { Lang } from "../../core/types.js";
 import type { Translator } from "../../i18n.js";
 import { can, type Actor, type Permission } from "../auth.js";
+import type { FieldIssue } from "../../content/store.js";
 import { html, type Html } from "../html.js";
 
 /** What a console page knows about its request. */
@@ -38,13 +39,38 @@ const NAV: Array<[string, string, Permission]> = [
 /** The hidden CSRF field every form carries. */
 export const csrfField = (v: View) => html`<input type="hidden" name="_csrf" value="${v.csrf}" />`;
 
+/** The validators' own explanations that staff meet in forms, by their (English) message. */
+const RULES: Record<string, string> = {
+  "a five-field cron expression": "cron",
+  "3–32 characters: a–z 0–9 . _ -": "username",
+};
+
+/**
+ * A validation problem in the staff member's language: the common cases (empty, too long, not one of
+ * the choices) are translated; a rule's own explanation (e.g. the cron format) is shown as written.
+ */
+export function issueText(v: View, p: FieldIssue): string {
+  if (p.code === "too_small") {
+    if (p.minimum === 1 || p.minimum === undefined) return v.tr("form.issues.empty");
+    return v.tr(p.origin === "array" ? "form.issues.tooFewItems" : "form.issues.tooShort", { n: p.minimum });
+  }
+  if (p.code === "too_big" && p.maximum !== undefined)
+    return v.tr(p.origin === "array" ? "form.issues.tooManyItems" : "form.issues.tooLong", { n: p.maximum });
+  if (p.code === "invalid_value") return v.tr("form.issues.choice");
+  if (p.code === "invalid_format" && p.format === "url") return v.tr("form.issues.url");
+  const rule = RULES[p.message];
+  if (rule) return v.tr(`form.rules.${rule}`);
+  if (p.code === "invalid_type") return v.tr("form.issues.missing");
+  return p.message;
+}
+
 /** A list of validation problems. */
-export function errorBox(v: View, problems: Array<{ path: string; message: string }>): Html | "" {
+export function errorBox(v: View, problems: FieldIssue[]): Html | "" {
   if (!problems.length) return "";
   return html`<div class="errors" role="alert">
     <strong>${v.tr("form.invalid")}</strong>
     <ul>
-      ${problems.map((p) => html`<li>${p.path ? html`<code>${p.path}</code>: ` : ""}${p.message}</li>`)}
+      ${problems.map((p) => html`<li>${p.path ? html`<code>${p.path}</code>: ` : ""}${issueText(v, p)}</li>`)}
     </ul>
   </div>`;
 }

@@ -6,6 +6,7 @@
  */
 import type { Request } from "express";
 import { z } from "zod";
+import { fieldIssues, type FieldIssue } from "../../content/store.js";
 import { announcementInputSchema } from "../../broadcast/service.js";
 import { stripMarkup, zaloParts } from "../../channels/plain-text.js";
 import { renderTelegram } from "../../channels/telegram/render.js";
@@ -56,12 +57,7 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
       draft: body.draft === "on",
     };
   };
-  const composeForm = (
-    v: StaffView,
-    body: Form,
-    problems: Array<{ path: string; message: string }>,
-    pv?: Html,
-  ) => {
+  const composeForm = (v: StaffView, body: Form, problems: FieldIssue[], pv?: Html) => {
     const val = (k: string) => str(body[k]);
     const units = new Set(many(body.units));
     const channels = new Set(many(body.channels));
@@ -138,13 +134,7 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
     if (v.actor.units.length && (!units.length || units.some((u) => !v.actor.units.includes(u))))
       throw new AppError("OUT_OF_SCOPE", 403, "errors:http.forbidden", v.tr("ann.pickYourUnits"));
   };
-  const listPage = async (
-    v: StaffView,
-    body: Form,
-    problems: Array<{ path: string; message: string }>,
-    pv?: Html,
-    flash?: string,
-  ) => {
+  const listPage = async (v: StaffView, body: Form, problems: FieldIssue[], pv?: Html, flash?: string) => {
     const list = await deps.broadcast.list({ units: v.actor.units });
     const canSend = can(v.actor, "announcements.send");
     return page(
@@ -187,7 +177,7 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
     const body = req.body as Form;
     const r = announcementInputSchema.safeParse(toInput(body));
     if (!r.success) {
-      const problems = r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+      const problems = fieldIssues(r.error);
       res
         .status(400)
         .type("html")

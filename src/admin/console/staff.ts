@@ -1,5 +1,6 @@
 /** Staff accounts (admins only), everyone's own password, and the audit log. */
 import { z } from "zod";
+import { fieldIssues, type FieldIssue } from "../../content/store.js";
 import { AppError } from "../../errors.js";
 import { STAFF_ROLES } from "../../store/models/staff.js";
 import { parse } from "../api.js";
@@ -12,13 +13,9 @@ const idSchema = z.string().regex(/^[0-9a-f]{24}$/, "an account id");
 
 export function registerStaffPages(ctx: ConsoleContext): void {
   const { deps } = ctx;
-  const issues = (err: z.ZodError) => err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+  const issues = fieldIssues;
 
-  const staffPage = async (
-    v: StaffView,
-    problems: Array<{ path: string; message: string }>,
-    flash?: string,
-  ) => {
+  const staffPage = async (v: StaffView, problems: FieldIssue[], flash?: string) => {
     const list = await deps.staff.list();
     const units = deps.content.bundle().units;
     const unitBoxes = (name: string, checked: string[]) =>
@@ -197,7 +194,7 @@ export function registerStaffPages(ctx: ConsoleContext): void {
   });
 
   // Everyone's own password.
-  const passwordPage = (v: StaffView, problems: Array<{ path: string; message: string }>, flash?: string) =>
+  const passwordPage = (v: StaffView, problems: FieldIssue[], flash?: string) =>
     page(
       v,
       v.tr("password.title"),
