@@ -325,6 +325,13 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
         v.tr("tickets.title"),
         html`<form class="card row" method="get" action="/admin/tickets">
             <div>
+              <label for="t-unit">${v.tr("tickets.unit")}</label>
+              <select id="t-unit" name="unit">
+                <option value="">${v.tr("tickets.any")}</option>
+                ${unitsOf(v).map((u) => html`<option value="${u.id}" ${q.unit === u.id ? "selected" : ""}>${u.name}</option>`)}
+              </select>
+            </div>
+            <div>
               <label for="t-status">${v.tr("tickets.status")}</label>
               <select id="t-status" name="status">
                 <option value="">${v.tr("tickets.any")}</option>
