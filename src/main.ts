@@ -26,6 +26,11 @@ async function main(): Promise<void> {
   const base = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
   logger.info({ url: base, health: `${base}/healthz`, ready: `${base}/readyz` }, "motcua is listening");
   process.stdout.write(`motcua: ${base}  (health: ${base}/healthz, ready: ${base}/readyz)\n`);
+  process.stdout.write(`motcua: staff console ${base}/admin\n`);
+  if ((await app.staff.list()).length === 0)
+    process.stdout.write(
+      'motcua: no staff account yet; create one with: npm run staff:create -- --username quantri --role admin --name "Admin"\n',
+    );
 
   let stopping = false;
   const stop = (signal: string) => {
