@@ -9,7 +9,7 @@ import type { Engine } from "../../core/engine.js";
 import type { IncomingMessage, Lang } from "../../core/types.js";
 import type { Translator } from "../../i18n.js";
 import type { Logger } from "../../logger.js";
-import { beginUpdate, finishUpdate, type ProcessedUpdateDoc } from "../../store/models/processed-update.js";
+import { createUpdateMarks, type ProcessedUpdateDoc } from "../../store/models/processed-update.js";
 import type { FloodGuard } from "../flood.js";
 import { deriveSecret, requireSecretHeader } from "../secret.js";
 import { runTurn } from "../turn.js";
@@ -67,6 +67,7 @@ function langOf(code: string | undefined): Lang {
 /** Creates the channel, e.g. `createTelegramChannel({ token, apiRoot, engine, … }).start()`. */
 export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChannel {
   const { logger } = deps;
+  const marks = createUpdateMarks(deps.processed);
   const root = deps.apiRoot.endsWith("/") ? deps.apiRoot : `${deps.apiRoot}/`;
   const bot = new Telegraf(deps.token, {
     telegram: { apiRoot: root.replace(/\/$/, ""), webhookReply: false },
@@ -171,12 +172,12 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
       return;
     }
     const key = `telegram:${parsed.data.update_id}`;
-    if ((await beginUpdate(deps.processed, key)) !== "new") {
+    if ((await marks.begin(key)) !== "new") {
       logger.debug({ updateId: parsed.data.update_id }, "duplicate update ignored");
       return;
     }
     await process(parsed.data);
-    await finishUpdate(deps.processed, key);
+    await marks.finish(key);
   });
   bot.catch((err, ctx) => {
     logger.error({ err, updateId: ctx.update.update_id, channel: "telegram" }, "failed to handle an update");
@@ -190,7 +191,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     }
     const key = `telegram:${parsed.data.update_id}`;
     try {
-      const claim = await beginUpdate(deps.processed, key);
+      const claim = await marks.begin(key);
       if (claim === "done") {
         res.json({ ok: true, duplicate: true });
         return;
@@ -218,7 +219,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     }
     // Only a finished update is acknowledged: if this process dies first, the redelivery is handled.
     try {
-      await finishUpdate(deps.processed, key);
+      await marks.finish(key);
     } catch (err) {
       logger.warn({ err, updateId: parsed.data.update_id }, "could not mark an update done");
     }

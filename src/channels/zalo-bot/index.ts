@@ -7,7 +7,7 @@ import express, { type Express } from "express";
 import type { Model } from "mongoose";
 import type { IncomingMessage } from "../../core/types.js";
 import type { Logger } from "../../logger.js";
-import { beginUpdate, finishUpdate, type ProcessedUpdateDoc } from "../../store/models/processed-update.js";
+import { createUpdateMarks, type ProcessedUpdateDoc } from "../../store/models/processed-update.js";
 import { requireSecretHeader } from "../secret.js";
 import { runTurn, type TurnDeps } from "../turn.js";
 import type { ZaloBotClient } from "./client.js";
@@ -42,6 +42,7 @@ export interface ZaloBotChannel {
 /** Creates the channel, e.g. `createZaloBotChannel({ client, engine, … }).start()`. */
 export function createZaloBotChannel(deps: ZaloBotChannelDeps): ZaloBotChannel {
   const { logger } = deps;
+  const marks = createUpdateMarks(deps.processed);
   let polling = false;
   let loop: Promise<void> | undefined;
   const limiter = createRateLimiter({ ratePerSec: deps.ratePerSec });
@@ -73,7 +74,7 @@ export function createZaloBotChannel(deps: ZaloBotChannelDeps): ZaloBotChannel {
 
   /** Claims an update for handling: `new`, `done` (seen before) or `busy` (being handled). */
   function accept(update: ZaloBotUpdate): Promise<"new" | "done" | "busy"> {
-    return beginUpdate(deps.processed, keyOf(update));
+    return marks.begin(keyOf(update));
   }
 
   /** Handles a claimed update and marks it done; errors are logged, never thrown. */
@@ -84,7 +85,7 @@ export function createZaloBotChannel(deps: ZaloBotChannelDeps): ZaloBotChannel {
         "failed to handle an update",
       ),
     );
-    await finishUpdate(deps.processed, keyOf(update));
+    await marks.finish(keyOf(update));
   }
 
   async function poll(): Promise<void> {

@@ -62,3 +62,76 @@ export async function beginUpdate(
 export async function finishUpdate(model: Model<ProcessedUpdateDoc>, key: string): Promise<void> {
   await model.updateOne({ _id: key }, { $set: { state: "done" } });
 }
+
+/** Claims and completions of updates, written in group commits. */
+export interface UpdateMarks {
+  /** As {@link beginUpdate}. */
+  begin(key: string): Promise<"new" | "done" | "busy">;
+  /** As {@link finishUpdate}. */
+  finish(key: string): Promise<void>;
+}
+
+interface Waiter<T> {
+  key: string;
+  resolve: (v: T) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Collects calls made in one turn of the event loop and runs them as one operation. */
+function groupCommit<T>(run: (batch: Array<Waiter<T>>) => Promise<void>) {
+  let pending: Array<Waiter<T>> = [];
+  return (key: string) =>
+    new Promise<T>((resolve, reject) => {
+      pending.push({ key, resolve, reject });
+      if (pending.length > 1) return;
+      setImmediate(() => {
+        const batch = pending;
+        pending = [];
+        run(batch).catch((err: unknown) => {
+          for (const w of batch) w.reject(err);
+        });
+      });
+    });
+}
+
+/**
+ * The same protocol as {@link beginUpdate} / {@link finishUpdate}, but the claims (and the
+ * completions) of the updates arriving together are written in one `insertMany` (one `updateMany`):
+ * two store round trips per burst instead of two per update, with the same guarantees. A key already
+ * present falls back to the one-by-one path (redelivery, takeover of a stale claim).
+ */
+export function createUpdateMarks(
+  model: Model<ProcessedUpdateDoc>,
+  now: () => Date = () => new Date(),
+): UpdateMarks {
+  const begin = groupCommit<"new" | "done" | "busy">(async (batch) => {
+    const at = now();
+    const failed = new Map<number, { code?: number }>();
+    try {
+      await model.insertMany(
+        batch.map((w) => ({ _id: w.key, state: "processing" as const, at })),
+        { ordered: false, lean: true },
+      );
+    } catch (err) {
+      // Only a bulk-write error names the documents that failed; anything else (the store is down)
+      // fails them all.
+      const writeErrors = [(err as { writeErrors?: unknown }).writeErrors ?? []].flat() as Array<{
+        index?: unknown;
+        code?: number;
+      }>;
+      if (!writeErrors.length || writeErrors.some((we) => typeof we.index !== "number")) throw err;
+      for (const we of writeErrors) failed.set(we.index as number, we);
+    }
+    batch.forEach((w, i) => {
+      const problem = failed.get(i);
+      if (!problem) w.resolve("new");
+      else if (problem.code === 11000) beginUpdate(model, w.key, at).then(w.resolve, w.reject);
+      else w.reject(Object.assign(new Error("could not mark an update"), { cause: problem }));
+    });
+  });
+  const finish = groupCommit<void>(async (batch) => {
+    await model.updateMany({ _id: trusted({ $in: batch.map((w) => w.key) }) }, { $set: { state: "done" } });
+    for (const w of batch) w.resolve();
+  });
+  return { begin, finish };
+}
