@@ -169,6 +169,32 @@ describe("staff console in a browser", () => {
     await page.emulateMedia({ media: "screen" });
   });
 
+  it("should label every form control and fit a phone's screen on every page", async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    for (const path of [
+      "/admin",
+      "/admin/content",
+      "/admin/content/procedures/1.000656",
+      "/admin/content/faqs/bo-phan-mot-cua-la-gi",
+      "/admin/announcements",
+      "/admin/tickets",
+      "/admin/handoffs",
+      "/admin/reports",
+      "/admin/staff",
+      "/admin/password",
+    ]) {
+      await page.goto(`${all.app.url}${path}`);
+      const unlabelled = await page.evaluate(
+        "[...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label')).map((el) => el.name)",
+      );
+      expect(unlabelled, path).toEqual([]);
+      const overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth");
+      expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+    }
+    await shot("phone-last-page");
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it("should switch the console to English", async () => {
     await page.goto(`${all.app.url}/admin/reports`);
     await page.getByRole("link", { name: "English" }).click();

@@ -51,7 +51,13 @@ button.danger { background:var(--brand); border-color:var(--brand); }
 .stat { font-size:28px; font-weight:700; }
 .muted { color:var(--muted); }
 .transcript p { margin:4px 0; } .transcript .staff { text-align:right; }
-@media (max-width:640px) { header.top { flex-direction:column; align-items:flex-start; } .me { margin-left:0; } }
+@media (max-width:640px) {
+  header.top { flex-direction:column; align-items:flex-start; } .me { margin-left:0; flex-wrap:wrap; }
+  main { padding:8px; }
+  /* Wide tables scroll by themselves; the page never scrolls sideways. */
+  table:not(.report table) { display:block; overflow-x:auto; }
+  pre, code { white-space:pre-wrap; word-break:break-word; }
+}
 /* The printable report */
 .report { background:#fff; max-width:210mm; margin:0 auto; padding:12mm; }
 .report h1 { text-align:center; font-size:20px; text-transform:uppercase; }
