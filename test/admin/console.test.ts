@@ -364,6 +364,29 @@ describe("content editing", () => {
   });
 });
 
+describe("content scope", () => {
+  it("should let a ward's editor edit only their ward's hotlines, not shared content", async () => {
+    await createStaff(all.app.app, "editor", [UNIT], "editor-hoa-an");
+    const s = await signIn(url, "editor-hoa-an");
+    const procedurePage = await (await s.get("/admin/content/procedures/1.001193")).text();
+    expect(procedurePage).not.toContain('value="save"');
+    const refused = await s.post("/admin/content/procedures/1.001193", { name: "x", action: "save" });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("Nội dung dùng chung cho mọi đơn vị do cán bộ cấp tỉnh biên tập");
+    const hotline = all.app.app.content.bundle().hotlines.find((h) => h.unit === UNIT)!;
+    const other = all.app.app.content.bundle().hotlines.find((h) => h.unit === OTHER_UNIT)!;
+    const page = await (await s.get(`/admin/content/hotlines/${hotline.id}`)).text();
+    const yaml = unescape(/id="yaml"[^>]*>\n?([\s\S]*?)<\/textarea>/.exec(page)![1]!);
+    const note = "Ghi chú do cán bộ phường cập nhật";
+    const saved = await s.post(`/admin/content/hotlines/${hotline.id}`, {
+      yaml: yaml.replace(/^note:.*$/m, "").trimEnd() + `\nnote: ${note}\n`,
+    });
+    expect(saved.status).toBe(303);
+    expect(all.app.app.content.bundle().hotlines.find((h) => h.id === hotline.id)?.note).toBe(note);
+    expect((await s.post(`/admin/content/hotlines/${other.id}`, { yaml })).status).toBe(403);
+  });
+});
+
 describe("announcements from the console", () => {
   it("should preview per channel with the audience, then schedule, then cancel, all audited", async () => {
     const b = as("broadcaster");

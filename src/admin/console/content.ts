@@ -162,6 +162,21 @@ export function registerContentPages(ctx: ConsoleContext): void {
     if (!p) throw notFound();
     return p;
   };
+  /**
+   * Content shared by every unit (procedures, guides, the dictionary…) is edited at province level;
+   * a ward's staff edit their own unit's record, hotlines and FAQs.
+   */
+  const canEdit = (v: StaffView, kind: ContentKind, item: unknown): boolean => {
+    if (!can(v.actor, "content.edit")) return false;
+    if (!v.actor.units.length) return true;
+    const own = (unit: unknown) => typeof unit === "string" && v.actor.units.includes(unit);
+    const data = item as { id?: unknown; unit?: unknown };
+    return (kind === "units" && own(data.id)) || ((kind === "hotlines" || kind === "faqs") && own(data.unit));
+  };
+  const mayEdit = (v: StaffView, kind: ContentKind, item: unknown) => {
+    if (!canEdit(v, kind, item))
+      throw new AppError("OUT_OF_SCOPE", 403, "errors:http.forbidden", v.tr("content.sharedContent"));
+  };
   const flashOf = (req: Request) => (typeof req.query.done === "string" ? req.query.done : undefined);
 
   ctx.route("get", "/content", "content.view", (req, res, v) => {
@@ -228,7 +243,7 @@ export function registerContentPages(ctx: ConsoleContext): void {
       page(
         v,
         p.name,
-        procedureForm(v, p, { editable: can(v.actor, "content.edit"), problems: [], preview: preview(p, v) }),
+        procedureForm(v, p, { editable: canEdit(v, "procedures", p), problems: [], preview: preview(p, v) }),
         {
           flash: flashOf(req),
         },
@@ -246,6 +261,7 @@ export function registerContentPages(ctx: ConsoleContext): void {
 
   ctx.route("post", "/content/procedures/:code", "content.edit", async (req, res, v) => {
     const base = findProcedure(parse(keySchema, req.params.code));
+    mayEdit(v, "procedures", base);
     const body = req.body as Record<string, unknown>;
     const candidate = fromForm(base, body);
     const show = (problems: FieldIssue[], status: number, pv?: Html) =>
@@ -299,8 +315,9 @@ export function registerContentPages(ctx: ConsoleContext): void {
         return one(b.portal);
     }
   };
-  const yamlPage = (v: StaffView, kind: ContentKind, key: string, text: string, problems: FieldIssue[]) =>
-    page(
+  const yamlPage = (v: StaffView, kind: ContentKind, key: string, text: string, problems: FieldIssue[]) => {
+    const editable = canEdit(v, kind, itemsOf(kind).find((i) => i.key === key)?.data);
+    return page(
       v,
       `${v.tr(`content.kinds.${kind}`)}: ${key}`,
       html`${errorBox(v, problems)}
@@ -309,18 +326,13 @@ export function registerContentPages(ctx: ConsoleContext): void {
           <label for="yaml"
             >${v.tr("content.yaml")} <span class="hint">${v.tr("content.yamlHint")}</span></label
           >
-          <textarea
-            id="yaml"
-            name="yaml"
-            class="code"
-            spellcheck="false"
-            ${can(v.actor, "content.edit") ? "" : "readonly"}
-          >
+          <textarea id="yaml" name="yaml" class="code" spellcheck="false" ${editable ? "" : "readonly"}>
 ${text}</textarea>
-          ${can(v.actor, "content.edit") ? html`<p><button type="submit">${v.tr("form.save")}</button></p>` : ""}
+          ${editable ? html`<p><button type="submit">${v.tr("form.save")}</button></p>` : ""}
         </form>
         ${asBot(v, kind, key)}`,
     );
+  };
   /** The saved item as the bot shows it, for kinds the bot shows as one message. */
   const asBot = (v: StaffView, kind: ContentKind, key: string): Html | "" => {
     const b = deps.content.bundle();
@@ -386,7 +398,9 @@ ${text}</textarea>
   ctx.route("post", "/content/:kind/:key", "content.edit", async (req, res, v) => {
     const kind = parse(kindSchema, req.params.kind);
     const key = parse(keySchema, req.params.key);
-    if (!itemsOf(kind).some((i) => i.key === key)) throw notFound();
+    const current = itemsOf(kind).find((i) => i.key === key);
+    if (!current) throw notFound();
+    mayEdit(v, kind, current.data);
     const text = str((req.body as { yaml?: unknown }).yaml).slice(0, 200_000);
     let data: unknown;
     try {
