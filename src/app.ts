@@ -232,11 +232,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const staff = createStaffService({ connection: store.connection });
   const audit = createAuditLog(store.connection);
   const guard = createGuard({ staff, apiToken: config.adminApiToken });
+  const reportSources = {
+    satisfaction: feedback.satisfaction.bind(feedback),
+    handoffStats: handoff.stats.bind(handoff),
+  };
   const reports = createReportService({
     connection: store.connection,
     content: () => content.bundle(),
-    feedback,
-    handoff,
+    sources: reportSources,
   });
   const adminApi = createAdminApi({
     guard,
@@ -257,7 +260,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     feedback,
     handoff,
     reports,
-    dashboard: createDashboard({ connection: store.connection, content: () => content.bundle(), feedback }),
+    dashboard: createDashboard({
+      connection: store.connection,
+      content: () => content.bundle(),
+      sources: reportSources,
+    }),
     secureCookies: config.publicUrl?.startsWith("https:") ?? false,
     now,
   });

@@ -4,7 +4,7 @@
  */
 import type { Connection } from "mongoose";
 import type { ContentBundle } from "../content/schemas.js";
-import type { FeedbackService } from "../feedback/service.js";
+import type { ReportSources } from "./service.js";
 import { queryLogModel } from "../store/models/query-log.js";
 import { subscriberModel } from "../store/models/subscriber.js";
 import { ticketModel } from "../store/models/ticket.js";
@@ -27,11 +27,11 @@ export function vnDay(at: Date): string {
   return new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
 }
 
-/** Creates the builder, e.g. `createDashboard({ connection, content, feedback }).build({ units: [] })`. */
+/** Creates the builder, e.g. `createDashboard({ connection, content, sources }).build({ units: [] })`. */
 export function createDashboard(deps: {
   connection: Connection;
   content: () => ContentBundle;
-  feedback: FeedbackService;
+  sources: Pick<ReportSources, "satisfaction">;
   now?: () => Date;
 }) {
   const now = deps.now ?? (() => new Date());
@@ -76,7 +76,7 @@ export function createDashboard(deps: {
         return subs.filter((s) => s.createdAt < dayEnd && (s.active || s.updatedAt >= dayEnd)).length;
       });
       const sixMonthsAgo = new Date(end.getTime() - 183 * 86_400_000);
-      const sat = await deps.feedback.satisfaction({
+      const sat = await deps.sources.satisfaction({
         from: sixMonthsAgo,
         to: end,
         unit: q.units.length === 1 ? q.units[0] : undefined,

@@ -5,7 +5,7 @@
  */
 import type { Lang } from "../core/types.js";
 import type { Translator } from "../i18n.js";
-import { html, type Html } from "../admin/html.js";
+import { html, type Html } from "./html.js";
 import type { OutreachReport } from "./service.js";
 
 type Tr = (key: string, vars?: Record<string, unknown>) => string;

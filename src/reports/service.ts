@@ -7,8 +7,6 @@ import type { Connection } from "mongoose";
 import { z } from "zod";
 import type { ContentBundle } from "../content/schemas.js";
 import { AppError } from "../errors.js";
-import type { FeedbackService } from "../feedback/service.js";
-import type { HandoffService, HandoffStats } from "../handoff/service.js";
 import { announcementModel } from "../store/models/announcement.js";
 import { deliveryModel } from "../store/models/delivery.js";
 import { queryLogModel } from "../store/models/query-log.js";
@@ -64,6 +62,40 @@ function bounds(days: { from: string; to: string }): { start: Date; end: Date } 
   };
 }
 
+type Breakdown = Record<"1" | "2" | "3" | "4" | "5", number>;
+
+/** Satisfaction of a group of ratings (the feedback service computes it). */
+export interface SatisfactionFigures {
+  group: string;
+  n: number;
+  /** Share of the two top levels, 0..1. */
+  index: number;
+  breakdown: Breakdown;
+}
+
+/** Handoff figures of a period (the handoff service computes them). */
+export interface HandoffFigures {
+  requests: number;
+  handled: number;
+  unhandled: number;
+  handledWithinHours: number;
+  waitMinutes: { p50: number | null; p90: number | null };
+  byChannel: Record<string, number>;
+  byEnd: Record<string, number>;
+  satisfaction: { n: number; index: number | null; breakdown: Breakdown };
+}
+
+/** Where the report's figures on satisfaction and handoffs come from. */
+export interface ReportSources {
+  satisfaction(q: {
+    from: Date;
+    to: Date;
+    unit?: string;
+    by: "unit" | "month";
+  }): Promise<SatisfactionFigures[]>;
+  handoffStats(q: { from: Date; to: Date; unit?: string }): Promise<HandoffFigures>;
+}
+
 export interface OutreachReport {
   unit: { id: string; name: string; sample: boolean };
   period: Period & { from: string; to: string };
@@ -99,7 +131,7 @@ export interface OutreachReport {
     byCategory: Record<string, number>;
   };
   satisfaction: { n: number; index: number | null; breakdown: Record<"1" | "2" | "3" | "4" | "5", number> };
-  handoffs: HandoffStats;
+  handoffs: HandoffFigures;
 }
 
 export interface ReportService {
@@ -117,12 +149,11 @@ function tally<T>(items: T[], key: (x: T) => string | undefined): Map<string, nu
   return m;
 }
 
-/** Creates the report service, e.g. `createReportService({ connection, content, feedback, handoff })`. */
+/** Creates the report service, e.g. `createReportService({ connection, content, sources })`. */
 export function createReportService(deps: {
   connection: Connection;
   content: () => ContentBundle;
-  feedback: FeedbackService;
-  handoff: HandoffService;
+  sources: ReportSources;
   now?: () => Date;
 }): ReportService {
   const conn = deps.connection;
@@ -196,7 +227,7 @@ export function createReportService(deps: {
       const ticketsAnswered = tickets.filter((t) => answeredAt(t) !== undefined);
       const reportEnd = end < now() ? end : now();
 
-      const sat = await deps.feedback.satisfaction({ from: start, to: end, unit: unitId, by: "unit" });
+      const sat = await deps.sources.satisfaction({ from: start, to: end, unit: unitId, by: "unit" });
       const satRow = sat.find((r) => r.group === unitId);
       const breakdown = satRow?.breakdown ?? { "1": 0, "2": 0, "3": 0, "4": 0, "5": 0 };
 
@@ -272,7 +303,7 @@ export function createReportService(deps: {
           index: satRow ? Math.round(satRow.index * 1000) / 10 : null,
           breakdown,
         },
-        handoffs: await deps.handoff.stats({ from: start, to: end, unit: unitId }),
+        handoffs: await deps.sources.handoffStats({ from: start, to: end, unit: unitId }),
       };
     },
   };

@@ -211,8 +211,10 @@ beforeAll(async () => {
   const service = createReportService({
     connection: conn,
     content: () => t.app.content.bundle(),
-    feedback: t.app.feedback,
-    handoff: t.app.handoff,
+    sources: {
+      satisfaction: (q) => t.app.feedback.satisfaction(q),
+      handoffStats: (q) => t.app.handoff.stats(q),
+    },
     now: () => vn("2027-01-05T09:00:00"),
   });
   report = await service.build(U, { kind: "quarter", year: 2026, n: 4 });

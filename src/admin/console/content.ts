@@ -16,7 +16,7 @@ import { AppError } from "../../errors.js";
 import { CONTENT_KINDS, type ContentKind } from "../../store/models/content.js";
 import { parse } from "../api.js";
 import { can } from "../auth.js";
-import { html, type Html } from "../html.js";
+import { html, type Html } from "../../reports/html.js";
 import type { ConsoleContext, StaffView } from "./index.js";
 import { botText, csrfField, errorBox, many, page, str } from "./layout.js";
 

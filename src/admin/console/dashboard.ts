@@ -1,6 +1,6 @@
 /** The dashboard: charts of the last 30 days, each with its figures in a table for screen readers. */
 import { DASHBOARD_CHANNELS } from "../../reports/dashboard.js";
-import { Html, html } from "../html.js";
+import { Html, html } from "../../reports/html.js";
 import type { ConsoleContext } from "./index.js";
 import { page } from "./layout.js";
 

@@ -26,7 +26,7 @@ import {
   type createGuard,
   type RouteSpec,
 } from "../guard.js";
-import { html } from "../html.js";
+import { html } from "../../reports/html.js";
 import { CONSOLE_CSS, CONSOLE_JS, chartJsPath } from "./assets.js";
 import { registerContentPages } from "./content.js";
 import { registerDashboard } from "./dashboard.js";

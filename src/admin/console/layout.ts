@@ -3,7 +3,7 @@ import type { Lang } from "../../core/types.js";
 import type { Translator } from "../../i18n.js";
 import { can, type Actor, type Permission } from "../auth.js";
 import type { FieldIssue } from "../../content/store.js";
-import { html, type Html } from "../html.js";
+import { html, type Html } from "../../reports/html.js";
 
 /** What a console page knows about its request. */
 export interface View {

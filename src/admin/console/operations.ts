@@ -14,7 +14,7 @@ import { AppError } from "../../errors.js";
 import { TICKET_CATEGORIES, TICKET_STATUSES } from "../../store/models/ticket.js";
 import { assertScope, parse, presentHandoff, presentTicket } from "../api.js";
 import { can, inScope } from "../auth.js";
-import { Html, html } from "../html.js";
+import { Html, html } from "../../reports/html.js";
 import type { ConsoleContext, StaffView } from "./index.js";
 import { csrfField, errorBox, many, page, str, vnTime } from "./layout.js";
 

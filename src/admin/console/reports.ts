@@ -5,7 +5,7 @@ import { periodSchema } from "../../reports/service.js";
 import { reportCsv, reportPage } from "../../reports/render.js";
 import { assertScope, parse } from "../api.js";
 import { inScope } from "../auth.js";
-import { html } from "../html.js";
+import { html } from "../../reports/html.js";
 import type { ConsoleContext, StaffView } from "./index.js";
 import { page, str } from "./layout.js";
 

@@ -5,7 +5,7 @@ import { AppError } from "../../errors.js";
 import { STAFF_ROLES } from "../../store/models/staff.js";
 import { parse } from "../api.js";
 import { passwordSchema, staffInputSchema } from "../auth.js";
-import { html } from "../html.js";
+import { html } from "../../reports/html.js";
 import type { ConsoleContext, StaffView } from "./index.js";
 import { csrfField, errorBox, many, page, str, vnTime } from "./layout.js";
 
