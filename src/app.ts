@@ -13,13 +13,18 @@ import { createHttpApp } from "./http/server.js";
 import { createMetrics, type Metrics } from "./http/metrics.js";
 import { createTranslator, type Translator } from "./i18n.js";
 import { createLogger, type Logger } from "./logger.js";
-import { connectStore, type Store } from "./store/connect.js";
+import { connectStore, DEFAULT_DB_NAME, type Store } from "./store/connect.js";
 import {
   createPrivacyStore,
   createSessionStore,
   createSubscriptionStore,
 } from "./store/conversation-stores.js";
-import { processedUpdateModel } from "./store/models/processed-update.js";
+import {
+  createDirectUpdateMarks,
+  createUpdateMarks,
+  processedUpdateModel,
+  type UpdateMarks,
+} from "./store/models/processed-update.js";
 import { parseQuietHours } from "./broadcast/schedule.js";
 import { createBroadcastScheduler } from "./broadcast/scheduler.js";
 import { createBroadcastService, type BroadcastService } from "./broadcast/service.js";
@@ -158,6 +163,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     t,
   });
   const processed = processedUpdateModel(store.connection);
+  // Webhook dedupe is the hottest write: straight to the embedded engine when this process runs it.
+  const embedded = store.embedded;
+  const marks: UpdateMarks = embedded
+    ? createDirectUpdateMarks(
+        { run: (cmd) => embedded.engine.run(DEFAULT_DB_NAME, cmd), open: () => !embedded.engine.closed },
+        createUpdateMarks(processed),
+      )
+    : createUpdateMarks(processed);
   const flood = createFloodGuard(config.flood);
   const telegram = config.telegram
     ? createTelegramChannel({
@@ -168,7 +181,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         engine,
         t,
         logger,
-        processed,
+        marks,
         flood,
         bodyLimit: config.requestBodyLimit,
         ratePerSec: config.rates.telegram,
@@ -209,7 +222,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         client: createZaloBotClient({ token: config.zaloBot.token, apiRoot: config.zaloBot.apiRoot }),
         publicUrl: config.publicUrl,
         webhookSecret: config.zaloBot.webhookSecret ?? deriveSecret("zalo-bot-webhook", config.zaloBot.token),
-        processed,
+        marks,
         bodyLimit: config.requestBodyLimit,
         ratePerSec: config.rates.zaloBot,
       })

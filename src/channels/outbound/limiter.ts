@@ -27,7 +27,10 @@ export function createRateLimiter(opts: {
   now?: () => number;
 }): RateLimiter {
   const now = opts.now ?? (() => Date.now());
-  const burst = opts.burst ?? 1;
+  // Timers fire a millisecond or more late; at high rates a bucket of one token would then send less
+  // than the rate (one message per timer). Up to 10 ms of tokens may gather, which is still one token
+  // at platform rates like Telegram's 30 msg/s.
+  const burst = Math.max(opts.burst ?? 1, opts.ratePerSec / 100);
   let tokens = burst;
   let last = now();
   let pausedUntil = 0;

@@ -3,13 +3,12 @@
  * `POST /webhooks/telegram`, validated and deduplicated updates, rendered replies, one error path.
  */
 import express, { type Express, type Request, type Response } from "express";
-import type { Model } from "mongoose";
 import { Telegraf } from "telegraf";
 import type { Engine } from "../../core/engine.js";
 import type { IncomingMessage, Lang } from "../../core/types.js";
 import type { Translator } from "../../i18n.js";
 import type { Logger } from "../../logger.js";
-import { createUpdateMarks, type ProcessedUpdateDoc } from "../../store/models/processed-update.js";
+import type { UpdateMarks } from "../../store/models/processed-update.js";
 import type { FloodGuard } from "../flood.js";
 import { deriveSecret, requireSecretHeader } from "../secret.js";
 import { runTurn } from "../turn.js";
@@ -33,7 +32,8 @@ export interface TelegramChannelDeps {
   engine: Engine;
   t: Translator;
   logger: Logger;
-  processed: Model<ProcessedUpdateDoc>;
+  /** Claims and completions of updates (dedupe across redeliveries). */
+  marks: UpdateMarks;
   flood: FloodGuard;
   bodyLimit: string;
   /** Messages per second across all chats (Telegram's bulk limit is about 30). */
@@ -67,7 +67,7 @@ function langOf(code: string | undefined): Lang {
 /** Creates the channel, e.g. `createTelegramChannel({ token, apiRoot, engine, … }).start()`. */
 export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChannel {
   const { logger } = deps;
-  const marks = createUpdateMarks(deps.processed);
+  const { marks } = deps;
   const root = deps.apiRoot.endsWith("/") ? deps.apiRoot : `${deps.apiRoot}/`;
   const bot = new Telegraf(deps.token, {
     telegram: { apiRoot: root.replace(/\/$/, ""), webhookReply: false },

@@ -4,10 +4,9 @@
  * choices rendered as numbered lines.
  */
 import express, { type Express } from "express";
-import type { Model } from "mongoose";
 import type { IncomingMessage } from "../../core/types.js";
 import type { Logger } from "../../logger.js";
-import { createUpdateMarks, type ProcessedUpdateDoc } from "../../store/models/processed-update.js";
+import type { UpdateMarks } from "../../store/models/processed-update.js";
 import { requireSecretHeader } from "../secret.js";
 import { runTurn, type TurnDeps } from "../turn.js";
 import type { ZaloBotClient } from "./client.js";
@@ -24,7 +23,8 @@ export interface ZaloBotChannelDeps extends TurnDeps {
   client: ZaloBotClient;
   publicUrl: string | undefined;
   webhookSecret: string;
-  processed: Model<ProcessedUpdateDoc>;
+  /** Claims and completions of updates (dedupe across redeliveries). */
+  marks: UpdateMarks;
   bodyLimit: string;
   logger: Logger;
   /** Seconds one getUpdates call waits (polling mode). */
@@ -42,7 +42,7 @@ export interface ZaloBotChannel {
 /** Creates the channel, e.g. `createZaloBotChannel({ client, engine, … }).start()`. */
 export function createZaloBotChannel(deps: ZaloBotChannelDeps): ZaloBotChannel {
   const { logger } = deps;
-  const marks = createUpdateMarks(deps.processed);
+  const { marks } = deps;
   let polling = false;
   let loop: Promise<void> | undefined;
   const limiter = createRateLimiter({ ratePerSec: deps.ratePerSec });

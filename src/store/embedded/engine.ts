@@ -61,6 +61,7 @@ export class Engine {
   private readonly startedAt = Date.now();
   private nextCursorId = Math.floor(Math.random() * 1e9) + 1;
   private connectionCount = 0;
+  private isClosed = false;
 
   constructor(opts: EngineOptions) {
     this.opts = opts;
@@ -801,8 +802,14 @@ export class Engine {
     return removed;
   }
 
+  /** Whether {@link close} was called: commands would reopen the files, so callers in the process stop. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
   /** Closes every log file. */
   close(): void {
+    this.isClosed = true;
     for (const db of this.dbs.values()) db.close();
     this.dbs.clear();
     this.cursors.clear();

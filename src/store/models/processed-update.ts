@@ -135,3 +135,79 @@ export function createUpdateMarks(
   });
   return { begin, finish };
 }
+
+/** Runs a command on the embedded store's engine in this process (see `store/embedded/engine.ts`). */
+export interface DirectStore {
+  /** Runs one command (`{ insert: … }`, `{ find: … }`, `{ update: … }`) and returns its reply. */
+  run(cmd: Record<string, unknown>): Record<string, unknown>;
+  /** False once the embedded server has closed (commands must then go through the driver). */
+  open(): boolean;
+}
+
+const COLLECTION = "processed_updates";
+
+/**
+ * The same claims and completions written straight to the embedded store's engine when this process
+ * runs it: the same collection, indexes, write-ahead log and answers, without the driver and the wire
+ * protocol in between (which cost more than the rest of handling a message). When the engine has
+ * closed, `fallback` (the driver path) answers, so a store that is down is reported as down.
+ */
+export function createDirectUpdateMarks(
+  store: DirectStore,
+  fallback: UpdateMarks,
+  now: () => Date = () => new Date(),
+): UpdateMarks {
+  const check = (reply: Record<string, unknown>) => {
+    if (reply.ok !== 1) throw new Error(`embedded store: ${String(reply.errmsg)}`);
+    return reply;
+  };
+  return {
+    begin(key) {
+      if (!store.open()) return fallback.begin(key);
+      try {
+        const at = now();
+        const inserted = check(
+          store.run({ insert: COLLECTION, documents: [{ _id: key, state: "processing", at }] }),
+        );
+        const writeError = (
+          inserted.writeErrors as Array<{ code?: number; errmsg?: string }> | undefined
+        )?.[0];
+        if (!writeError) return Promise.resolve("new");
+        if (writeError.code !== 11000) throw new Error(`embedded store: ${writeError.errmsg}`);
+        const found = check(store.run({ find: COLLECTION, filter: { _id: key }, limit: 1 }));
+        const existing = (found.cursor as { firstBatch: Array<{ state?: string }> }).firstBatch[0];
+        if (!existing || existing.state === "done") return Promise.resolve("done");
+        // The attempt that marked it died (or hangs): take it over, once.
+        const taken = check(
+          store.run({
+            update: COLLECTION,
+            updates: [
+              {
+                q: {
+                  _id: key,
+                  state: "processing",
+                  at: { $lt: new Date(at.getTime() - PROCESSING_STALE_MS) },
+                },
+                u: { $set: { at } },
+              },
+            ],
+          }),
+        );
+        return Promise.resolve(taken.nModified === 1 ? "new" : "busy");
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    },
+    finish(key) {
+      if (!store.open()) return fallback.finish(key);
+      try {
+        check(
+          store.run({ update: COLLECTION, updates: [{ q: { _id: key }, u: { $set: { state: "done" } } }] }),
+        );
+        return Promise.resolve();
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    },
+  };
+}
