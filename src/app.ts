@@ -14,6 +14,7 @@ import { createMetrics, type Metrics } from "./http/metrics.js";
 import { createTranslator, type Translator } from "./i18n.js";
 import { createLogger, type Logger } from "./logger.js";
 import { connectStore, DEFAULT_DB_NAME, type Store } from "./store/connect.js";
+import type { DirectStore } from "./store/direct.js";
 import {
   createPrivacyStore,
   createSessionStore,
@@ -97,6 +98,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const store = await connectStore(config, logger, { ttlIntervalMs: overrides.ttlIntervalMs });
   const metrics = createMetrics();
+  // The hottest writes (webhook dedupe, sessions) go straight to the embedded engine when this process
+  // runs it; see store/direct.ts.
+  const embedded = store.embedded;
+  const directStore: DirectStore | undefined = embedded
+    ? { run: (cmd) => embedded.engine.run(DEFAULT_DB_NAME, cmd), open: () => !embedded.engine.closed }
+    : undefined;
   const content = createContentService({
     connection: store.connection,
     logger,
@@ -136,7 +143,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onError: (err, lost) => logger.warn({ err, lost }, "views not counted"),
   });
   // One process owns an embedded store's data: sessions can then be cached in memory, written through.
-  const sessions = createSessionStore(store.connection, { cacheSize: store.embedded ? 50_000 : 0 });
+  const sessions = createSessionStore(store.connection, {
+    cacheSize: store.embedded ? 50_000 : 0,
+    direct: directStore,
+  });
   const chatStore = createPrivacyStore(store.connection, sessions);
   const eraseChat = async (channel: ChannelName, chatId: string) => {
     await Promise.all([
@@ -164,12 +174,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   const processed = processedUpdateModel(store.connection);
   // Webhook dedupe is the hottest write: straight to the embedded engine when this process runs it.
-  const embedded = store.embedded;
-  const marks: UpdateMarks = embedded
-    ? createDirectUpdateMarks(
-        { run: (cmd) => embedded.engine.run(DEFAULT_DB_NAME, cmd), open: () => !embedded.engine.closed },
-        createUpdateMarks(processed),
-      )
+  const marks: UpdateMarks = directStore
+    ? createDirectUpdateMarks(directStore, createUpdateMarks(processed))
     : createUpdateMarks(processed);
   const flood = createFloodGuard(config.flood);
   const telegram = config.telegram

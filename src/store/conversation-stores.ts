@@ -3,6 +3,7 @@ import type { Connection } from "mongoose";
 import { z } from "zod";
 import type { PrivacyPort, Session, SessionPort, Subscription, SubscriptionPort } from "../core/ports.js";
 import type { ChannelName } from "../core/types.js";
+import { runDirect, type DirectStore } from "./direct.js";
 import { SESSION_TTL_DAYS, sessionModel } from "./models/session.js";
 import { subscriberModel } from "./models/subscriber.js";
 
@@ -47,6 +48,8 @@ export interface SessionStoreOptions {
    * process holds (with MongoDB and several replicas, leave it off).
    */
   cacheSize?: number;
+  /** The embedded engine of this process: saves are written straight to it (see `store/direct.ts`). */
+  direct?: DirectStore;
 }
 
 /**
@@ -89,11 +92,17 @@ export function createSessionStore(conn: Connection, opts: SessionStoreOptions =
       const at = now().getTime();
       const hit = cache.get(k);
       if (hit && hit.json === json && at - hit.writtenAt < REFRESH_MS) return;
-      await Sessions.updateOne(
-        { _id: k },
-        { $set: { data: session, expiresAt: new Date(at + SESSION_TTL_DAYS * 24 * 3600 * 1000) } },
-        { upsert: true },
-      );
+      // The JSON round trip drops undefined fields, which the store would otherwise keep as null.
+      const set = {
+        data: JSON.parse(json) as Session,
+        expiresAt: new Date(at + SESSION_TTL_DAYS * 24 * 3600 * 1000),
+      };
+      if (opts.direct?.open())
+        runDirect(opts.direct, {
+          update: Sessions.collection.collectionName,
+          updates: [{ q: { _id: k }, u: { $set: set }, upsert: true }],
+        });
+      else await Sessions.updateOne({ _id: k }, { $set: set }, { upsert: true });
       remember(k, json, at);
     },
     async delete(channel, chatId) {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrivacyStore, createSessionStore } from "../../src/store/conversation-stores.js";
 import { sessionModel } from "../../src/store/models/session.js";
-import { openTestStore, type TestStore } from "../helpers/store.js";
+import { openTestStore, realMongoUri, type TestStore } from "../helpers/store.js";
 
 let store: TestStore;
 beforeAll(async () => {
@@ -57,4 +57,31 @@ describe("session store with a cache", () => {
     );
     expect(await sessions.get("zalo-bot", "a")).toEqual({ unit: "moved" });
   });
+
+  it.skipIf(realMongoUri !== undefined)(
+    "should write straight to the embedded engine when given it, readable through the driver, without undefined fields",
+    async () => {
+      const embedded = store.embedded!;
+      const sessions = createSessionStore(store.connection, {
+        cacheSize: 10,
+        direct: {
+          run: (cmd) => embedded.engine.run(store.connection.name, cmd),
+          open: () => !embedded.engine.closed,
+        },
+      });
+      await sessions.save("telegram", "direct-1", {
+        unit: "phuong-hoa-an",
+        lang: undefined,
+        choices: ["1.001193"],
+      });
+      const doc = await sessionModel(store.connection).findById("telegram:direct-1").lean();
+      expect(doc?.data).toEqual({ unit: "phuong-hoa-an", choices: ["1.001193"] });
+      expect(doc?.expiresAt).toBeInstanceOf(Date);
+      const fresh = createSessionStore(store.connection);
+      expect(await fresh.get("telegram", "direct-1")).toEqual({
+        unit: "phuong-hoa-an",
+        choices: ["1.001193"],
+      });
+    },
+  );
 });

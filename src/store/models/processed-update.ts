@@ -4,6 +4,7 @@
  * update is skipped, while one whose handler died (kill -9) is taken over once it is stale.
  */
 import { Schema, type Connection, type Model } from "mongoose";
+import { runDirect, type DirectStore } from "../direct.js";
 import { trusted } from "../trusted.js";
 
 export interface ProcessedUpdateDoc {
@@ -136,14 +137,6 @@ export function createUpdateMarks(
   return { begin, finish };
 }
 
-/** Runs a command on the embedded store's engine in this process (see `store/embedded/engine.ts`). */
-export interface DirectStore {
-  /** Runs one command (`{ insert: … }`, `{ find: … }`, `{ update: … }`) and returns its reply. */
-  run(cmd: Record<string, unknown>): Record<string, unknown>;
-  /** False once the embedded server has closed (commands must then go through the driver). */
-  open(): boolean;
-}
-
 const COLLECTION = "processed_updates";
 
 /**
@@ -157,42 +150,30 @@ export function createDirectUpdateMarks(
   fallback: UpdateMarks,
   now: () => Date = () => new Date(),
 ): UpdateMarks {
-  const check = (reply: Record<string, unknown>) => {
-    if (reply.ok !== 1) throw new Error(`embedded store: ${String(reply.errmsg)}`);
-    return reply;
-  };
   return {
     begin(key) {
       if (!store.open()) return fallback.begin(key);
       try {
         const at = now();
-        const inserted = check(
-          store.run({ insert: COLLECTION, documents: [{ _id: key, state: "processing", at }] }),
+        const inserted = runDirect(
+          store,
+          { insert: COLLECTION, documents: [{ _id: key, state: "processing", at }] },
+          [11000],
         );
-        const writeError = (
-          inserted.writeErrors as Array<{ code?: number; errmsg?: string }> | undefined
-        )?.[0];
-        if (!writeError) return Promise.resolve("new");
-        if (writeError.code !== 11000) throw new Error(`embedded store: ${writeError.errmsg}`);
-        const found = check(store.run({ find: COLLECTION, filter: { _id: key }, limit: 1 }));
+        if (!inserted.writeErrors) return Promise.resolve("new");
+        const found = runDirect(store, { find: COLLECTION, filter: { _id: key }, limit: 1 });
         const existing = (found.cursor as { firstBatch: Array<{ state?: string }> }).firstBatch[0];
         if (!existing || existing.state === "done") return Promise.resolve("done");
         // The attempt that marked it died (or hangs): take it over, once.
-        const taken = check(
-          store.run({
-            update: COLLECTION,
-            updates: [
-              {
-                q: {
-                  _id: key,
-                  state: "processing",
-                  at: { $lt: new Date(at.getTime() - PROCESSING_STALE_MS) },
-                },
-                u: { $set: { at } },
-              },
-            ],
-          }),
-        );
+        const taken = runDirect(store, {
+          update: COLLECTION,
+          updates: [
+            {
+              q: { _id: key, state: "processing", at: { $lt: new Date(at.getTime() - PROCESSING_STALE_MS) } },
+              u: { $set: { at } },
+            },
+          ],
+        });
         return Promise.resolve(taken.nModified === 1 ? "new" : "busy");
       } catch (err) {
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
@@ -201,9 +182,10 @@ export function createDirectUpdateMarks(
     finish(key) {
       if (!store.open()) return fallback.finish(key);
       try {
-        check(
-          store.run({ update: COLLECTION, updates: [{ q: { _id: key }, u: { $set: { state: "done" } } }] }),
-        );
+        runDirect(store, {
+          update: COLLECTION,
+          updates: [{ q: { _id: key }, u: { $set: { state: "done" } } }],
+        });
         return Promise.resolve();
       } catch (err) {
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
