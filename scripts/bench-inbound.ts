@@ -17,7 +17,7 @@ const arg = (name: string, def: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : def;
 };
 const N = arg("updates", 5_000);
-const C = arg("concurrency", 32);
+const C = arg("concurrency", 16);
 const TOKEN = "123456:bench-inbound-token-abcdefghijklmnop";
 const api = await startLimitedTelegram({ ratePerSec: 1_000_000 });
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-bench-inbound-"));

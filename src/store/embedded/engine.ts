@@ -425,6 +425,13 @@ export class Engine {
 
   /** Documents matching `filter`, in natural or `sort` order, at most `limit` (0 = all). */
   private match(coll: Collection, filter: Cmd, limit: number, sort?: Cmd): Doc[] {
+    // The commonest filter, one document by a string or number `_id`, without building a query.
+    const keys = Object.keys(filter);
+    const id = filter._id;
+    if (keys.length === 1 && (typeof id === "string" || typeof id === "number")) {
+      const doc = coll.get(id);
+      return doc ? [doc] : [];
+    }
     const query = new Query(filter);
     const ordered = limit > 0 ? idRangeScan(coll, filter, sort) : undefined;
     if (ordered) {
