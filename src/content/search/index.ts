@@ -118,7 +118,8 @@ export class SearchIndex {
   /** Per document: folded syllable → the accent keys it appears with. */
   private readonly docAccents: Array<Map<string, Set<string>>>;
   /** Per document: its title and aliases as sets of folded words, for the phrase bonus. */
-  private readonly phrases: Array<Array<Set<string>>>;
+  /** Each item's title and aliases as words with their idf, and the idf total (for the phrase bonus). */
+  private readonly phrases: Array<Array<{ words: string[]; idfs: number[]; all: number }>>;
   /** Each item's names (title, aliases, keywords) of two or more syllables, folded. */
   private readonly nameWords: string[][][];
   private readonly vocab: FuzzyVocabulary;
@@ -188,14 +189,17 @@ export class SearchIndex {
         .filter((words) => words.length >= 2),
     );
     this.phrases = docs.map((d) =>
-      [...(d.fields.title ?? []), ...(d.fields.aliases ?? [])].map(
-        (text) =>
-          new Set(
+      [...(d.fields.title ?? []), ...(d.fields.aliases ?? [])].map((text) => {
+        const words = [
+          ...new Set(
             syllables(text)
               .map(fold)
               .filter((w) => !this.lex.foldedStopwords.has(w) || this.lex.protectedFolds.has(w)),
           ),
-      ),
+        ];
+        const idfs = words.map((w) => this.idf.get(w) ?? 0);
+        return { words, idfs, all: idfs.reduce((a, b) => a + b, 0) };
+      }),
     );
     this.vocab = new FuzzyVocabulary([...this.postings.keys()].filter((t) => !t.includes(" ")));
     this.codes = new Map(docs.map((d, i) => [d.id, i]));
@@ -323,14 +327,11 @@ export class SearchIndex {
   private phraseMatch(doc: number, queryWords: Set<string>): number {
     let best = 0;
     for (const phrase of this.phrases[doc]!) {
+      if (phrase.all <= 0) continue;
       let have = 0;
-      let all = 0;
-      for (const w of phrase) {
-        const idf = this.idf.get(w) ?? 0;
-        all += idf;
-        if (queryWords.has(w)) have += idf;
-      }
-      if (all > 0) best = Math.max(best, have / all);
+      for (let i = 0; i < phrase.words.length; i++)
+        if (queryWords.has(phrase.words[i]!)) have += phrase.idfs[i]!;
+      best = Math.max(best, have / phrase.all);
     }
     return best;
   }
