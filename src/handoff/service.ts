@@ -9,6 +9,7 @@ import type { Senders } from "../channels/outbound/sender.js";
 import { isOpen, nextOpening } from "../core/hours.js";
 import type { HandoffPort, HandoffState, UnitInfo } from "../core/ports.js";
 import type { ChannelName, Lang, Reply } from "../core/types.js";
+import type { HandoffFigures } from "../reports/service.js";
 import type { Translator } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import { handoffModel, type HandoffDoc, type HandoffEndReason } from "../store/models/handoff.js";
@@ -22,18 +23,8 @@ export const DEFAULT_HANDLING_MINUTES = 6;
 const HISTORY = 20;
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-/** Figures for the outreach reports. */
-export interface HandoffStats {
-  requests: number;
-  handled: number;
-  /** Requests that ended before a staff member took them (citizen left, expired). */
-  unhandled: number;
-  handledWithinHours: number;
-  waitMinutes: { p50: number | null; p90: number | null };
-  byChannel: Record<string, number>;
-  byEnd: Record<string, number>;
-  satisfaction: { n: number; index: number | null; breakdown: Record<"1" | "2" | "3" | "4" | "5", number> };
-}
+/** Figures for the outreach reports, in the shape the report asks for. */
+export type HandoffStats = HandoffFigures;
 
 export interface HandoffService extends HandoffPort {
   /** For the staff channel: messages and buttons from staff chats. */

@@ -77,6 +77,7 @@ export interface SatisfactionFigures {
 export interface HandoffFigures {
   requests: number;
   handled: number;
+  /** Requests that ended before a staff member took them (citizen left, expired). */
   unhandled: number;
   handledWithinHours: number;
   waitMinutes: { p50: number | null; p90: number | null };
