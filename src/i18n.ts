@@ -34,5 +34,15 @@ export function createTranslator(localesDir: string): Translator {
     showSupportNotice: false,
   });
   const fixed = { vi: instance.getFixedT("vi"), en: instance.getFixedT("en") };
-  return (lang, key, vars) => fixed[lang](key, vars ?? {});
+  // The resources never change after loading: a text without variables is translated once.
+  const plain = { vi: new Map<string, string>(), en: new Map<string, string>() };
+  return (lang, key, vars) => {
+    if (vars) return fixed[lang](key, vars);
+    let text = plain[lang].get(key);
+    if (text === undefined) {
+      text = fixed[lang](key, {});
+      plain[lang].set(key, text);
+    }
+    return text;
+  };
 }
