@@ -127,3 +127,13 @@ export function hotlineLine(h: HotlineInfo, lang: Lang, t: Translate): string {
   const note = h.note ? `\n   ${plain(h.note)}` : "";
   return `☎️ ${plain(label)}: ${bold(h.phone)}${sample}${hours}${note}`;
 }
+
+/**
+ * The five-level satisfaction scale as buttons, best first, each answering `rs:<kind>:<id>:<score>`
+ * (kind: a procedure, "t" a ticket, "h" a handoff…), e.g. `ratingButtons("vi", t, "t", "PA-2026-000123")`.
+ */
+export function ratingButtons(lang: Lang, t: Translate, kind: string, id: string): Button[][] {
+  return [5, 4, 3, 2, 1].map((n) => [
+    { kind: "action", label: t(lang, `rating.scale.${n}`), payload: `rs:${kind}:${id}:${n}` },
+  ]);
+}

@@ -10,6 +10,7 @@ import {
   plain,
   procedureButtons,
   procedureCard,
+  ratingButtons,
 } from "./cards.js";
 import { createHandoffFlow } from "./handoff-flow.js";
 import {
@@ -665,7 +666,7 @@ export function createEngine(ports: EnginePorts): Engine {
     return [
       {
         text: t(L, "rating.ask"),
-        buttons: [5, 4, 3, 2, 1].map((n) => [action(t(L, `rating.scale.${n}`), `rs:${kind}:${id}:${n}`)]),
+        buttons: ratingButtons(L, t, kind, id),
       },
     ];
   }

@@ -5,6 +5,7 @@
  */
 import crypto from "node:crypto";
 import type { Connection } from "mongoose";
+import { ratingButtons } from "../core/cards.js";
 import type { Senders } from "../channels/outbound/sender.js";
 import type { FeedbackPort, NewTicket, TicketView } from "../core/ports.js";
 import type { ChannelName, Lang, Reply } from "../core/types.js";
@@ -124,11 +125,6 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
     if (!doc) throw new FeedbackError("NOT_FOUND", 404, `No ticket ${code}`);
     return doc;
   }
-
-  const ratingButtons = (lang: Lang, code: string): Reply["buttons"] =>
-    [5, 4, 3, 2, 1].map((s) => [
-      { kind: "action" as const, label: t(lang, `rating.scale.${s}`), payload: `rs:t:${code}:${s}` },
-    ]);
 
   return {
     async ticketsSince(channel, chatId, since) {
@@ -297,7 +293,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
       if (status === "closed") lines.push("", t(doc.lang, "rating.ask"));
       await push(updated, {
         text: lines.join("\n"),
-        buttons: status === "closed" ? ratingButtons(doc.lang, doc.code) : undefined,
+        buttons: status === "closed" ? ratingButtons(doc.lang, t, "t", doc.code) : undefined,
       });
       return updated;
     },

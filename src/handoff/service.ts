@@ -6,6 +6,7 @@
 import crypto from "node:crypto";
 import type { Connection } from "mongoose";
 import type { Senders } from "../channels/outbound/sender.js";
+import { ratingButtons } from "../core/cards.js";
 import { isOpen, nextOpening } from "../core/hours.js";
 import type { HandoffPort, HandoffState, UnitInfo } from "../core/ports.js";
 import type { ChannelName, Lang, Reply } from "../core/types.js";
@@ -251,13 +252,7 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
         text: t(doc.lang, key),
         buttons: wasActive
           ? [
-              ...[5, 4, 3, 2, 1].map((n) => [
-                {
-                  kind: "action" as const,
-                  label: t(doc.lang, `rating.scale.${n}`),
-                  payload: `rs:h:${doc._id}:${n}`,
-                },
-              ]),
+              ...ratingButtons(doc.lang, t, "h", doc._id),
               [{ kind: "action" as const, label: t(doc.lang, "menu.back"), payload: "menu" }],
             ]
           : [[{ kind: "action" as const, label: t(doc.lang, "menu.back"), payload: "menu" }]],
