@@ -15,6 +15,7 @@ import { HANDOFF_STATUSES, type HandoffDoc } from "../store/models/handoff.js";
 import { TICKET_STATUSES, type TicketDoc } from "../store/models/ticket.js";
 import type { ReportService } from "../reports/service.js";
 import { periodSchema } from "../reports/service.js";
+import { vnDayRange } from "../vn-time.js";
 import { inScope, type Actor, type AuditLog } from "./auth.js";
 import { actorOf, type RouteSpec, type createGuard } from "./guard.js";
 
@@ -58,14 +59,6 @@ const schemas = {
     .strict(),
   period: z.object({ from: z.iso.date(), to: z.iso.date(), unit: z.string().max(64).optional() }).strict(),
 };
-
-/** A period of whole Viet Nam days, `to` included. */
-function vnRange(from: string, to: string): { from: Date; to: Date } {
-  return {
-    from: new Date(`${from}T00:00:00+07:00`),
-    to: new Date(new Date(`${to}T00:00:00+07:00`).getTime() + 24 * 3600_000),
-  };
-}
 
 /** What staff see of a handoff (no chat id: staff reach the citizen through the relay only). */
 export function presentHandoff(h: HandoffDoc) {
@@ -266,7 +259,7 @@ export function createAdminApi(deps: AdminApiDeps): { router: Router; routes: Ro
   });
   route("get", "/satisfaction", "reports.view", async (req, res, actor) => {
     const q = parse(schemas.satisfaction, req.query);
-    const { from, to } = vnRange(q.from, q.to);
+    const { start: from, end: to } = vnDayRange(q.from, q.to);
     const unit = scopedUnits(actor, q.unit);
     const rows = await deps.feedback.satisfaction({
       from,
@@ -308,11 +301,12 @@ export function createAdminApi(deps: AdminApiDeps): { router: Router; routes: Ro
   route("get", "/handoffs/stats", "reports.view", async (req, res, actor) => {
     const q = parse(schemas.period, req.query);
     assertScope(actor, q.unit);
+    const { start, end } = vnDayRange(q.from, q.to);
     res.json({
       from: q.from,
       to: q.to,
       unit: q.unit ?? null,
-      ...(await deps.handoff.stats({ ...vnRange(q.from, q.to), unit: q.unit })),
+      ...(await deps.handoff.stats({ from: start, to: end, unit: q.unit })),
     });
   });
   route("get", "/reports/:unit", "reports.view", async (req, res, actor) => {

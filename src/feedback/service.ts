@@ -10,6 +10,7 @@ import type { Senders } from "../channels/outbound/sender.js";
 import type { FeedbackPort, NewTicket, TicketView } from "../core/ports.js";
 import type { ChannelName, Lang, Reply } from "../core/types.js";
 import type { Translator } from "../i18n.js";
+import { VN_OFFSET_MS } from "../vn-time.js";
 import type { Logger } from "../logger.js";
 import { contentModels } from "../store/models/content.js";
 import { ratingModel, SIPAS_ELEMENTS, type RatingDoc } from "../store/models/rating.js";
@@ -95,8 +96,6 @@ export interface FeedbackDeps {
   onContentChange?: () => Promise<void>;
 }
 
-const VN_OFFSET = 7 * 3600_000;
-
 /** Creates the service, e.g. `createFeedbackService({ connection, senders, t, logger, … })`. */
 export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
   const Tickets = ticketModel(deps.connection);
@@ -133,7 +132,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
 
     async fileTicket(input: NewTicket) {
       const at = now();
-      const year = new Date(at.getTime() + VN_OFFSET).getUTCFullYear();
+      const year = new Date(at.getTime() + VN_OFFSET_MS).getUTCFullYear();
       const counter = await Counters.findOneAndUpdate(
         { _id: `ticket:${year}` },
         { $inc: { seq: 1 } },
@@ -359,7 +358,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
       }).lean()) as RatingDoc[];
       const groups = new Map<string, RatingDoc[]>();
       for (const r of rows) {
-        const local = new Date(r.at.getTime() + VN_OFFSET);
+        const local = new Date(r.at.getTime() + VN_OFFSET_MS);
         const key =
           q.by === "unit"
             ? (r.unit ?? "-")

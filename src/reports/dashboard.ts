@@ -9,6 +9,7 @@ import { queryLogModel } from "../store/models/query-log.js";
 import { subscriberModel } from "../store/models/subscriber.js";
 import { ticketModel } from "../store/models/ticket.js";
 import { trusted } from "../store/trusted.js";
+import { vnDay, vnDayRange } from "../vn-time.js";
 
 export const DASHBOARD_CHANNELS = ["telegram", "zalo-oa", "zalo-bot"] as const;
 
@@ -20,11 +21,6 @@ export interface Dashboard {
   unanswered: Array<{ q: string; n: number }>;
   satisfaction: Array<{ month: string; index: number; n: number }>;
   tickets: { open: number; overdue: number };
-}
-
-/** Viet Nam calendar day of an instant, "YYYY-MM-DD". */
-export function vnDay(at: Date): string {
-  return new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** Creates the builder, e.g. `createDashboard({ connection, content, sources }).build({ units: [] })`. */
@@ -40,11 +36,11 @@ export function createDashboard(deps: {
     async build(q: { units: string[]; days?: number }): Promise<Dashboard> {
       const n = q.days ?? 30;
       const end = now();
-      const today = vnDay(end);
+      // Viet Nam keeps no daylight saving: whole days back from now are the last n calendar days.
       const days = Array.from({ length: n }, (_, i) =>
-        vnDay(new Date(new Date(`${today}T12:00:00+07:00`).getTime() - (n - 1 - i) * 86_400_000)),
+        vnDay(new Date(end.getTime() - (n - 1 - i) * 86_400_000)),
       );
-      const start = new Date(`${days[0]}T00:00:00+07:00`);
+      const { start } = vnDayRange(days[0]!, days[0]!);
       const unitFilter = q.units.length ? { unit: trusted({ $in: q.units }) } : {};
       const queries = await queryLogModel(deps.connection)
         .find({ ...unitFilter, at: trusted({ $gte: start }) })
@@ -72,7 +68,7 @@ export function createDashboard(deps: {
         .select({ createdAt: 1, active: 1, updatedAt: 1 })
         .lean();
       const subscribersByDay = days.map((d) => {
-        const dayEnd = new Date(new Date(`${d}T00:00:00+07:00`).getTime() + 86_400_000);
+        const dayEnd = vnDayRange(d, d).end;
         return subs.filter((s) => s.createdAt < dayEnd && (s.active || s.updatedAt >= dayEnd)).length;
       });
       const sixMonthsAgo = new Date(end.getTime() - 183 * 86_400_000);

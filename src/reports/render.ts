@@ -6,13 +6,14 @@
 import type { Lang } from "../core/types.js";
 import type { Translator } from "../i18n.js";
 import { html, type Html } from "./html.js";
+import { VN_OFFSET_MS } from "../vn-time.js";
 import type { OutreachReport } from "./service.js";
 
 type Tr = (key: string, vars?: Record<string, unknown>) => string;
 
 /** "YYYY-MM-DD HH:mm" in Viet Nam time. */
 const vnStamp = (at: Date) =>
-  new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 16).replace("T", " ");
+  new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 16).replace("T", " ");
 
 /** "dd/mm/yyyy" of a "YYYY-MM-DD" day. */
 const dmy = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;

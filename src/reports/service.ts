@@ -14,6 +14,7 @@ import { subscriberModel } from "../store/models/subscriber.js";
 import { ticketModel } from "../store/models/ticket.js";
 import { viewCountModel } from "../store/models/view-count.js";
 import { trusted } from "../store/trusted.js";
+import { vnDayRange } from "../vn-time.js";
 
 /** A report period: "2026-Q3", "2026-H2", "2026", or custom days. */
 export const periodSchema = z.union([
@@ -52,14 +53,6 @@ export function periodDays(p: Period): { from: string; to: string } {
     case "custom":
       return { from: p.from, to: p.to };
   }
-}
-
-/** Instants bounding Viet Nam days `from`..`to` (to included). */
-function bounds(days: { from: string; to: string }): { start: Date; end: Date } {
-  return {
-    start: new Date(`${days.from}T00:00:00+07:00`),
-    end: new Date(new Date(`${days.to}T00:00:00+07:00`).getTime() + 86_400_000),
-  };
 }
 
 type Breakdown = Record<"1" | "2" | "3" | "4" | "5", number>;
@@ -166,7 +159,7 @@ export function createReportService(deps: {
       const unit = bundle.units.find((u) => u.id === unitId);
       if (!unit) throw new AppError("NOT_FOUND", 404, "errors:http.notFound", `No such unit: ${unitId}`);
       const days = periodDays(period);
-      const { start, end } = bounds(days);
+      const { start, end } = vnDayRange(days.from, days.to);
       const inPeriod = trusted({ $gte: start, $lt: end });
 
       // Announcements for this unit (or for every unit) that ran in the period, and their reach here.

@@ -4,6 +4,7 @@ import type { Translator } from "../../i18n.js";
 import { can, type Actor, type Permission } from "../auth.js";
 import type { FieldIssue } from "../../content/store.js";
 import { html, type Html } from "../../reports/html.js";
+import { VN_OFFSET_MS } from "../../vn-time.js";
 
 /** What a console page knows about its request. */
 export interface View {
@@ -150,7 +151,7 @@ export function botText(text: string): Html {
 /** Formats an instant in Viet Nam time, e.g. "24/11/2026 09:30". */
 export function vnTime(at: Date | null | undefined): string {
   if (!at) return "";
-  const d = new Date(at.getTime() + 7 * 3600_000);
+  const d = new Date(at.getTime() + VN_OFFSET_MS);
   const p = (n: number) => String(n).padStart(2, "0");
   return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
 }

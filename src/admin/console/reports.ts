@@ -8,6 +8,7 @@ import { inScope } from "../auth.js";
 import { html } from "../../reports/html.js";
 import type { ConsoleContext, StaffView } from "./index.js";
 import { page, str } from "./layout.js";
+import { VN_OFFSET_MS } from "../../vn-time.js";
 
 const unitSchema = z.string().regex(/^[a-z0-9-]{1,48}$/, "a unit id");
 
@@ -33,7 +34,7 @@ export function registerReportPages(ctx: ConsoleContext): void {
 
   ctx.route("get", "/reports", "reports.view", (_req, res, v: StaffView) => {
     const units = deps.content.bundle().units.filter((u) => inScope(v.actor, u.id));
-    const today = new Date(now().getTime() + 7 * 3600_000);
+    const today = new Date(now().getTime() + VN_OFFSET_MS);
     const year = today.getUTCFullYear();
     const quarter = Math.floor(today.getUTCMonth() / 3) + 1;
     res.type("html").send(

@@ -1,5 +1,6 @@
 /** The `views` collection: how often procedures, guides and FAQs were shown, per day, unit and channel. */
 import { Schema, type Connection, type Model } from "mongoose";
+import { vnDay } from "../../vn-time.js";
 
 export interface ViewCountDoc {
   /** `day|unit|kind|id|channel`: one counter per bucket. */
@@ -47,7 +48,7 @@ export interface View {
 export async function countViews(model: Model<ViewCountDoc>, views: View[]): Promise<void> {
   const buckets = new Map<string, { view: View; day: string; n: number }>();
   for (const v of views) {
-    const day = new Date(v.at.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+    const day = vnDay(v.at);
     const key = [day, v.unit ?? "", v.kind, v.id, v.channel].join("|");
     const b = buckets.get(key);
     if (b) b.n++;
