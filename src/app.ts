@@ -142,6 +142,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     write: (batch) => countViews(views, batch),
     onError: (err, lost) => logger.warn({ err, lost }, "views not counted"),
   });
+  const flushAnalytics = async () => {
+    await Promise.all([viewLog.flush(), content.flushLog()]);
+  };
   // One process owns an embedded store's data: sessions can then be cached in memory, written through.
   const sessions = createSessionStore(store.connection, {
     cacheSize: store.embedded ? 50_000 : 0,
@@ -317,9 +320,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     handoff,
     staff,
     adminRoutes: { api: adminApi.routes, console: adminConsole.routes },
-    async flushAnalytics() {
-      await Promise.all([viewLog.flush(), content.flushLog()]);
-    },
+    flushAnalytics,
     async start() {
       await Promise.all([
         content.start(),
@@ -345,7 +346,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await scheduler.stop();
       await Promise.all([telegram?.stop(), zaloOa?.stop(), zaloBot?.stop()]);
       // The last analytics batches go before the store closes.
-      await Promise.all([viewLog.close(), content.flushLog()]);
+      await flushAnalytics();
       await store.close();
     },
   };

@@ -2,8 +2,8 @@
  * Who is calling the console and the staff API, and whether they may: a session cookie (console) or
  * the bearer API token (scripts), CSRF on every write by a session, a permission on every route.
  */
-import crypto from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { sameSecret } from "../channels/secret.js";
 import { AppError } from "../errors.js";
 import { can, type Actor, type Permission, type StaffService } from "./auth.js";
 
@@ -36,9 +36,6 @@ export function readCookie(req: Request, name: string): string | undefined {
 export function actorOf(res: Response): Actor | undefined {
   return (res.locals as { actor?: Actor }).actor;
 }
-
-const sha = (s: string) => crypto.createHash("sha256").update(s).digest();
-const sameSecret = (a: string, b: string) => crypto.timingSafeEqual(sha(a), sha(b));
 
 /** Creates the guard, e.g. `createGuard({ staff, apiToken })`. */
 export function createGuard(deps: { staff: StaffService; apiToken?: string | undefined }) {

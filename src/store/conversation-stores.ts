@@ -39,6 +39,7 @@ const sessionSchema = z.object({
 
 /** How often an unchanged session's expiry is pushed back (a write only when it changes otherwise). */
 const REFRESH_MS = 24 * 3600 * 1000;
+const TTL_MS = SESSION_TTL_DAYS * 24 * 3600 * 1000;
 
 export interface SessionStoreOptions {
   now?: () => Date;
@@ -74,7 +75,7 @@ export function createSessionStore(conn: Connection, opts: SessionStoreOptions =
       const k = key(channel, chatId);
       const hit = cache.get(k);
       const at = now().getTime();
-      if (hit && at - hit.writtenAt < SESSION_TTL_DAYS * 24 * 3600 * 1000) {
+      if (hit && at - hit.writtenAt < TTL_MS) {
         remember(k, hit.json, hit.writtenAt);
         return JSON.parse(hit.json) as Session;
       }
@@ -83,7 +84,7 @@ export function createSessionStore(conn: Connection, opts: SessionStoreOptions =
       const parsed = sessionSchema.safeParse(doc.data);
       const session = parsed.success ? parsed.data : {};
       const expiresAt = doc.expiresAt instanceof Date ? doc.expiresAt.getTime() : at;
-      remember(k, JSON.stringify(session), expiresAt - SESSION_TTL_DAYS * 24 * 3600 * 1000);
+      remember(k, JSON.stringify(session), expiresAt - TTL_MS);
       return session;
     },
     async save(channel, chatId, session) {
@@ -95,7 +96,7 @@ export function createSessionStore(conn: Connection, opts: SessionStoreOptions =
       // The JSON round trip drops undefined fields, which the store would otherwise keep as null.
       const set = {
         data: JSON.parse(json) as Session,
-        expiresAt: new Date(at + SESSION_TTL_DAYS * 24 * 3600 * 1000),
+        expiresAt: new Date(at + TTL_MS),
       };
       if (opts.direct?.open())
         runDirect(opts.direct, {

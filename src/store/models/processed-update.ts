@@ -13,6 +13,8 @@ export interface ProcessedUpdateDoc {
   at: Date;
 }
 
+const COLLECTION = "processed_updates";
+
 const schema = new Schema<ProcessedUpdateDoc>(
   {
     _id: { type: String, required: true },
@@ -27,7 +29,7 @@ schema.index({ at: 1 }, { expireAfterSeconds: 3 * 24 * 3600 });
 export function processedUpdateModel(conn: Connection): Model<ProcessedUpdateDoc> {
   return (
     (conn.models.ProcessedUpdate as Model<ProcessedUpdateDoc> | undefined) ??
-    conn.model<ProcessedUpdateDoc>("ProcessedUpdate", schema, "processed_updates")
+    conn.model<ProcessedUpdateDoc>("ProcessedUpdate", schema, COLLECTION)
   );
 }
 
@@ -35,7 +37,7 @@ export function processedUpdateModel(conn: Connection): Model<ProcessedUpdateDoc
 export const PROCESSING_STALE_MS = 10_000;
 
 /**
- * Claims an update for handling: `new` (handle it, then {@link finishUpdate}), `done` (a redelivery of
+ * Claims an update for handling: `new` (handle it, then mark it done), `done` (a redelivery of
  * a handled update: skip), or `busy` (another attempt is handling it right now: ask to retry later).
  */
 export async function beginUpdate(
@@ -59,16 +61,11 @@ export async function beginUpdate(
   return taken.modifiedCount === 1 ? "new" : "busy";
 }
 
-/** Marks a handled update done. */
-export async function finishUpdate(model: Model<ProcessedUpdateDoc>, key: string): Promise<void> {
-  await model.updateOne({ _id: key }, { $set: { state: "done" } });
-}
-
 /** Claims and completions of updates, written in group commits. */
 export interface UpdateMarks {
   /** As {@link beginUpdate}. */
   begin(key: string): Promise<"new" | "done" | "busy">;
-  /** As {@link finishUpdate}. */
+  /** Marks a handled update done. */
   finish(key: string): Promise<void>;
 }
 
@@ -96,7 +93,7 @@ function groupCommit<T>(run: (batch: Array<Waiter<T>>) => Promise<void>) {
 }
 
 /**
- * The same protocol as {@link beginUpdate} / {@link finishUpdate}, but the claims (and the
+ * The same protocol as {@link beginUpdate} (then a `done` mark), but the claims (and the
  * completions) of the updates arriving together are written in one `insertMany` (one `updateMany`):
  * two store round trips per burst instead of two per update, with the same guarantees. A key already
  * present falls back to the one-by-one path (redelivery, takeover of a stale claim).
@@ -136,8 +133,6 @@ export function createUpdateMarks(
   });
   return { begin, finish };
 }
-
-const COLLECTION = "processed_updates";
 
 /**
  * The same claims and completions written straight to the embedded store's engine when this process
