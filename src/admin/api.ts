@@ -6,6 +6,7 @@
  */
 import express, { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
+import { CHANNEL_NAMES } from "../core/types.js";
 import type { BroadcastService } from "../broadcast/service.js";
 import { announcementInputSchema } from "../broadcast/service.js";
 import { AppError } from "../errors.js";
@@ -16,13 +17,15 @@ import { TICKET_STATUSES, type TicketDoc } from "../store/models/ticket.js";
 import type { ReportService } from "../reports/service.js";
 import { periodSchema } from "../reports/service.js";
 import { vnDayRange } from "../vn-time.js";
-import { inScope, type Actor, type AuditLog } from "./auth.js";
+import { audienceInScope, inScope, type Actor, type AuditLog } from "./auth.js";
 import { actorOf, type RouteSpec, type createGuard } from "./guard.js";
 
-const code = z.string().regex(/^PA-\d{4}-\d{6}$/i, "a ticket code like PA-2026-000123");
+/** A ticket code in a path. */
+export const ticketCodeSchema = z.string().regex(/^PA-\d{4}-\d{6}$/i, "a ticket code like PA-2026-000123");
 const staffName = z.string().trim().min(1).max(100).optional();
-const channel = z.enum(["telegram", "zalo-oa", "zalo-bot"]);
-const objectId = z.string().regex(/^[0-9a-f]{24}$/, "an announcement id");
+const channel = z.enum(CHANNEL_NAMES);
+/** An announcement id in a path. */
+export const announcementIdSchema = z.string().regex(/^[0-9a-f]{24}$/, "an announcement id");
 
 const schemas = {
   list: z
@@ -128,7 +131,17 @@ export function httpError(err: unknown): unknown {
 
 const forbiddenUnit = () =>
   new AppError("OUT_OF_SCOPE", 403, "errors:http.forbidden", "This belongs to a unit outside your scope");
-const notFound = (what: string) => new AppError("NOT_FOUND", 404, "errors:http.notFound", `No such ${what}`);
+/** The 404 of a missing ticket, announcement, handoff…, e.g. `throw notFound("ticket")`. */
+export const notFound = (what: string) =>
+  new AppError("NOT_FOUND", 404, "errors:http.notFound", `No such ${what}`);
+
+/** The ticket a path names, if it exists and the actor works for its unit (else 404 / 403). */
+export async function ticketOf(feedback: FeedbackService, actor: Actor, raw: unknown): Promise<TicketDoc> {
+  const t = await feedback.get(parse(ticketCodeSchema, raw));
+  if (!t) throw notFound("ticket");
+  assertScope(actor, t.unit);
+  return t;
+}
 
 /** Throws unless the actor works for `unit`. */
 export function assertScope(actor: Actor, unit: string | undefined): void {
@@ -178,12 +191,7 @@ export function createAdminApi(deps: AdminApiDeps): { router: Router; routes: Ro
       h(req, res, actorOf(res)!).catch((err: unknown) => next(httpError(err)));
     });
   };
-  const ticketInScope = async (actor: Actor, raw: unknown) => {
-    const t = await deps.feedback.get(parse(code, raw));
-    if (!t) throw notFound("ticket");
-    assertScope(actor, t.unit);
-    return t;
-  };
+  const ticketInScope = (actor: Actor, raw: unknown) => ticketOf(deps.feedback, actor, raw);
 
   route("get", "/tickets", "tickets.view", async (req, res, actor) => {
     const q = parse(schemas.list, req.query);
@@ -317,10 +325,7 @@ export function createAdminApi(deps: AdminApiDeps): { router: Router; routes: Ro
   });
   route("post", "/announcements", "announcements.send", async (req, res, actor) => {
     const body = parse(announcementInputSchema, req.body);
-    if (actor.units.length) {
-      const units = body.audience?.units ?? [];
-      if (!units.length || units.some((u) => !actor.units.includes(u))) throw forbiddenUnit();
-    }
+    if (!audienceInScope(actor, body.audience?.units ?? [])) throw forbiddenUnit();
     const a = await deps.broadcast.create(body, actor.via === "token" ? "api" : actor.username);
     await audit.record(actor, "announcement.create", `announcements/${String(a._id)}`, null, body);
     res.status(201).json({
@@ -331,13 +336,13 @@ export function createAdminApi(deps: AdminApiDeps): { router: Router; routes: Ro
     });
   });
   route("get", "/announcements/:id", "announcements.view", async (req, res) => {
-    const r = await deps.broadcast.report(parse(objectId, req.params.id));
+    const r = await deps.broadcast.report(parse(announcementIdSchema, req.params.id));
     if (!r) throw notFound("announcement");
     res.json(r);
   });
   for (const action of ["pause", "resume", "cancel"] as const) {
     route("post", `/announcements/:id/${action}`, "announcements.send", async (req, res, actor) => {
-      const id = parse(objectId, req.params.id);
+      const id = parse(announcementIdSchema, req.params.id);
       const ok = await deps.broadcast[action](id);
       if (!ok)
         throw new AppError(

@@ -104,6 +104,15 @@ export function inScope(actor: Pick<Actor, "units">, unit: string | undefined): 
   return unit !== undefined && actor.units.includes(unit);
 }
 
+/**
+ * Whether the actor may address an announcement to `units` (empty = every unit): staff limited to
+ * some units must name only theirs.
+ */
+export function audienceInScope(actor: Pick<Actor, "units">, units: string[]): boolean {
+  if (!actor.units.length) return true;
+  return units.length > 0 && units.every((u) => actor.units.includes(u));
+}
+
 // === Accounts and sessions
 
 export const usernameSchema = z

@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import type { Connection, Types } from "mongoose";
 import { z } from "zod";
 import type { Senders } from "../channels/outbound/sender.js";
-import type { Lang, Reply } from "../core/types.js";
+import { CHANNEL_NAMES, type Lang, type Reply } from "../core/types.js";
 import type { Translator } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import { announcementModel, type AnnouncementDoc } from "../store/models/announcement.js";
@@ -35,7 +35,7 @@ export const announcementInputSchema = z
         units: z.array(z.string().max(64)).max(200).default([]),
         topics: z.array(z.string().max(64)).max(50).default([]),
         lang: z.enum(["vi", "en"]).optional(),
-        channels: z.array(z.enum(["telegram", "zalo-oa", "zalo-bot"])).default([]),
+        channels: z.array(z.enum(CHANNEL_NAMES)).default([]),
       })
       .strict()
       .default({ units: [], topics: [], channels: [] }),

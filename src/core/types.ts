@@ -1,7 +1,8 @@
 /** Channel-neutral message types: what channels hand to the engine and what they render back. */
 
 /** The channels motcua speaks on. */
-export type ChannelName = "telegram" | "zalo-oa" | "zalo-bot";
+export const CHANNEL_NAMES = ["telegram", "zalo-oa", "zalo-bot"] as const;
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
 /** UI languages; Vietnamese is the source. */
 export type Lang = "vi" | "en";

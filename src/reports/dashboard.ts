@@ -3,6 +3,7 @@
  * unanswered questions, subscribers over time, satisfaction by month, tickets open and overdue.
  */
 import type { Connection } from "mongoose";
+import { CHANNEL_NAMES } from "../core/types.js";
 import type { ContentBundle } from "../content/schemas.js";
 import type { ReportSources } from "./service.js";
 import { queryLogModel } from "../store/models/query-log.js";
@@ -10,8 +11,6 @@ import { subscriberModel } from "../store/models/subscriber.js";
 import { ticketModel } from "../store/models/ticket.js";
 import { trusted } from "../store/trusted.js";
 import { vnDay, vnDayRange } from "../vn-time.js";
-
-export const DASHBOARD_CHANNELS = ["telegram", "zalo-oa", "zalo-bot"] as const;
 
 export interface Dashboard {
   days: string[];
@@ -48,7 +47,7 @@ export function createDashboard(deps: {
         .lean();
       const index = new Map(days.map((d, i) => [d, i]));
       const questionsByChannel = Object.fromEntries(
-        DASHBOARD_CHANNELS.map((c) => [c, days.map(() => 0)]),
+        CHANNEL_NAMES.map((c) => [c, days.map(() => 0)]),
       ) as Record<string, number[]>;
       const top = new Map<string, number>();
       const missed = new Map<string, number>();

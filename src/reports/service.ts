@@ -5,6 +5,7 @@
  */
 import type { Connection } from "mongoose";
 import { z } from "zod";
+import { CHANNEL_NAMES } from "../core/types.js";
 import type { ContentBundle } from "../content/schemas.js";
 import { AppError } from "../errors.js";
 import { announcementModel } from "../store/models/announcement.js";
@@ -132,8 +133,6 @@ export interface ReportService {
   build(unit: string, period: Period): Promise<OutreachReport>;
 }
 
-const CHANNELS = ["telegram", "zalo-oa", "zalo-bot"];
-
 function tally<T>(items: T[], key: (x: T) => string | undefined): Map<string, number> {
   const m = new Map<string, number>();
   for (const x of items) {
@@ -247,7 +246,7 @@ export function createReportService(deps: {
           total: subscribers.filter((s) => s.active).length,
           joined: subscribers.filter((s) => s.createdAt >= start && s.createdAt < end).length,
           left: subscribers.filter((s) => !s.active && s.updatedAt >= start && s.updatedAt < end).length,
-          byChannel: CHANNELS.map((channel) => ({
+          byChannel: CHANNEL_NAMES.map((channel) => ({
             channel,
             active: subscribers.filter((s) => s.channel === channel && s.active).length,
             joined: subscribers.filter(

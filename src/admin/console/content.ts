@@ -14,7 +14,7 @@ import { faqText, guideText, hotlineLine, procedureCard } from "../../core/cards
 import { foldText } from "../../core/intents.js";
 import { AppError } from "../../errors.js";
 import { CONTENT_KINDS, type ContentKind } from "../../store/models/content.js";
-import { parse } from "../api.js";
+import { notFound, parse } from "../api.js";
 import { can } from "../auth.js";
 import { html, type Html } from "../../reports/html.js";
 import type { ConsoleContext, StaffView } from "./index.js";
@@ -23,8 +23,6 @@ import { botText, csrfField, errorBox, many, page, str } from "./layout.js";
 const kindSchema = z.enum(CONTENT_KINDS);
 const keySchema = z.string().regex(/^[\w.-]{1,80}$/);
 const ONLINE = ["toan-trinh", "mot-phan", "none"] as const;
-
-const notFound = () => new AppError("NOT_FOUND", 404, "errors:http.notFound", "No such content item");
 
 /** Lines of a textarea, trimmed, blanks dropped. */
 const lines = (s: unknown) =>
@@ -159,7 +157,7 @@ export function registerContentPages(ctx: ConsoleContext): void {
   };
   const findProcedure = (code: string) => {
     const p = deps.content.bundle().procedures.find((x) => x.code === code);
-    if (!p) throw notFound();
+    if (!p) throw notFound("content item");
     return p;
   };
   /**
@@ -391,7 +389,7 @@ ${text}</textarea>
     const kind = parse(kindSchema, req.params.kind);
     const key = parse(keySchema, req.params.key);
     const item = itemsOf(kind).find((i) => i.key === key);
-    if (!item) throw notFound();
+    if (!item) throw notFound("content item");
     res.type("html").send(yamlPage(v, kind, key, YAML.stringify(item.data, { lineWidth: 0 }), []));
   });
 
@@ -399,7 +397,7 @@ ${text}</textarea>
     const kind = parse(kindSchema, req.params.kind);
     const key = parse(keySchema, req.params.key);
     const current = itemsOf(kind).find((i) => i.key === key);
-    if (!current) throw notFound();
+    if (!current) throw notFound("content item");
     mayEdit(v, kind, current.data);
     const text = str((req.body as { yaml?: unknown }).yaml).slice(0, 200_000);
     let data: unknown;

@@ -1,5 +1,5 @@
 /** The dashboard: charts of the last 30 days, each with its figures in a table for screen readers. */
-import { DASHBOARD_CHANNELS } from "../../reports/dashboard.js";
+import { CHANNEL_NAMES } from "../../core/types.js";
 import { Html, html } from "../../reports/html.js";
 import type { ConsoleContext } from "./index.js";
 import { page } from "./layout.js";
@@ -15,7 +15,7 @@ export function registerDashboard(ctx: ConsoleContext): void {
         asked: v.tr("dashboard.asked"),
         satisfaction: v.tr("dashboard.satisfactionIndex"),
       },
-      channels: DASHBOARD_CHANNELS.map((c) => ({ label: channelName(c), data: d.questionsByChannel[c] })),
+      channels: CHANNEL_NAMES.map((c) => ({ label: channelName(c), data: d.questionsByChannel[c] })),
       subscribers: d.subscribersByDay,
       top: d.topProcedures,
       satisfaction: d.satisfaction,

@@ -6,23 +6,28 @@
  */
 import type { Request } from "express";
 import { z } from "zod";
+import { CHANNEL_NAMES } from "../../core/types.js";
 import { fieldIssues, type FieldIssue } from "../../content/store.js";
 import { announcementInputSchema } from "../../broadcast/service.js";
 import { stripMarkup, zaloParts } from "../../channels/plain-text.js";
 import { renderTelegram } from "../../channels/telegram/render.js";
 import { AppError } from "../../errors.js";
 import { TICKET_CATEGORIES, TICKET_STATUSES } from "../../store/models/ticket.js";
-import { assertScope, parse, presentHandoff, presentTicket } from "../api.js";
-import { can, inScope } from "../auth.js";
+import {
+  announcementIdSchema,
+  assertScope,
+  notFound,
+  parse,
+  presentHandoff,
+  presentTicket,
+  ticketOf,
+} from "../api.js";
+import { audienceInScope, can, inScope } from "../auth.js";
 import { Html, html } from "../../reports/html.js";
 import type { ConsoleContext, StaffView } from "./index.js";
 import { csrfField, errorBox, many, page, str, vnTime } from "./layout.js";
 
-const objectId = z.string().regex(/^[0-9a-f]{24}$/, "an announcement id");
-const ticketCode = z.string().regex(/^PA-\d{4}-\d{6}$/i, "a ticket code like PA-2026-000123");
 const handoffCode = z.string().regex(/^H[0-9A-Z]{3,12}$/, "a handoff code like H7K2QX");
-const CHANNELS = ["telegram", "zalo-oa", "zalo-bot"] as const;
-const notFound = (what: string) => new AppError("NOT_FOUND", 404, "errors:http.notFound", `No such ${what}`);
 const flashOf = (req: Request) => (typeof req.query.done === "string" ? req.query.done : undefined);
 
 /** A datetime-local value ("2026-12-01T08:00") read as Viet Nam time. */
@@ -92,7 +97,7 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
           </fieldset>
           <fieldset>
             <legend>${v.tr("ann.channels")} <span class="hint">${v.tr("ann.channelsAll")}</span></legend>
-            ${CHANNELS.map((c) => html`<label style="font-weight:400;display:inline-block;margin-right:12px"><input type="checkbox" name="channels" value="${c}" ${channels.has(c) ? "checked" : ""} /> ${v.tr(`channels.${c}`)}</label>`)}
+            ${CHANNEL_NAMES.map((c) => html`<label style="font-weight:400;display:inline-block;margin-right:12px"><input type="checkbox" name="channels" value="${c}" ${channels.has(c) ? "checked" : ""} /> ${v.tr(`channels.${c}`)}</label>`)}
           </fieldset>
           <fieldset>
             <legend>${v.tr("ann.when")}</legend>
@@ -131,7 +136,7 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
       </div>`;
   };
   const checkUnits = (v: StaffView, units: string[]) => {
-    if (v.actor.units.length && (!units.length || units.some((u) => !v.actor.units.includes(u))))
+    if (!audienceInScope(v.actor, units))
       throw new AppError("OUT_OF_SCOPE", 403, "errors:http.forbidden", v.tr("ann.pickYourUnits"));
   };
   const listPage = async (v: StaffView, body: Form, problems: FieldIssue[], pv?: Html, flash?: string) => {
@@ -210,7 +215,7 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
     ctx.done(res, `/admin/announcements/${String(a._id)}`, "annCreated");
   });
   ctx.route("get", "/announcements/:id", "announcements.view", async (req, res, v) => {
-    const id = parse(objectId, req.params.id);
+    const id = parse(announcementIdSchema, req.params.id);
     const a = await deps.broadcast.get(id);
     if (!a) throw notFound("announcement");
     if (
@@ -287,7 +292,7 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
   });
   for (const action of ["pause", "resume", "cancel"] as const) {
     ctx.route("post", `/announcements/:id/${action}`, "announcements.send", async (req, res, v) => {
-      const id = parse(objectId, req.params.id);
+      const id = parse(announcementIdSchema, req.params.id);
       const a = await deps.broadcast.get(id);
       if (!a) throw notFound("announcement");
       if (v.actor.units.length) checkUnits(v, a.audience.units);
@@ -388,14 +393,9 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
       ),
     );
   });
-  const ticketOf = async (v: StaffView, raw: unknown) => {
-    const t = await deps.feedback.get(parse(ticketCode, raw));
-    if (!t) throw notFound("ticket");
-    assertScope(v.actor, t.unit);
-    return t;
-  };
+  const ticketInScope = (v: StaffView, raw: unknown) => ticketOf(deps.feedback, v.actor, raw);
   ctx.route("get", "/tickets/:code", "tickets.view", async (req, res, v) => {
-    const raw = await ticketOf(v, req.params.code);
+    const raw = await ticketInScope(v, req.params.code);
     const t = presentTicket(raw);
     const handle = can(v.actor, "tickets.handle");
     const open = t.status === "received" || t.status === "in_progress";
@@ -511,7 +511,7 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
     ) => Promise<{ before: unknown; after: unknown; action: string }>,
   ) =>
     ctx.route("post", `/tickets/:code/${path}`, permission, async (req, res, v) => {
-      const t = await ticketOf(v, req.params.code);
+      const t = await ticketInScope(v, req.params.code);
       const { _csrf: _, ...rest } = req.body as Record<string, unknown>;
       const r = await act(t.code, parse(schema, rest), v);
       await deps.audit.record(v.actor, r.action, `tickets/${t.code}`, r.before, r.after);
