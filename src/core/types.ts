@@ -40,6 +40,23 @@ export type Button =
 export interface Reply {
   text: string;
   buttons?: Button[][];
+  /** What the reply is, for analytics and the dialogue evaluation; channels do not render it. */
+  meta?: ReplyMeta;
+}
+
+/**
+ * What a reply is: an item's card, a short answer about one facet of it, a list of choices, or one of
+ * the conversation's intents (`unit_info`, `feedback_form`, `refer`, `not_found`, …).
+ */
+export interface ReplyMeta {
+  kind: string;
+  /** The item answered: a procedure code, `guide:slug` or `faq:slug`. */
+  item?: string;
+  facet?: string;
+  /** The items offered, when `kind` is `choices`. */
+  items?: string[];
+  /** The competent agency, when `kind` is `refer`. */
+  agency?: string;
 }
 
 /** Upper bound of a button payload in bytes (Telegram's callback_data limit). */

@@ -1,0 +1,74 @@
+/**
+ * Personal data (Law 91/2025): the privacy notice and deleting the chat's data on request. Owns
+ * payloads `m:privacy`, `del:*`, the commands /privacy, /baomat, /xoadulieu and the session's
+ * `awaiting: "delete-confirm"`.
+ */
+import { action, type Feature, type Kit, type Turn } from "./feature.js";
+import { yesNo, foldText } from "./intents.js";
+import type { Reply } from "./types.js";
+
+/** Creates the privacy feature. */
+export function createPrivacyFeature(kit: Kit): Feature {
+  const { t, ports } = kit;
+
+  function privacy(turn: Turn): Reply[] {
+    const L = turn.lang;
+    return [
+      {
+        text: t(L, "privacy.text"),
+        buttons: [[action(t(L, "privacy.delete"), "del:ask")], [action(t(L, "menu.back"), "menu")]],
+        meta: { kind: "privacy" },
+      },
+    ];
+  }
+
+  function askDelete(turn: Turn): Reply[] {
+    const L = turn.lang;
+    turn.session.awaiting = "delete-confirm";
+    return [
+      {
+        text: t(L, "privacy.confirm"),
+        buttons: [[action(t(L, "privacy.yes"), "del:yes"), action(t(L, "privacy.no"), "del:no")]],
+        meta: { kind: "erase" },
+      },
+    ];
+  }
+
+  async function confirmDelete(turn: Turn, yes: boolean): Promise<Reply[]> {
+    const L = turn.lang;
+    delete turn.session.awaiting;
+    if (!yes) return [{ ...kit.menu(turn, t(L, "privacy.kept")), meta: { kind: "erase" } }];
+    await ports.privacy.deleteChatData(turn.msg.channel, turn.msg.chatId);
+    turn.forget = true;
+    return [
+      {
+        text: t(L, "privacy.deleted"),
+        buttons: [[action(t(L, "menu.restart"), "menu")]],
+        meta: { kind: "erase" },
+      },
+    ];
+  }
+
+  return {
+    name: "privacy",
+    payloads: {
+      "m:privacy": privacy,
+      del: (turn, [a]) =>
+        a === "ask"
+          ? askDelete(turn)
+          : a === "yes" || a === "no"
+            ? confirmDelete(turn, a === "yes")
+            : kit.stale(turn),
+    },
+    commands: { privacy, baomat: privacy, xoadulieu: askDelete },
+    form: {
+      open: (turn) => turn.session.awaiting === "delete-confirm",
+      async input(turn, text) {
+        const yes = text === undefined ? undefined : yesNo(foldText(text));
+        if (yes !== undefined) return confirmDelete(turn, yes);
+        delete turn.session.awaiting;
+        return undefined;
+      },
+    },
+  };
+}

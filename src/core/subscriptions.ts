@@ -1,0 +1,75 @@
+/**
+ * Announcements: subscribing with consent, choosing topics, unsubscribing. Owns payloads `m:sub`,
+ * `sub:*` and `t:*`.
+ */
+import { action, type Feature, type Kit, type Turn } from "./feature.js";
+import { TOPICS, type Topic } from "./topics.js";
+import type { Reply } from "./types.js";
+
+/** Version of the subscription notice the citizen agreed to (stored with the consent). */
+export const SUBSCRIPTION_CONSENT_VERSION = "sub-2026-11";
+
+/** Creates the subscriptions feature. */
+export function createSubscriptionsFeature(kit: Kit): Feature {
+  const { t, ports } = kit;
+
+  async function subscriptionMenu(turn: Turn, lead?: string): Promise<Reply[]> {
+    const L = turn.lang;
+    const sub = await ports.subscriptions.get(turn.msg.channel, turn.msg.chatId);
+    const head = lead ? `${lead}\n\n` : "";
+    if (!sub) {
+      return [
+        {
+          text: `${head}${t(L, "subscribe.notice")}`,
+          buttons: [[action(t(L, "subscribe.agree"), "sub:on")], [action(t(L, "menu.back"), "menu")]],
+          meta: { kind: "subscribe" },
+        },
+      ];
+    }
+    const rows = TOPICS.map((topic) => [
+      action(`${sub.topics.includes(topic) ? "✅" : "⬜"} ${t(L, `topics.${topic}`)}`, `t:${topic}`),
+    ]);
+    rows.push([action(t(L, "subscribe.stop"), "sub:off")], [action(t(L, "menu.back"), "menu")]);
+    return [{ text: `${head}${t(L, "subscribe.manage")}`, buttons: rows, meta: { kind: "subscribe" } }];
+  }
+
+  async function subscribe(turn: Turn): Promise<Reply[]> {
+    const existing = await ports.subscriptions.get(turn.msg.channel, turn.msg.chatId);
+    await ports.subscriptions.subscribe(turn.msg.channel, turn.msg.chatId, {
+      topics: existing?.topics ?? [...TOPICS],
+      unit: turn.session.unit,
+      lang: turn.lang,
+      consentVersion: SUBSCRIPTION_CONSENT_VERSION,
+    });
+    return subscriptionMenu(turn, t(turn.lang, "subscribe.done"));
+  }
+
+  async function toggleTopic(turn: Turn, topic: Topic): Promise<Reply[]> {
+    const sub = await ports.subscriptions.get(turn.msg.channel, turn.msg.chatId);
+    if (!sub) return subscriptionMenu(turn);
+    const topics = sub.topics.includes(topic)
+      ? sub.topics.filter((x) => x !== topic)
+      : [...sub.topics, topic];
+    await ports.subscriptions.subscribe(turn.msg.channel, turn.msg.chatId, {
+      ...sub,
+      topics,
+      consentVersion: SUBSCRIPTION_CONSENT_VERSION,
+    });
+    return subscriptionMenu(turn);
+  }
+
+  async function unsubscribe(turn: Turn): Promise<Reply[]> {
+    await ports.subscriptions.unsubscribe(turn.msg.channel, turn.msg.chatId);
+    return [{ ...kit.menu(turn, t(turn.lang, "subscribe.stopped")), meta: { kind: "unsubscribe" } }];
+  }
+
+  return {
+    name: "subscriptions",
+    payloads: {
+      "m:sub": (turn) => subscriptionMenu(turn),
+      sub: (turn, [a]) => (a === "on" ? subscribe(turn) : a === "off" ? unsubscribe(turn) : kit.stale(turn)),
+      t: (turn, [topic = ""]) =>
+        (TOPICS as readonly string[]).includes(topic) ? toggleTopic(turn, topic as Topic) : kit.stale(turn),
+    },
+  };
+}
