@@ -105,6 +105,11 @@ export const procedureSchema = z
     legal_basis: z.array(text).min(1),
     online: z.enum(["toan-trinh", "mot-phan", "none"]),
     online_note: text.optional(),
+    /** The national portal's own numeric id of this procedure (not its code), once staff confirm it. */
+    portal_id: z
+      .string()
+      .regex(/^\d{1,10}$/, "the portal's numeric id (from the page address), not the national code")
+      .optional(),
     steps: z.array(text).min(1),
     related: z.array(procedureCode).default([]),
     verified: z.boolean(),
@@ -151,6 +156,8 @@ export const faqSchema = z
     aliases: z.array(text).default([]),
     related: z.array(z.union([procedureCode, z.string().regex(/^guide:[a-z0-9-]+$/)])).default([]),
     unit: slug.optional(),
+    /** false while the answer rests on a fact marked (verify) in content-facts. */
+    verified: z.boolean().default(true),
   })
   .strict();
 export type Faq = z.infer<typeof faqSchema>;
@@ -224,8 +231,14 @@ export const portalSchema = z
   .object({
     name: text,
     url: z.url(),
-    /** `{code}` is replaced by the procedure code. */
-    procedure_url: z.string().includes("{code}"),
+    /**
+     * A procedure's detail page; `{id}` is replaced by the portal's own numeric id of the procedure
+     * (`portal_id`, entered by staff once they have opened the page), never by the national code:
+     * pages built from the code are very likely dead (content-facts).
+     */
+    procedure_url: z.string().includes("{id}"),
+    /** The portal's search page, linked for procedures whose portal id nobody has confirmed yet. */
+    search_url: z.url(),
   })
   .strict();
 export type Portal = z.infer<typeof portalSchema>;

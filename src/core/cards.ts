@@ -24,16 +24,38 @@ export function localized(p: ProcedureInfo, lang: Lang) {
   };
 }
 
-/** The portal page of a procedure. */
-export function portalLink(view: ContentView, code: string): string {
-  return view.portal.procedure_url.replace("{code}", encodeURIComponent(code));
+/**
+ * Where "see on the portal" leads: the procedure's page when staff have entered the portal's own id,
+ * else the portal's search page (the code alone cannot address a page; content-facts).
+ */
+export function portalLink(view: ContentView, p: Pick<ProcedureInfo, "portal_id">): string {
+  return p.portal_id
+    ? view.portal.procedure_url.replace("{id}", encodeURIComponent(p.portal_id))
+    : view.portal.search_url;
 }
 
 function list(items: string[]): string {
   return items.map((i) => `• ${plain(i)}`).join("\n");
 }
 
-/** One facet of a procedure, as a short answer. */
+/**
+ * The ⚠️ line every answer about a procedure carries while any of its facts awaits verification
+ * (content-facts: "simplest safe rule"), naming those facts; "" when all are verified. Cards, facet
+ * answers, the steps button and choice previews all go through this one function (issue 20).
+ */
+export function unverifiedNote(p: ProcedureInfo, lang: Lang, t: Translate): string {
+  if (p.verified && p.unverified.length === 0) return "";
+  const fields = p.unverified.map((f) => t(lang, `card.facts.${f}`)).join(", ");
+  return t(lang, "card.unverified", { fields });
+}
+
+/** Appends the unverified note (if any) after a blank line. */
+function withNote(text: string, p: ProcedureInfo, lang: Lang, t: Translate): string {
+  const note = unverifiedNote(p, lang, t);
+  return note ? `${text}\n\n${note}` : text;
+}
+
+/** One facet of a procedure, as a short answer, with the unverified note when the procedure has one. */
 export function facetText(
   p: ProcedureInfo,
   facet: Facet,
@@ -41,6 +63,10 @@ export function facetText(
   t: Translate,
   view: ContentView,
 ): string {
+  return withNote(facetBody(p, facet, lang, t, view), p, lang, t);
+}
+
+function facetBody(p: ProcedureInfo, facet: Facet, lang: Lang, t: Translate, view: ContentView): string {
   const l = localized(p, lang);
   const head = `${bold(l.name)}\n`;
   switch (facet) {
@@ -57,8 +83,16 @@ export function facetText(
     case "legal":
       return `${head}${t(lang, "card.legal")}:\n${list(p.legal_basis)}`;
     case "online":
-      return `${head}${onlineLine(p, lang, t)}\n${t(lang, "card.portal")}: ${portalLink(view, p.code)}`;
+      return p.online === "none"
+        ? `${head}${onlineLine(p, lang, t)}`
+        : `${head}${onlineLine(p, lang, t)}\n${portalLine(p, lang, t, view)}`;
   }
+}
+
+function portalLine(p: ProcedureInfo, lang: Lang, t: Translate, view: ContentView): string {
+  return p.portal_id
+    ? `${t(lang, "card.portal")}: ${portalLink(view, p)}`
+    : `${t(lang, "card.portalSearch", { code: p.code })}: ${portalLink(view, p)}`;
 }
 
 function onlineLine(p: ProcedureInfo, lang: Lang, t: Translate): string {
@@ -83,11 +117,7 @@ export function procedureCard(p: ProcedureInfo, lang: Lang, t: Translate, view: 
     `🌐 ${onlineLine(p, lang, t)}`,
     `⚖️ ${bold(t(lang, "card.legal"))}: ${p.legal_basis.map(plain).join("; ")}`,
   ];
-  if (!p.verified) {
-    const fields = p.unverified.map((f) => t(lang, `card.facts.${f}`)).join(", ");
-    lines.push("", t(lang, "card.unverified", { fields }));
-  }
-  return lines.join("\n");
+  return withNote(lines.join("\n"), p, lang, t);
 }
 
 /** Buttons under a procedure card. */
@@ -96,7 +126,7 @@ export function procedureButtons(p: ProcedureInfo, lang: Lang, t: Translate, vie
     [{ kind: "action", label: t(lang, "card.buttons.steps"), payload: `ps:${p.code}` }],
   ];
   if (p.online !== "none")
-    rows[0]!.push({ kind: "url", label: t(lang, "card.buttons.portal"), url: portalLink(view, p.code) });
+    rows[0]!.push({ kind: "url", label: t(lang, "card.buttons.portal"), url: portalLink(view, p) });
   if (p.related.length)
     rows.push([{ kind: "action", label: t(lang, "card.buttons.related"), payload: `pr:${p.code}` }]);
   rows.push([
@@ -106,17 +136,23 @@ export function procedureButtons(p: ProcedureInfo, lang: Lang, t: Translate, vie
   return rows;
 }
 
-/** A guide's title and body; Markdown headings are flattened, bold is kept. */
-export function guideText(g: GuideInfo, lang: Lang): string {
+/**
+ * A guide's title and body; Markdown headings are flattened, bold is kept. Given `t`, a guide that
+ * awaits verification ends with the ⚠️ line.
+ */
+export function guideText(g: GuideInfo, lang: Lang, t?: Translate): string {
   const title = lang === "en" && g.title_en ? g.title_en : g.title;
   const body = g.body.replace(/^#+\s*/gm, "").replace(/\n{3,}/g, "\n\n");
-  return `${bold(title)}\n\n${body}`;
+  const note = g.verified === false && t ? `\n\n${t(lang, "card.unverifiedItem")}` : "";
+  return `${bold(title)}\n\n${body}${note}`;
 }
 
-export function faqText(f: FaqInfo, lang: Lang): string {
+/** A question and its answer, with the ⚠️ line when the answer awaits verification. */
+export function faqText(f: FaqInfo, lang: Lang, t?: Translate): string {
   const q = lang === "en" && f.question_en ? f.question_en : f.question;
   const a = lang === "en" && f.answer_en ? f.answer_en : f.answer;
-  return `${bold(q)}\n\n${plain(a)}`;
+  const note = f.verified === false && t ? `\n\n${t(lang, "card.unverifiedItem")}` : "";
+  return `${bold(q)}\n\n${plain(a)}${note}`;
 }
 
 /** A hotline line: label, number (marked when it is a placeholder), hours and note. */

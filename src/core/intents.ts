@@ -37,7 +37,7 @@ const FACETS: Array<[Facet, RegExp]> = [
   ],
   ["where", /\b(nop o dau|noi nop|cho nao|o dau|where)\b/],
   ["steps", /\b(lam the nao|nhu the nao|quy trinh|cac buoc|trinh tu|cach lam|steps)\b/],
-  ["legal", /\b(co so phap ly|legal basis|nghi dinh|luat nao|can cu)\b/],
+  ["legal", /\b(can cu phap ly|co so phap ly|legal basis|nghi dinh|luat nao|phap ly|can cu)\b/],
 ];
 
 /** The facet a short follow-up asks about ("phí bao nhiêu?" → fee), if any. */

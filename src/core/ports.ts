@@ -19,6 +19,7 @@ export interface ProcedureInfo {
   legal_basis: string[];
   online: "toan-trinh" | "mot-phan" | "none";
   online_note?: string | undefined;
+  portal_id?: string | undefined;
   steps: string[];
   related: string[];
   verified: boolean;
@@ -43,6 +44,8 @@ export interface GuideInfo {
   summary: string;
   body: string;
   links: Array<{ label: string; url: string }>;
+  /** false while some of its facts await staff verification (the answer then carries the ⚠️ line). */
+  verified?: boolean | undefined;
 }
 
 export interface FaqInfo {
@@ -52,6 +55,8 @@ export interface FaqInfo {
   answer: string;
   answer_en?: string | undefined;
   related: string[];
+  /** false while the answer awaits staff verification (the answer then carries the ⚠️ line). */
+  verified?: boolean | undefined;
 }
 
 export interface UnitInfo {
@@ -108,7 +113,7 @@ export interface ContentView {
   units: UnitInfo[];
   hotlines: HotlineInfo[];
   surveys: { links: SurveyLinkInfo[] };
-  portal: { name: string; url: string; procedure_url: string };
+  portal: { name: string; url: string; procedure_url: string; search_url: string };
 }
 
 /** One search answer. */

@@ -83,8 +83,11 @@ describe("questions", () => {
     expect(text).toContain("toàn trình");
     expect(payloads(replies)).toContain("ps:1.001193");
     const portal = replies[0]?.buttons?.flat().find((b) => b.kind === "url");
+    // No page can be addressed by the national code (content-facts): until staff enter the portal's
+    // own id the button opens the portal's search page, and it informs rather than files.
     expect(portal).toMatchObject({
-      url: "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001193",
+      label: "🌐 Xem trên Cổng DVC",
+      url: "https://dichvucong.gov.vn/p/home/dvc-tim-kiem-thu-tuc.html",
     });
   });
 

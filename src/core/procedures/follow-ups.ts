@@ -19,6 +19,8 @@ export async function answerQuestion(kit: Kit, cat: Catalogue, turn: Turn, text:
   // After a card, a question about one of its facets ("phí bao nhiêu?") is about that procedure,
   // unless what remains once the facet words are gone clearly names something else.
   const residual = facet && last ? withoutFacet(folded) : text;
+  // Nothing but the facet words ("online?", "căn cứ pháp lý?"): it can only be about the last card.
+  if (facet && last && !residual) return cat.showFacet(turn, last, facet);
   const answer = await ports.content.search(residual || text, {
     channel: turn.msg.channel,
     unit: turn.session.unit,

@@ -70,7 +70,7 @@ export function createProceduresFeature(kit: Kit): Feature & { catalogue: Catalo
     ports.views?.viewed({ kind: "guide", id: g.slug, channel: turn.msg.channel, unit: turn.session.unit });
     const buttons: Button[][] = g.links.map((l) => [{ kind: "url", label: l.label, url: l.url }]);
     buttons.push([action(t(turn.lang, "menu.guides"), "m:guide"), action(t(turn.lang, "menu.back"), "menu")]);
-    return [{ text: guideText(g, turn.lang), buttons, meta: { kind: "card", item: `guide:${g.slug}` } }];
+    return [{ text: guideText(g, turn.lang, t), buttons, meta: { kind: "card", item: `guide:${g.slug}` } }];
   }
 
   function showFaq(turn: Turn, slug: string): Reply[] {
@@ -88,7 +88,7 @@ export function createProceduresFeature(kit: Kit): Feature & { catalogue: Catalo
     });
     return [
       {
-        text: faqText(f, turn.lang),
+        text: faqText(f, turn.lang, t),
         buttons: [...related.map((b) => [b]), [action(t(turn.lang, "menu.back"), "menu")]],
         meta: { kind: "card", item: `faq:${f.slug}` },
       },
