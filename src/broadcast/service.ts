@@ -8,6 +8,7 @@ import crypto from "node:crypto";
 import type { Connection, Types } from "mongoose";
 import { z } from "zod";
 import type { Senders } from "../channels/outbound/sender.js";
+import { TOPICS } from "../core/topics.js";
 import { CHANNEL_NAMES, type Lang, type Reply } from "../core/types.js";
 import type { Translator } from "../i18n.js";
 import type { Logger } from "../logger.js";
@@ -33,12 +34,15 @@ export const announcementInputSchema = z
     audience: z
       .object({
         units: z.array(z.string().max(64)).max(200).default([]),
-        topics: z.array(z.string().max(64)).max(50).default([]),
+        // Residents choose topics when they subscribe; an announcement names the topics it belongs
+        // to and reaches only those who kept one of them (urgent notices reach everyone). Without a
+        // choice it is a general notice ("thong-bao-chung").
+        topics: z.array(z.enum(TOPICS)).min(1).max(TOPICS.length).default(["thong-bao-chung"]),
         lang: z.enum(["vi", "en"]).optional(),
         channels: z.array(z.enum(CHANNEL_NAMES)).default([]),
       })
       .strict()
-      .default({ units: [], topics: [], channels: [] }),
+      .default({ units: [], topics: ["thong-bao-chung"], channels: [] }),
     urgent: z.boolean().default(false),
     schedule: z
       .discriminatedUnion("kind", [
@@ -71,8 +75,26 @@ export interface BroadcastReport {
   etaSec: number | undefined;
 }
 
+/** Statuses in which an announcement has not started yet and may still be edited. */
+export const EDITABLE_STATUSES = ["draft", "scheduled"] as const;
+
+/** Whether an announcement can still be edited: a draft, or scheduled and never started. */
+export function isEditable(a: Pick<AnnouncementDoc, "status" | "startedAt" | "runs">): boolean {
+  return (EDITABLE_STATUSES as readonly string[]).includes(a.status) && !a.startedAt && !a.runs;
+}
+
 export interface BroadcastService {
   create(input: AnnouncementInput, createdBy: string): Promise<AnnouncementDoc>;
+  /**
+   * Replaces what an announcement says, to whom and when, while it has not started
+   * ({@link isEditable}); undefined when it has started (or does not exist).
+   */
+  update(
+    id: string,
+    input: AnnouncementInput,
+  ): Promise<{ before: AnnouncementDoc; after: AnnouncementDoc } | undefined>;
+  /** Moves a scheduled (not yet started) announcement's next run to now. */
+  sendNow(id: string): Promise<boolean>;
   pause(id: string): Promise<boolean>;
   resume(id: string): Promise<boolean>;
   cancel(id: string): Promise<boolean>;
@@ -145,7 +167,9 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
     buttons.push([{ kind: "action", label: deps.t(lang, "broadcast.manage"), payload: "m:sub" }]);
     const head = a.urgent ? deps.t(lang, "broadcast.urgent") : deps.t(lang, "broadcast.label");
     return {
-      text: `${head} **${a.title.replace(/\*\*/g, "*")}**\n\n${a.body.replace(/\*\*/g, "*")}`,
+      // Staff may write **bold** in the body (the compose form says so); every channel renders it
+      // as it renders the bot's own bold: Telegram bolds it, Zalo shows the words without the stars.
+      text: `${head} **${a.title.replace(/\*\*/g, "*")}**\n\n${a.body}`,
       buttons,
     };
   }
@@ -357,16 +381,51 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
     return r.modifiedCount === 1;
   }
 
+  const firstRun = (v: z.output<typeof announcementInputSchema>, t: Date) =>
+    v.schedule.kind === "now"
+      ? t
+      : v.schedule.kind === "at"
+        ? v.schedule.at
+        : nextCronRun(v.schedule.cron, t);
+
   return {
+    async update(id, input) {
+      if (!/^[0-9a-f]{24}$/.test(id)) return undefined;
+      const v = announcementInputSchema.parse(input);
+      const before = await Ann.findById(id).lean();
+      if (!before || !isEditable(before)) return undefined;
+      // The status guard makes the edit lose to a dispatcher that claimed the run meanwhile.
+      const after = await Ann.findOneAndUpdate(
+        {
+          _id: before._id,
+          status: trusted({ $in: [...EDITABLE_STATUSES] }),
+          startedAt: trusted({ $exists: false }),
+        },
+        {
+          $set: {
+            title: v.title,
+            body: v.body,
+            audience: v.audience,
+            urgent: v.urgent,
+            schedule: v.schedule,
+            status: v.draft ? "draft" : "scheduled",
+            nextRunAt: firstRun(v, now()),
+            ...(v.imageUrl ? { imageUrl: v.imageUrl } : {}),
+            ...(v.link ? { link: v.link } : {}),
+          },
+          ...(v.imageUrl && v.link
+            ? {}
+            : { $unset: { ...(v.imageUrl ? {} : { imageUrl: "" }), ...(v.link ? {} : { link: "" }) } }),
+        },
+        { returnDocument: "after" },
+      ).lean();
+      return after ? { before, after } : undefined;
+    },
+    sendNow: (id) => setStatus(id, ["scheduled"], { nextRunAt: now() }),
     async create(input, createdBy) {
       const v = announcementInputSchema.parse(input);
       const t = now();
-      const nextRunAt =
-        v.schedule.kind === "now"
-          ? t
-          : v.schedule.kind === "at"
-            ? v.schedule.at
-            : nextCronRun(v.schedule.cron, t);
+      const nextRunAt = firstRun(v, t);
       const doc = await Ann.create({
         title: v.title,
         body: v.body,

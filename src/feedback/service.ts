@@ -70,6 +70,11 @@ export interface FeedbackService extends FeedbackPort {
     overdue?: boolean;
     limit?: number;
   }): Promise<TicketDoc[]>;
+  /**
+   * The inbox: filters, search and sort run in the store query, then one page of `limit` is read,
+   * with the total that matched (so nothing is silently cut off).
+   */
+  search(q: TicketQuery): Promise<{ items: TicketDoc[]; total: number }>;
   get(code: string): Promise<TicketDoc | undefined>;
   reply(code: string, by: string, text: string): Promise<TicketDoc>;
   setStatus(code: string, status: TicketStatus, by: string, reason?: string): Promise<TicketDoc>;
@@ -82,6 +87,25 @@ export interface FeedbackService extends FeedbackPort {
   /** Drops contact details of tickets closed more than `retentionDays` ago. */
   purgeContacts(): Promise<number>;
 }
+
+/** What the staff inbox asks for. */
+export interface TicketQuery {
+  /** A ticket code (or part of one), words of the text, or a phone number (any spacing). */
+  text?: string | undefined;
+  status?: TicketStatus | undefined;
+  /** One unit, or any of several (a scoped staff member's units). */
+  unit?: string | string[] | undefined;
+  category?: TicketCategory | undefined;
+  overdue?: boolean | undefined;
+  /** A username; `""` for tickets nobody has taken. */
+  assignee?: string | undefined;
+  sort?: "newest" | "oldest" | "due" | undefined;
+  skip?: number | undefined;
+  limit?: number | undefined;
+}
+
+/** Escapes text for a literal match inside a regular expression. */
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export interface FeedbackDeps {
   connection: Connection;
@@ -235,6 +259,47 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
         .sort({ createdAt: -1 })
         .limit(Math.min(q.limit ?? 100, 500))
         .lean();
+    },
+
+    async search(q) {
+      const and: Array<Record<string, unknown>> = [];
+      if (q.status) and.push({ status: q.status });
+      if (q.unit) and.push({ unit: Array.isArray(q.unit) ? trusted({ $in: q.unit }) : q.unit });
+      if (q.category) and.push({ category: q.category });
+      if (q.overdue)
+        and.push({ status: trusted({ $in: ["received", "in_progress"] }), dueAt: trusted({ $lt: now() }) });
+      if (q.assignee !== undefined)
+        and.push(q.assignee ? { assignee: q.assignee } : { assignee: trusted({ $in: [null, ""] }) });
+      const text = (q.text ?? "").trim().normalize("NFC").slice(0, 100);
+      if (text) {
+        const or: Array<Record<string, unknown>> = [
+          { code: trusted({ $regex: literal(text), $options: "i" }) },
+          { text: trusted({ $regex: literal(text), $options: "i" }) },
+        ];
+        const digits = text.replace(/\D/g, "");
+        // A phone typed with spaces or dots still finds "0905123456" (and the reverse).
+        if (digits.length >= 4 && digits.length >= text.replace(/[\s.+()-]/g, "").length)
+          or.push({ "contact.phone": trusted({ $regex: digits.split("").join("\\D*"), $options: "i" }) });
+        and.push({ $or: or });
+      }
+      // `$and`/`$or` pass the connection's sanitizeFilter; each condition inside is marked trusted.
+      const filter = and.length ? { $and: and } : {};
+      const sort: Record<string, 1 | -1> =
+        q.sort === "oldest"
+          ? { createdAt: 1 }
+          : q.sort === "due"
+            ? { dueAt: 1, createdAt: 1 }
+            : { createdAt: -1 };
+      const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
+      const [items, total] = await Promise.all([
+        Tickets.find(filter)
+          .sort(sort)
+          .skip(Math.max(q.skip ?? 0, 0))
+          .limit(limit)
+          .lean(),
+        Tickets.countDocuments(filter),
+      ]);
+      return { items, total };
     },
 
     async get(code) {

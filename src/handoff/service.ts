@@ -47,8 +47,19 @@ export interface HandoffService extends HandoffPort {
     /** One unit, or any of several (a scoped staff member's units). */
     unit?: string | string[] | undefined;
     status?: HandoffDoc["status"] | undefined;
+    /** A code (or part of one) or words of the citizen's recent questions. */
+    text?: string | undefined;
+    /** Oldest first (the waiting queue's order) instead of newest first. */
+    oldestFirst?: boolean;
+    skip?: number;
     limit?: number;
   }): Promise<HandoffDoc[]>;
+  /** How many requests match (the same filters as `list`, without paging). */
+  count(q: {
+    unit?: string | string[] | undefined;
+    status?: HandoffDoc["status"] | undefined;
+    text?: string | undefined;
+  }): Promise<number>;
   stats(q: { from: Date; to: Date; unit?: string | undefined }): Promise<HandoffStats>;
   exportChat(channel: ChannelName, chatId: string): Promise<Array<Record<string, unknown>>>;
   anonymiseChat(channel: ChannelName, chatId: string): Promise<void>;
@@ -403,6 +414,25 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
     return { text: [t("vi", "handoff.staff.queueTitle"), ...lines].join("\n") };
   }
 
+  function listFilter(q: {
+    unit?: string | string[] | undefined;
+    status?: HandoffDoc["status"] | undefined;
+    text?: string | undefined;
+  }): Record<string, unknown> {
+    const filter: Record<string, unknown> = {};
+    if (q.unit) filter.unit = Array.isArray(q.unit) ? trusted({ $in: q.unit }) : q.unit;
+    if (q.status) filter.status = q.status;
+    const text = (q.text ?? "").trim().slice(0, 100);
+    if (text) {
+      const re = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      filter.$or = [
+        { _id: trusted({ $regex: re, $options: "i" }) },
+        { recent: trusted({ $regex: re, $options: "i" }) },
+      ];
+    }
+    return filter;
+  }
+
   return {
     inbound,
     setDesk(d) {
@@ -517,14 +547,13 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
       return (await Handoffs.findById(id).lean()) ?? undefined;
     },
     async list(q) {
-      const filter: Record<string, unknown> = {};
-      if (q.unit) filter.unit = Array.isArray(q.unit) ? trusted({ $in: q.unit }) : q.unit;
-      if (q.status) filter.status = q.status;
-      return Handoffs.find(filter)
-        .sort({ createdAt: -1 })
+      return Handoffs.find(listFilter(q))
+        .sort({ createdAt: q.oldestFirst ? 1 : -1 })
+        .skip(q.skip ?? 0)
         .limit(q.limit ?? 100)
         .lean();
     },
+    count: (q) => Handoffs.countDocuments(listFilter(q)),
     async stats(q) {
       const filter: Record<string, unknown> = { createdAt: trusted({ $gte: q.from, $lt: q.to }) };
       if (q.unit) filter.unit = q.unit;

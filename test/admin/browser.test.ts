@@ -89,21 +89,22 @@ describe("staff console in a browser", () => {
     expect(answer).toContain("cán bộ cập nhật qua trình duyệt");
   });
 
-  it("should compose, preview and schedule an announcement", async () => {
+  it("should write, check and schedule an announcement", async () => {
     await page.getByRole("navigation").getByRole("link", { name: "Thông báo" }).click();
+    await page.getByRole("link", { name: "Soạn thông báo mới" }).click();
     await page.getByLabel("Tiêu đề").fill("Tiếp công dân sáng thứ Bảy");
     await page.getByLabel("Nội dung").fill("Bộ phận một cửa làm việc sáng thứ Bảy hằng tuần.");
     await page.getByLabel("Phường Hòa An (đơn vị mẫu)").check();
-    await page.getByLabel("Hẹn giờ").check();
-    await page.getByLabel("Ngày giờ gửi (giờ Việt Nam)").fill("2026-12-05T08:00");
-    await page.getByRole("button", { name: "Xem trước và ước tính số người nhận" }).click();
-    await expect
-      .poll(() => page.locator("section.card").textContent())
-      .toMatch(/Sẽ gửi tới \d+ người đăng ký/);
-    await page.getByRole("button", { name: "Tạo thông báo" }).click();
+    // Five days ahead, 08:00 Viet Nam time.
+    const day = new Date(Date.now() + 7 * 3600_000 + 5 * 24 * 3600_000).toISOString().slice(0, 10);
+    await page.getByLabel("Ngày giờ gửi (giờ Việt Nam)").fill(`${day}T08:00`);
+    await page.getByRole("button", { name: "Tiếp tục: kiểm tra trước khi gửi" }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toMatch(/Kiểm tra trước khi gửi/);
+    await page.getByRole("button", { name: /Hẹn gửi cho \d+ người/ }).click();
     await expect.poll(() => page.locator(".flash").textContent()).toMatch(/Đã tạo thông báo/);
     await expect.poll(() => page.locator("main").textContent()).toMatch(/Đã hẹn/);
-    await expect.poll(() => page.locator("main").textContent()).toMatch(/05\/12\/2026 08:00/);
+    const [y, m, d] = day.split("-");
+    await expect.poll(() => page.locator("main").textContent()).toContain(`${d}/${m}/${y} 08:00`);
     await shot("announcement-scheduled");
   });
 

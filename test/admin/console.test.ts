@@ -122,7 +122,10 @@ describe("sign-in", () => {
     const s = await signIn(url, "csrf-check");
     const noToken = await s.post("/admin/staff", { username: "x-user" }, { csrf: false });
     expect(noToken.status).toBe(403);
-    expect(await noToken.text()).toContain("Missing or wrong CSRF token");
+    // A Vietnamese page explains in Vietnamese (the English message is for the API and logs).
+    const refused = await noToken.text();
+    expect(refused).toContain("Trang đã cũ. Hãy tải lại trang rồi thử lại.");
+    expect(refused).not.toContain("Missing or wrong CSRF token");
     const wrong = await fetch(`${url}/admin/api/announcements`, {
       method: "POST",
       headers: { cookie: s.cookie, "content-type": "application/json", "x-csrf-token": "forged" },
@@ -387,46 +390,174 @@ describe("content scope", () => {
   });
 });
 
+describe("the inbox", () => {
+  it("should search by part of the text, code and phone across every page, assign only to the ward's handlers, bulk assign and show the badge", async () => {
+    const feedback = all.app.app.feedback;
+    const UNIT2 = "phuong-dong-hai";
+    // More tickets than one page, so filters must run in the store query, not after a cap.
+    for (let i = 0; i < 55; i++)
+      await feedback.fileTicket({
+        channel: "telegram",
+        chatId: `72${i}`,
+        unit: UNIT2,
+        lang: "vi",
+        category: "khac",
+        text: `Phản ánh số ${i} về vệ sinh khu phố`,
+        publishConsent: false,
+      });
+    const needle = await feedback.fileTicket({
+      channel: "zalo-bot",
+      chatId: "72999",
+      unit: UNIT2,
+      lang: "vi",
+      category: "thu-tuc",
+      text: "Đèn đường hẻm 42 Trần Phú bị hỏng nhiều ngày",
+      contact: { name: "Nguyễn Văn A", phone: "0905123456" },
+      contactConsentVersion: "2026-01",
+      publishConsent: false,
+    });
+    for (let i = 0; i < 5; i++)
+      await feedback.fileTicket({
+        channel: "telegram",
+        chatId: `73${i}`,
+        unit: UNIT2,
+        lang: "vi",
+        category: "khac",
+        text: `Phản ánh cũ ${i}`,
+        publishConsent: false,
+      });
+    await createStaff(all.app.app, "handler", [UNIT2], "xu-ly-dong-hai");
+    await createStaff(all.app.app, "handler", [UNIT2], "dong-nghiep-dh");
+    await createStaff(all.app.app, "handler", [OTHER_UNIT], "xu-ly-tan-loc");
+    const s = await signIn(url, "xu-ly-dong-hai");
+    const first = await (await s.get("/admin/tickets")).text();
+    expect(first).toMatch(/Tìm thấy 61 phiếu · trang 1\/2/);
+    expect(first).toContain('<span class="count"');
+    expect(first).not.toContain("phuong-dong-hai<");
+    const second = await (await s.get("/admin/tickets?page=2")).text();
+    expect(second).toContain("Trang 2/2");
+    for (const q of ["hẻm 42 trần", needle.code.slice(-6), "0905 123 456"]) {
+      const found = await (await s.get(`/admin/tickets?q=${encodeURIComponent(q)}`)).text();
+      expect(found, q).toContain("Tìm thấy 1 phiếu");
+      expect(found, q).toContain(needle.code);
+    }
+    const page = await (await s.get(`/admin/tickets/${needle.code}`)).text();
+    expect(page).toContain('<option value="dong-nghiep-dh"');
+    expect(page).not.toContain('value="xu-ly-tan-loc"');
+    const wrong = await s.post(`/admin/tickets/${needle.code}/assign`, { assignee: "xu-ly-tan-loc" });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain("Chỉ giao được cho cán bộ xử lý phản ánh của đúng đơn vị.");
+    const ok = await s.post(`/admin/tickets/${needle.code}/assign`, { assignee: "dong-nghiep-dh" });
+    expect(ok.status).toBe(303);
+    expect((await feedback.get(needle.code))?.assignee).toBe("dong-nghiep-dh");
+    // Bulk: assign three to me, then closing asks first.
+    const list = await feedback.search({ unit: UNIT2, text: "Phản ánh cũ" });
+    const codes = list.items.slice(0, 3).map((t) => t.code);
+    expect(
+      (await s.post("/admin/tickets/bulk", { codes, action: "assign", assignee: "xu-ly-dong-hai" })).status,
+    ).toBe(303);
+    for (const c of codes) expect((await feedback.get(c))?.assignee).toBe("xu-ly-dong-hai");
+    expect(await (await s.get("/admin/tickets?assignee=me")).text()).toContain("Tìm thấy 3 phiếu");
+    const ask = await s.post("/admin/tickets/bulk", { codes, action: "close" });
+    expect(await ask.text()).toContain("Đóng 3 phiếu");
+    expect((await feedback.get(codes[0]!))?.status).toBe("in_progress");
+    await s.post("/admin/tickets/bulk", { codes, action: "close", confirmed: "yes" });
+    for (const c of codes) expect((await feedback.get(c))?.status).toBe("closed");
+    // Rejecting asks first, too.
+    const reject = await s.post(`/admin/tickets/${needle.code}/status`, {
+      status: "rejected",
+      reason: "Không thuộc thẩm quyền",
+    });
+    expect(await reject.text()).toContain("Không thụ lý phiếu");
+    expect((await feedback.get(needle.code))?.status).toBe("in_progress");
+  });
+});
+
 describe("announcements from the console", () => {
-  it("should preview per channel with the audience, then schedule, then cancel, all audited", async () => {
+  it("should check before sending (units, topics, channels by name, exact count, time, preview), then schedule, edit and cancel with confirmation, all audited", async () => {
     const b = as("broadcaster");
     const form = {
       title: "Lịch tiếp công dân tháng 12",
-      body: "Bộ phận một cửa làm việc cả sáng thứ Bảy.",
+      body: "Bộ phận **một cửa** làm việc cả sáng thứ Bảy, xem https://dichvucong.gov.vn",
       when: "at",
       at: "2026-12-05T08:00",
       units: [UNIT],
+      topics: ["thong-bao-chung"],
     };
-    const pv = await b.post("/admin/announcements", { ...form, action: "preview" });
-    expect(pv.status).toBe(200);
-    const html = await pv.text();
-    expect(html).toMatch(/Sẽ gửi tới \d+ người đăng ký/);
-    expect(html).toContain("<b>Lịch tiếp công dân tháng 12</b>");
-    const bad = await b.post("/admin/announcements", {
-      ...form,
-      when: "cron",
-      cron: "mỗi sáng",
-      action: "create",
-    });
-    expect(bad.status).toBe(400);
-    expect(await bad.text()).toContain("lịch lặp cần đúng dạng cron 5 trường");
-    const created = await b.post("/admin/announcements", { ...form, action: "create" });
+    // No unit ticked means "choose a unit", never everyone.
+    const none = await b.post("/admin/announcements/check", { ...form, units: [] });
+    expect(none.status).toBe(400);
+    expect(await none.text()).toContain("hãy chọn ít nhất một đơn vị nhận thông báo");
+    const past = await b.post("/admin/announcements/check", { ...form, at: "2026-11-01T08:00" });
+    expect(await past.text()).toContain("thời điểm này đã qua");
+    const check = await b.post("/admin/announcements/check", form);
+    expect(check.status).toBe(200);
+    const page = await check.text();
+    const n = await all.app.app.broadcast.estimate(
+      { units: [UNIT], topics: ["thong-bao-chung"], channels: [] },
+      false,
+    );
+    expect(page).toContain(`Hẹn gửi cho ${n} người`);
+    expect(page).toContain("Phường Hòa An (đơn vị mẫu)");
+    expect(page).toContain("Thông báo chung");
+    expect(page).toContain("Zalo (Official Account)");
+    expect(page).toContain("Gửi lúc 05/12/2026 08:00");
+    // Bold and links render the same way in every channel's preview.
+    expect(page).toContain("<b>một cửa</b>");
+    expect(page).toContain('<a href="https://dichvucong.gov.vn"');
+    // Posting without the check page's confirmation shows the check page, it does not create.
+    const unchecked = await b.post("/admin/announcements", form);
+    expect(unchecked.status).toBe(200);
+    expect(await unchecked.text()).toContain("Kiểm tra trước khi gửi");
+    const created = await b.post("/admin/announcements", { ...form, checked: "yes" });
     expect(created.status).toBe(303);
     const id = /\/admin\/announcements\/([0-9a-f]{24})/.exec(created.headers.get("location") ?? "")![1]!;
     const a = await all.app.app.broadcast.get(id);
     expect(a?.status).toBe("scheduled");
     expect(a?.nextRunAt?.toISOString()).toBe("2026-12-05T01:00:00.000Z");
-    const cancel = await b.post(`/admin/announcements/${id}/cancel`, {});
+    expect(a?.audience.topics).toEqual(["thong-bao-chung"]);
+    // Edit before it starts: repeat every Monday at 07:30 instead.
+    const edit = await b.get(`/admin/announcements/${id}/edit`);
+    expect(await edit.text()).toContain("Lịch tiếp công dân tháng 12");
+    const changed = {
+      ...form,
+      title: "Lịch tiếp công dân (đã sửa)",
+      when: "repeat",
+      every: "week",
+      weekday: "1",
+      time: "07:30",
+    };
+    const recheck = await b.post(`/admin/announcements/${id}/check`, changed);
+    expect(await recheck.text()).toContain("Thứ Hai hằng tuần lúc 07:30");
+    const saved = await b.post(`/admin/announcements/${id}`, { ...changed, checked: "yes" });
+    expect(saved.status).toBe(303);
+    const after = await all.app.app.broadcast.get(id);
+    expect(after?.title).toBe("Lịch tiếp công dân (đã sửa)");
+    expect(after?.schedule).toMatchObject({ kind: "cron", cron: "30 7 * * 1" });
+    // Cancelling asks first.
+    const ask = await b.post(`/admin/announcements/${id}/cancel`, {});
+    expect(ask.status).toBe(200);
+    expect(await ask.text()).toContain("không khôi phục được");
+    expect((await all.app.app.broadcast.get(id))?.status).toBe("scheduled");
+    const cancel = await b.post(`/admin/announcements/${id}/cancel`, { confirmed: "yes" });
     expect(cancel.status).toBe(303);
     expect((await all.app.app.broadcast.get(id))?.status).toBe("cancelled");
-    const again = await b.post(`/admin/announcements/${id}/cancel`, {});
+    const again = await b.post(`/admin/announcements/${id}/cancel`, { confirmed: "yes" });
     expect(again.status).toBe(409);
-    const actions = (
-      await auditModel(all.app.app.store.connection)
-        .find({ target: `announcements/${id}` })
-        .lean()
-    ).map((x) => x.action);
-    expect(actions.sort()).toEqual(["announcement.cancel", "announcement.create"]);
+    expect((await b.post(`/admin/announcements/${id}`, { ...changed, checked: "yes" })).status).toBe(409);
+    // The audience stays on its page afterwards.
+    expect(await (await b.get(`/admin/announcements/${id}`)).text()).toContain("Phường Hòa An (đơn vị mẫu)");
+    const entries = await auditModel(all.app.app.store.connection)
+      .find({ target: `announcements/${id}` })
+      .lean();
+    expect(entries.map((x) => x.action).sort()).toEqual([
+      "announcement.cancel",
+      "announcement.create",
+      "announcement.update",
+    ]);
+    const upd = entries.find((x) => x.action === "announcement.update");
+    expect(upd?.before).toMatchObject({ title: "Lịch tiếp công dân tháng 12" });
+    expect(upd?.after).toMatchObject({ title: "Lịch tiếp công dân (đã sửa)" });
   });
 });
 
@@ -482,7 +613,9 @@ describe("handoffs from the console", () => {
     expect(all.bot.messagesTo("zb-handoff-1").slice(before).join("\n")).toMatch(
       /Cán bộ tư vấn: Chào anh\/chị, cần tờ khai và giấy chứng sinh\./,
     );
-    const closed = await winner.post(`/admin/handoffs/${code}/close`, {});
+    const ask = await winner.post(`/admin/handoffs/${code}/close`, {});
+    expect(await ask.text()).toContain("Kết thúc cuộc tư vấn này?");
+    const closed = await winner.post(`/admin/handoffs/${code}/close`, { confirmed: "yes" });
     expect(closed.headers.get("location")).toContain("done=handoffClosed");
     const after = await handoffModel(all.app.app.store.connection).findById(code).lean();
     expect(after?.status).toBe("closed");

@@ -17,6 +17,7 @@ export const CONSOLE_CSS = `
 body { margin:0; font: 16px/1.5 system-ui, "Segoe UI", Roboto, "Noto Sans", sans-serif; color:var(--fg); background:var(--bg); }
 a { color:#0b57a4; }
 :focus-visible { outline:3px solid var(--focus); outline-offset:2px; }
+.sr { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
 .skip { position:absolute; left:-999px; } .skip:focus { left:8px; top:8px; background:#fff; padding:4px 8px; z-index:9; }
 header.top { display:flex; flex-wrap:wrap; gap:8px 16px; align-items:center; padding:8px 16px; background:#fff; border-bottom:3px solid var(--brand); }
 header.top .brand { font-weight:700; color:var(--brand); text-decoration:none; }
@@ -50,12 +51,26 @@ button.danger { background:var(--brand); border-color:var(--brand); }
 .preview { white-space:pre-wrap; background:#eef6ff; border:1px solid #b9d4f1; border-radius:12px; padding:12px; max-width:480px; }
 .stat { font-size:28px; font-weight:700; }
 .muted { color:var(--muted); }
+dl.facts { display:grid; grid-template-columns:minmax(8em,max-content) 1fr; gap:4px 12px; margin:8px 0; }
+dl.facts dt { font-weight:600; } dl.facts dd { margin:0; }
+label.choice { font-weight:400; margin:4px 16px 4px 0; display:inline-block; }
+fieldset .indent { margin:0 0 8px 24px; }
+.actions form { display:inline; flex:0 0 auto; } .actions > * { flex:0 0 auto; }
+tr.overdue td { background:#fff7e6; }
+.count { display:inline-block; min-width:1.4em; padding:0 6px; border-radius:10px; background:var(--brand); color:#fff; font-size:12px; font-weight:700; text-align:center; }
+td, th { overflow-wrap:anywhere; }
 .transcript p { margin:4px 0; } .transcript .staff { text-align:right; }
 @media (max-width:640px) {
   header.top { flex-direction:column; align-items:flex-start; } .me { margin-left:0; flex-wrap:wrap; }
   main { padding:8px; }
   /* Wide tables scroll by themselves; the page never scrolls sideways. */
-  table:not(.report table) { display:block; overflow-x:auto; }
+  table:not(.report table):not(.stack) { display:block; overflow-x:auto; }
+  /* Lists that matter on a phone (inbox, announcements) become one card per row, labels inline. */
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display:block; width:100%; }
+  table.stack thead { display:none; }
+  table.stack tr { border:1px solid var(--line); border-radius:8px; margin-bottom:8px; background:#fff; }
+  table.stack td { border:0; padding:2px 8px; }
+  table.stack td[data-label]::before { content:attr(data-label) ": "; color:var(--muted); font-size:14px; }
   pre, code { white-space:pre-wrap; word-break:break-word; }
 }
 /* The printable report */

@@ -16,7 +16,7 @@ import type { Translator } from "../../i18n.js";
 import type { DashboardBuilder } from "../../reports/dashboard.js";
 import type { ReportService } from "../../reports/service.js";
 import { httpError } from "../api.js";
-import type { Actor, AuditLog, StaffService } from "../auth.js";
+import { can, type Actor, type AuditLog, type StaffService } from "../auth.js";
 import {
   actorOf,
   createAttemptLimiter,
@@ -28,6 +28,7 @@ import {
 } from "../guard.js";
 import { html } from "../../reports/html.js";
 import { CONSOLE_CSS, CONSOLE_JS, chartJsPath } from "./assets.js";
+import { registerAnnouncementPages } from "./announcements.js";
 import { registerContentPages } from "./content.js";
 import { registerDashboard } from "./dashboard.js";
 import { makeView, page, type View } from "./layout.js";
@@ -98,6 +99,17 @@ export function createConsole(deps: ConsoleDeps): { router: Router; routes: Rout
     if (req.method === "GET") res.redirect(303, `/admin/login?next=${encodeURIComponent(req.originalUrl)}`);
     else res.redirect(303, "/admin/login");
   };
+  /** New tickets and waiting chats in the actor's units, shown beside the navigation on every page. */
+  const badges = async (actor: Actor): Promise<Record<string, number>> => {
+    const unit = actor.units.length ? actor.units : undefined;
+    const [tickets, chats] = await Promise.all([
+      can(actor, "tickets.view")
+        ? deps.feedback.search({ status: "received", unit, limit: 1 }).then((r) => r.total)
+        : 0,
+      can(actor, "handoffs.view") ? deps.handoff.count({ status: "waiting", unit }) : 0,
+    ]);
+    return { "/admin/tickets": tickets, "/admin/handoffs": chats };
+  };
   const ctx: ConsoleContext = {
     deps,
     route(method, path, permission, h) {
@@ -105,6 +117,9 @@ export function createConsole(deps: ConsoleDeps): { router: Router; routes: Rout
       router[method](path, deps.guard.allow(permission, toLogin), (req, res, next) => {
         const v = makeView(t, langOf(req), actorOf(res), req.path) as StaffView;
         Promise.resolve()
+          .then(async () => {
+            if (method === "get") v.badges = await badges(v.actor);
+          })
           .then(() => h(req, res, v))
           .catch((err: unknown) => next(httpError(err)));
       });
@@ -225,6 +240,7 @@ export function createConsole(deps: ConsoleDeps): { router: Router; routes: Rout
 
   registerDashboard(ctx);
   registerContentPages(ctx);
+  registerAnnouncementPages(ctx);
   registerOperationsPages(ctx);
   registerReportPages(ctx);
   registerStaffPages(ctx);
@@ -243,6 +259,13 @@ export function createConsole(deps: ConsoleDeps): { router: Router; routes: Rout
     const v = makeView(t, langOf(req), actorOf(res), req.path);
     const known = ["NOT_FOUND", "FORBIDDEN", "OUT_OF_SCOPE", "CSRF", "VALIDATION_FAILED", "BAD_TRANSITION"];
     const key = known.includes(e.code) ? e.code : "OTHER";
+    // Console pages name their message by key ("console:…") or pass it translated; other errors
+    // carry English for the API and logs, so a Vietnamese page explains the code in its own words.
+    const message = e.messageKey.startsWith("console:")
+      ? v.tr(e.messageKey.slice("console:".length))
+      : v.lang === "en" || /[À-ỹ]/.test(e.message)
+        ? e.message // English, or already written in Vietnamese by the page that threw
+        : v.tr(`error.detail.${key}`);
     res
       .status(e.status)
       .type("html")
@@ -251,9 +274,9 @@ export function createConsole(deps: ConsoleDeps): { router: Router; routes: Rout
           v,
           v.tr(`error.${key}`),
           html`<div class="errors" role="alert">
-              <p>${e.message}</p>
+              <p>${message}</p>
               ${
-                Array.isArray(e.details)
+                v.lang === "en" && Array.isArray(e.details)
                   ? html`<ul>
                       ${(e.details as Array<{ field: string; message: string }>).map(
                         (d) => html`<li><code>${d.field}</code>: ${d.message}</li>`,

@@ -14,6 +14,8 @@ export interface View {
   tr(key: string, vars?: Record<string, unknown>): string;
   csrf: string;
   path: string;
+  /** Counts shown beside navigation links (new tickets, waiting chats), by link. */
+  badges?: Record<string, number>;
 }
 
 export function makeView(t: Translator, lang: Lang, actor: Actor | undefined, path: string): View {
@@ -106,12 +108,20 @@ export function page(
             actor
               ? html`<nav aria-label="${v.tr("nav.label")}">
                   <ul>
-                    ${NAV.filter(([, , p]) => can(actor, p)).map(
-                      ([href, key]) =>
-                        html`<li>
-                          <a href="${href}" ${here(href) ? html`aria-current="page"` : ""}>${v.tr(key)}</a>
-                        </li>`,
-                    )}
+                    ${NAV.filter(([, , p]) => can(actor, p)).map(([href, key]) => {
+                      const n = v.badges?.[href] ?? 0;
+                      return html`<li>
+                        <a href="${href}" ${here(href) ? html`aria-current="page"` : ""}
+                          >${v.tr(key)}${
+                            n
+                              ? html` <span class="count" title="${v.tr(`badges.${key}`, { n })}"
+                                  >${n}<span class="sr"> ${v.tr(`badges.${key}`, { n })}</span></span
+                                >`
+                              : ""
+                          }</a
+                        >
+                      </li>`;
+                    })}
                   </ul>
                 </nav>`
               : ""

@@ -1,37 +1,29 @@
 /**
- * Day-to-day work: announcements (compose with a preview per channel and the audience, schedule,
- * follow progress, pause/cancel), the feedback inbox (reply, status, assign, publish as FAQ) and the
- * handoff queue (claim, reply, close). Every write goes through the same services as the bot and is
+ * Day-to-day work: the feedback inbox (search, sort, pages, bulk assign/close; reply, status, assign,
+ * publish as FAQ) and the handoff queue (claim, reply, close). Announcements live in announcements.ts. Every write goes through the same services as the bot and is
  * audited.
  */
 import type { Request } from "express";
 import { z } from "zod";
-import { CHANNEL_NAMES } from "../../core/types.js";
-import { fieldIssues, type FieldIssue } from "../../content/store.js";
-import { announcementInputSchema } from "../../broadcast/service.js";
-import { stripMarkup, zaloParts } from "../../channels/plain-text.js";
-import { renderTelegram } from "../../channels/telegram/render.js";
 import { AppError } from "../../errors.js";
-import { TICKET_CATEGORIES, TICKET_STATUSES } from "../../store/models/ticket.js";
+import { TICKET_CATEGORIES, TICKET_STATUSES, type TicketDoc } from "../../store/models/ticket.js";
 import {
-  announcementIdSchema,
   assertScope,
   notFound,
   parse,
   presentHandoff,
   presentTicket,
+  ticketCodeSchema,
   ticketOf,
 } from "../api.js";
-import { audienceInScope, can, inScope } from "../auth.js";
-import { Html, html } from "../../reports/html.js";
+import { can, inScope } from "../auth.js";
+import { html } from "../../reports/html.js";
+import { askToConfirm, isConfirmed } from "./confirm.js";
 import type { ConsoleContext, StaffView } from "./index.js";
-import { csrfField, errorBox, many, page, str, vnTime } from "./layout.js";
+import { csrfField, many, page, str, vnTime } from "./layout.js";
 
 const handoffCode = z.string().regex(/^H[0-9A-Z]{3,12}$/, "a handoff code like H7K2QX");
 const flashOf = (req: Request) => (typeof req.query.done === "string" ? req.query.done : undefined);
-
-/** A datetime-local value ("2026-12-01T08:00") read as Viet Nam time. */
-const vnLocal = (s: string) => new Date(`${s}:00+07:00`);
 
 export function registerOperationsPages(ctx: ConsoleContext): void {
   const { deps } = ctx;
@@ -41,364 +33,285 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
       .units.filter((u) => inScope(v.actor, u.id))
       .map((u) => ({ id: u.id, name: u.name }));
 
-  // === Announcements
-  type Form = Record<string, unknown>;
-  const toInput = (body: Form) => {
-    const kind = str(body.when) || "now";
-    return {
-      title: str(body.title),
-      body: str(body.body),
-      ...(str(body.linkUrl).trim()
-        ? { link: { label: str(body.linkLabel).trim(), url: str(body.linkUrl).trim() } }
-        : {}),
-      audience: { units: many(body.units), topics: [], channels: many(body.channels) },
-      urgent: body.urgent === "on",
-      schedule:
-        kind === "at"
-          ? { kind: "at", at: vnLocal(str(body.at)) }
-          : kind === "cron"
-            ? { kind: "cron", cron: str(body.cron).trim() }
-            : { kind: "now" },
-      draft: body.draft === "on",
-    };
-  };
-  const composeForm = (v: StaffView, body: Form, problems: FieldIssue[], pv?: Html) => {
-    const val = (k: string) => str(body[k]);
-    const units = new Set(many(body.units));
-    const channels = new Set(many(body.channels));
-    const when = val("when") || "now";
-    return html`${errorBox(v, problems)}
-      <div class="grid">
-        <form class="card" method="post" action="/admin/announcements">
-          ${csrfField(v)}
-          <h2>${v.tr("ann.compose")}</h2>
-          <label for="a-title">${v.tr("ann.titleField")}</label>
-          <input id="a-title" name="title" type="text" maxlength="200" required value="${val("title")}" />
-          <label for="a-body">${v.tr("ann.body")}</label>
-          <textarea id="a-body" name="body" rows="8" maxlength="3500" required>${val("body")}</textarea>
-          <div class="row">
-            <div>
-              <label for="a-ll">${v.tr("ann.linkLabel")}</label
-              ><input id="a-ll" name="linkLabel" type="text" maxlength="60" value="${val("linkLabel")}" />
-            </div>
-            <div>
-              <label for="a-lu">${v.tr("ann.linkUrl")}</label
-              ><input id="a-lu" name="linkUrl" type="text" value="${val("linkUrl")}" />
-            </div>
-          </div>
-          <fieldset>
-            <legend>
-              ${v.tr("ann.units")}
-              <span class="hint"
-                >${v.actor.units.length ? v.tr("ann.unitsScoped") : v.tr("ann.unitsAll")}</span
-              >
-            </legend>
-            ${unitsOf(v).map((u) => html`<label style="font-weight:400"><input type="checkbox" name="units" value="${u.id}" ${units.has(u.id) ? "checked" : ""} /> ${u.name}</label>`)}
-          </fieldset>
-          <fieldset>
-            <legend>${v.tr("ann.channels")} <span class="hint">${v.tr("ann.channelsAll")}</span></legend>
-            ${CHANNEL_NAMES.map((c) => html`<label style="font-weight:400;display:inline-block;margin-right:12px"><input type="checkbox" name="channels" value="${c}" ${channels.has(c) ? "checked" : ""} /> ${v.tr(`channels.${c}`)}</label>`)}
-          </fieldset>
-          <fieldset>
-            <legend>${v.tr("ann.when")}</legend>
-            ${(["now", "at", "cron"] as const).map((w) => html`<label style="font-weight:400"><input type="radio" name="when" value="${w}" ${when === w ? "checked" : ""} /> ${v.tr(`ann.whenKinds.${w}`)}</label>`)}
-            <div class="row">
-              <div>
-                <label for="a-at">${v.tr("ann.at")}</label
-                ><input id="a-at" name="at" type="datetime-local" value="${val("at")}" />
-              </div>
-              <div>
-                <label for="a-cron"
-                  >${v.tr("ann.cron")} <span class="hint">${v.tr("ann.cronHint")}</span></label
-                ><input id="a-cron" name="cron" type="text" value="${val("cron")}" />
-              </div>
-            </div>
-          </fieldset>
-          <label style="font-weight:400"
-            ><input type="checkbox" name="urgent" ${body.urgent === "on" ? "checked" : ""} />
-            ${v.tr("ann.urgent")}</label
-          >
-          <label style="font-weight:400"
-            ><input type="checkbox" name="draft" ${body.draft === "on" ? "checked" : ""} />
-            ${v.tr("ann.draft")}</label
-          >
-          <p class="row">
-            <button type="submit" name="action" value="preview" class="secondary">
-              ${v.tr("ann.preview")}
-            </button>
-            <button type="submit" name="action" value="create">${v.tr("ann.create")}</button>
-          </p>
-        </form>
-        <section class="card" aria-live="polite">
-          <h2>${v.tr("ann.previewTitle")}</h2>
-          ${pv ?? html`<p class="muted">${v.tr("ann.previewHint")}</p>`}
-        </section>
-      </div>`;
-  };
-  const checkUnits = (v: StaffView, units: string[]) => {
-    if (!audienceInScope(v.actor, units))
-      throw new AppError("OUT_OF_SCOPE", 403, "errors:http.forbidden", v.tr("ann.pickYourUnits"));
-  };
-  const listPage = async (v: StaffView, body: Form, problems: FieldIssue[], pv?: Html, flash?: string) => {
-    const list = await deps.broadcast.list({ units: v.actor.units });
-    const canSend = can(v.actor, "announcements.send");
-    return page(
-      v,
-      v.tr("ann.title"),
-      html`${canSend ? composeForm(v, body, problems, pv) : ""}
-        <h2>${v.tr("ann.list")}</h2>
-        <table>
-          <thead>
-            <tr>
-              <th>${v.tr("ann.titleField")}</th>
-              <th>${v.tr("ann.status")}</th>
-              <th>${v.tr("ann.created")}</th>
-              <th>${v.tr("ann.next")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${list.map(
-              (a) =>
-                html`<tr>
-                  <td>
-                    <a href="/admin/announcements/${String(a._id)}">${a.title}</a
-                    >${a.urgent ? html` <span class="badge warn">${v.tr("ann.urgentBadge")}</span>` : ""}
-                  </td>
-                  <td>${v.tr(`ann.statuses.${a.status}`)}</td>
-                  <td>${vnTime(a.createdAt)}</td>
-                  <td>${vnTime(a.nextRunAt ?? null)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>`,
-      { flash },
-    );
-  };
-
-  ctx.route("get", "/announcements", "announcements.view", async (req, res, v) => {
-    res.type("html").send(await listPage(v, { when: "now" }, [], undefined, flashOf(req)));
-  });
-  ctx.route("post", "/announcements", "announcements.send", async (req, res, v) => {
-    const body = req.body as Form;
-    const r = announcementInputSchema.safeParse(toInput(body));
-    if (!r.success) {
-      const problems = fieldIssues(r.error);
-      res
-        .status(400)
-        .type("html")
-        .send(await listPage(v, body, problems));
-      return;
-    }
-    checkUnits(v, r.data.audience.units);
-    if (body.action === "preview") {
-      const audience = await deps.broadcast.estimate(
-        { units: r.data.audience.units, topics: [], channels: r.data.audience.channels },
-        r.data.urgent,
-      );
-      const reply = deps.broadcast.preview(r.data, "vi");
-      const tg = renderTelegram(reply);
-      const zalo = zaloParts(stripMarkup(reply.text));
-      const buttons = reply.buttons?.flat().map((b) => b.label) ?? [];
-      const pv = html`<p><strong>${v.tr("ann.audience", { n: audience })}</strong></p>
-        <h3>${v.tr("channels.telegram")}</h3>
-        ${tg.map((m) => html`<div class="preview">${new Html(m.text)}</div>`)}
-        <p class="muted">${buttons.map((b) => html`<span class="badge">${b}</span> `)}</p>
-        <h3>
-          ${v.tr("channels.zalo")} <span class="hint">${v.tr("ann.zaloParts", { n: zalo.length })}</span>
-        </h3>
-        ${zalo.map((p) => html`<div class="preview">${p}</div>`)}`;
-      res.type("html").send(await listPage(v, body, [], pv));
-      return;
-    }
-    const a = await deps.broadcast.create(r.data, v.actor.username);
-    await deps.audit.record(v.actor, "announcement.create", `announcements/${String(a._id)}`, null, r.data);
-    ctx.done(res, `/admin/announcements/${String(a._id)}`, "annCreated");
-  });
-  ctx.route("get", "/announcements/:id", "announcements.view", async (req, res, v) => {
-    const id = parse(announcementIdSchema, req.params.id);
-    const a = await deps.broadcast.get(id);
-    if (!a) throw notFound("announcement");
-    if (
-      v.actor.units.length &&
-      a.audience.units.length &&
-      !a.audience.units.some((u) => v.actor.units.includes(u))
-    )
-      throw new AppError("OUT_OF_SCOPE", 403, "errors:http.forbidden", "Outside your units");
-    const r = await deps.broadcast.report(id);
-    const canSend = can(v.actor, "announcements.send");
-    const actions =
-      (
-        {
-          scheduled: ["pause", "cancel"],
-          sending: ["pause", "cancel"],
-          paused: ["resume", "cancel"],
-          draft: ["resume", "cancel"],
-        } as Record<string, string[]>
-      )[a.status] ?? [];
-    res.type("html").send(
-      page(
-        v,
-        a.title,
-        html`<div class="card">
-            <p>
-              ${v.tr("ann.status")}: <strong>${v.tr(`ann.statuses.${a.status}`)}</strong> ·
-              ${v.tr("ann.next")}: ${vnTime(a.nextRunAt ?? null) || "—"}
-            </p>
-            <div class="preview">${a.body}</div>
-          </div>
-          ${
-            r
-              ? html`<section class="card">
-                  <h2>${v.tr("ann.progress")}</h2>
-                  <p>
-                    ${v.tr("ann.audience", { n: r.audience })} ·
-                    ${v.tr("ann.rate", { n: r.ratePerSec.toFixed(1) })}${r.etaSec !== undefined ? html` · ${v.tr("ann.eta", { n: Math.ceil(r.etaSec / 60) })}` : ""}
-                  </p>
-                  <table>
-                    <thead>
-                      <tr>
-                        <th>${v.tr("ann.channel")}</th>
-                        ${Object.keys(r.counts).map((s) => html`<th class="num">${v.tr(`ann.delivery.${s}`)}</th>`)}
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${Object.entries(r.byChannel).map(
-                        ([c, counts]) =>
-                          html`<tr>
-                            <td>${v.tr(`channels.${c}`)}</td>
-                            ${Object.keys(r.counts).map((s) => html`<td class="num">${(counts as Record<string, number>)[s] ?? 0}</td>`)}
-                          </tr>`,
-                      )}
-                      <tr>
-                        <th>${v.tr("ann.total")}</th>
-                        ${Object.values(r.counts).map((n) => html`<th class="num">${n}</th>`)}
-                      </tr>
-                    </tbody>
-                  </table>
-                </section>`
-              : ""
-          }
-          ${
-            canSend && actions.length
-              ? html`<div class="row">
-                  ${actions.map((act) => html`<form method="post" action="/admin/announcements/${id}/${act}">${csrfField(v)}<button type="submit" class="${act === "cancel" ? "danger" : "secondary"}">${v.tr(`ann.actions.${act}`)}</button></form>`)}
-                </div>`
-              : ""
-          }
-          <p><a href="/admin/announcements">${v.tr("ann.back")}</a></p>`,
-        { flash: flashOf(req), refreshSec: a.status === "sending" ? 5 : undefined },
-      ),
-    );
-  });
-  for (const action of ["pause", "resume", "cancel"] as const) {
-    ctx.route("post", `/announcements/:id/${action}`, "announcements.send", async (req, res, v) => {
-      const id = parse(announcementIdSchema, req.params.id);
-      const a = await deps.broadcast.get(id);
-      if (!a) throw notFound("announcement");
-      if (v.actor.units.length) checkUnits(v, a.audience.units);
-      if (!(await deps.broadcast[action](id)))
-        throw new AppError("BAD_TRANSITION", 409, "errors:http.conflict", v.tr("ann.cannot"));
-      await deps.audit.record(v.actor, `announcement.${action}`, `announcements/${id}`, { status: a.status });
-      ctx.done(res, `/admin/announcements/${id}`, `ann${action[0]!.toUpperCase()}${action.slice(1)}`);
-    });
-  }
-
   // === Feedback inbox
+  const PAGE_SIZE = 50;
+  const ticketInScope = (v: StaffView, raw: unknown) => ticketOf(deps.feedback, v.actor, raw);
+  const unitName = (id: string | undefined) =>
+    (id && deps.content.bundle().units.find((u) => u.id === id)?.name) || id || "—";
+  /** Who may take tickets of `unit`: active handlers and admins whose units include it. */
+  const handlersFor = async (units: Array<string | undefined>) =>
+    (await deps.staff.list()).filter(
+      (s) =>
+        s.active &&
+        can(s, "tickets.handle") &&
+        units.every((u) => (u ? s.units.includes(u) : !s.units.length)),
+    );
+  const staffName = async () => {
+    const names = new Map((await deps.staff.list()).map((s) => [s.username, s.displayName]));
+    return (username: string | undefined) => (username ? (names.get(username) ?? username) : "");
+  };
   const ticketFilter = z
     .object({
+      q: z.string().max(100).optional(),
       status: z.enum(TICKET_STATUSES).or(z.literal("")).optional(),
       unit: z.string().max(64).optional(),
       overdue: z.enum(["on", ""]).optional(),
       category: z.enum(TICKET_CATEGORIES).or(z.literal("")).optional(),
+      assignee: z.enum(["", "me", "none"]).optional(),
+      sort: z.enum(["newest", "oldest", "due"]).or(z.literal("")).optional(),
+      page: z.coerce.number().int().min(1).max(10_000).optional(),
       done: z.string().max(40).optional(),
     })
     .strict();
   ctx.route("get", "/tickets", "tickets.view", async (req, res, v) => {
     const q = parse(ticketFilter, req.query);
     if (q.unit) assertScope(v.actor, q.unit);
-    const list = (
-      await deps.feedback.list({
-        status: q.status || undefined,
-        unit: q.unit || (v.actor.units.length ? v.actor.units : undefined),
-        overdue: q.overdue === "on",
-        limit: 200,
-      })
-    ).filter((t) => !q.category || t.category === q.category);
+    const pageNo = q.page ?? 1;
+    const { items, total } = await deps.feedback.search({
+      text: q.q,
+      status: q.status || undefined,
+      unit: q.unit || (v.actor.units.length ? v.actor.units : undefined),
+      category: q.category || undefined,
+      overdue: q.overdue === "on",
+      assignee: q.assignee === "me" ? v.actor.username : q.assignee === "none" ? "" : undefined,
+      sort: q.sort || undefined,
+      skip: (pageNo - 1) * PAGE_SIZE,
+      limit: PAGE_SIZE,
+    });
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const showUnit = v.actor.units.length !== 1;
+    const handle = can(v.actor, "tickets.handle");
+    const nameOf = await staffName();
+    const colleagues = handle
+      ? await handlersFor(v.actor.units.length === 1 ? v.actor.units : [undefined])
+      : [];
+    const choices = handle
+      ? v.actor.units.length === 1
+        ? colleagues
+        : (await deps.staff.list()).filter((s) => s.active && can(s, "tickets.handle"))
+      : [];
+    const link = (over: Record<string, string | number>) => {
+      const p = new URLSearchParams();
+      for (const [k, val] of Object.entries({ ...q, done: undefined, page: undefined, ...over }))
+        if (val !== undefined && val !== "") p.set(k, String(val));
+      return `/admin/tickets?${p.toString()}`;
+    };
+    const option = (value: string, current: string | undefined, label: string) =>
+      html`<option value="${value}" ${current === value ? "selected" : ""}>${label}</option>`;
     res.type("html").send(
       page(
         v,
         v.tr("tickets.title"),
-        html`<form class="card row" method="get" action="/admin/tickets">
-            <div>
-              <label for="t-unit">${v.tr("tickets.unit")}</label>
-              <select id="t-unit" name="unit">
-                <option value="">${v.tr("tickets.any")}</option>
-                ${unitsOf(v).map((u) => html`<option value="${u.id}" ${q.unit === u.id ? "selected" : ""}>${u.name}</option>`)}
-              </select>
+        html`<form class="card row" method="get" action="/admin/tickets" role="search">
+            <div style="flex:2 1 240px">
+              <label for="t-q">${v.tr("tickets.search")}</label>
+              <input
+                id="t-q"
+                name="q"
+                type="search"
+                value="${q.q ?? ""}"
+                placeholder="${v.tr("tickets.searchHint")}"
+              />
             </div>
+            ${
+              showUnit
+                ? html`<div>
+                    <label for="t-unit">${v.tr("tickets.unit")}</label>
+                    <select id="t-unit" name="unit">
+                      ${option("", q.unit, v.tr("tickets.any"))}
+                      ${unitsOf(v).map((u) => option(u.id, q.unit, u.name))}
+                    </select>
+                  </div>`
+                : ""
+            }
             <div>
               <label for="t-status">${v.tr("tickets.status")}</label>
               <select id="t-status" name="status">
-                <option value="">${v.tr("tickets.any")}</option>
-                ${TICKET_STATUSES.map((s) => html`<option value="${s}" ${q.status === s ? "selected" : ""}>${v.tr(`tickets.statuses.${s}`)}</option>`)}
+                ${option("", q.status, v.tr("tickets.any"))}
+                ${TICKET_STATUSES.map((s) => option(s, q.status, v.tr(`tickets.statuses.${s}`)))}
               </select>
             </div>
             <div>
               <label for="t-cat">${v.tr("tickets.category")}</label>
               <select id="t-cat" name="category">
-                <option value="">${v.tr("tickets.any")}</option>
-                ${TICKET_CATEGORIES.map((c) => html`<option value="${c}" ${q.category === c ? "selected" : ""}>${v.tr(`tickets.categories.${c}`)}</option>`)}
+                ${option("", q.category, v.tr("tickets.any"))}
+                ${TICKET_CATEGORIES.map((c) => option(c, q.category, v.tr(`tickets.categories.${c}`)))}
               </select>
             </div>
             <div>
-              <label style="font-weight:400"
+              <label for="t-as">${v.tr("tickets.assignee")}</label>
+              <select id="t-as" name="assignee">
+                ${option("", q.assignee, v.tr("tickets.any"))}
+                ${option("me", q.assignee, v.tr("tickets.mine"))}
+                ${option("none", q.assignee, v.tr("tickets.nobody"))}
+              </select>
+            </div>
+            <div>
+              <label for="t-sort">${v.tr("tickets.sort")}</label>
+              <select id="t-sort" name="sort">
+                ${(["newest", "oldest", "due"] as const).map((s) => option(s, q.sort || "newest", v.tr(`tickets.sorts.${s}`)))}
+              </select>
+            </div>
+            <div>
+              <label class="choice"
                 ><input type="checkbox" name="overdue" value="on" ${q.overdue === "on" ? "checked" : ""} />
                 ${v.tr("tickets.overdueOnly")}</label
               >
             </div>
             <div style="flex:0 0 auto"><button type="submit">${v.tr("tickets.filter")}</button></div>
           </form>
-          <table>
-            <thead>
-              <tr>
-                <th>${v.tr("tickets.code")}</th>
-                <th>${v.tr("tickets.received")}</th>
-                <th>${v.tr("tickets.category")}</th>
-                <th>${v.tr("tickets.text")}</th>
-                <th>${v.tr("tickets.status")}</th>
-                <th>${v.tr("tickets.due")}</th>
-                <th>${v.tr("tickets.assignee")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${list.map((raw) => {
-                const t = presentTicket(raw);
-                return html`<tr>
-                  <td><a href="/admin/tickets/${t.code}">${t.code}</a></td>
-                  <td>${vnTime(raw.createdAt)}</td>
-                  <td>${v.tr(`tickets.categories.${t.category}`)}</td>
-                  <td>${t.text.length > 120 ? `${t.text.slice(0, 120)}…` : t.text}</td>
-                  <td>${v.tr(`tickets.statuses.${t.status}`)}</td>
-                  <td>
-                    ${vnTime(raw.dueAt)}
-                    ${t.overdue ? html`<span class="badge warn">${v.tr("tickets.overdue")}</span>` : ""}
-                  </td>
-                  <td>${t.assignee ?? ""}</td>
-                </tr>`;
-              })}
-            </tbody>
-          </table>
-          ${list.length ? "" : html`<p class="muted">${v.tr("tickets.empty")}</p>`}`,
+          <p class="muted" role="status">${v.tr("tickets.found", { n: total, page: pageNo, pages })}</p>
+          <form method="post" action="/admin/tickets/bulk" id="bulk">
+            ${csrfField(v)}
+            <table class="stack">
+              <thead>
+                <tr>
+                  ${handle ? html`<th><span class="sr">${v.tr("tickets.select")}</span></th>` : ""}
+                  <th>${v.tr("tickets.code")}</th>
+                  <th>${v.tr("tickets.status")}</th>
+                  <th>${v.tr("tickets.due")}</th>
+                  ${showUnit ? html`<th>${v.tr("tickets.unit")}</th>` : ""}
+                  <th>${v.tr("tickets.text")}</th>
+                  <th>${v.tr("tickets.assignee")}</th>
+                  <th>${v.tr("tickets.received")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${items.map((raw) => {
+                  const t = presentTicket(raw);
+                  return html`<tr class="${t.overdue ? "overdue" : ""}">
+                    ${
+                      handle
+                        ? html`<td>
+                            <input
+                              type="checkbox"
+                              name="codes"
+                              value="${t.code}"
+                              aria-label="${v.tr("tickets.selectOne", { code: t.code })}"
+                            />
+                          </td>`
+                        : ""
+                    }
+                    <td><a href="/admin/tickets/${t.code}">${t.code}</a></td>
+                    <td data-label="${v.tr("tickets.status")}">
+                      ${v.tr(`tickets.statuses.${t.status}`)}
+                      ${t.overdue ? html`<span class="badge warn">${v.tr("tickets.overdue")}</span>` : ""}
+                    </td>
+                    <td data-label="${v.tr("tickets.due")}">${vnTime(raw.dueAt)}</td>
+                    ${showUnit ? html`<td data-label="${v.tr("tickets.unit")}">${unitName(t.unit ?? undefined)}</td>` : ""}
+                    <td>
+                      <span class="muted">${v.tr(`tickets.categories.${t.category}`)}:</span>
+                      ${t.text.length > 120 ? `${t.text.slice(0, 120)}…` : t.text}
+                    </td>
+                    <td data-label="${v.tr("tickets.assignee")}">${nameOf(t.assignee ?? undefined)}</td>
+                    <td data-label="${v.tr("tickets.received")}">${vnTime(raw.createdAt)}</td>
+                  </tr>`;
+                })}
+              </tbody>
+            </table>
+            ${items.length ? "" : html`<p class="muted">${v.tr("tickets.empty")}</p>`}
+            ${
+              handle && items.length
+                ? html`<fieldset class="card row">
+                    <legend>${v.tr("tickets.bulk")}</legend>
+                    <div>
+                      <label for="b-as">${v.tr("tickets.assignTo")}</label>
+                      <select id="b-as" name="assignee">
+                        ${choices.map((s) => option(s.username, undefined, s.displayName))}
+                      </select>
+                    </div>
+                    <div style="flex:0 0 auto">
+                      <button type="submit" name="action" value="assign" class="secondary">
+                        ${v.tr("tickets.bulkAssign")}
+                      </button>
+                    </div>
+                    <div style="flex:0 0 auto">
+                      <button type="submit" name="action" value="close" class="secondary">
+                        ${v.tr("tickets.bulkClose")}
+                      </button>
+                    </div>
+                  </fieldset>`
+                : ""
+            }
+          </form>
+          ${
+            pages > 1
+              ? html`<nav class="row pager" aria-label="${v.tr("tickets.pages")}">
+                  ${pageNo > 1 ? html`<a href="${link({ page: pageNo - 1 })}">${v.tr("tickets.prev")}</a>` : ""}
+                  <span>${v.tr("tickets.pageOf", { page: pageNo, pages })}</span>
+                  ${pageNo < pages ? html`<a href="${link({ page: pageNo + 1 })}">${v.tr("tickets.next")}</a>` : ""}
+                </nav>`
+              : ""
+          }`,
         { flash: q.done },
       ),
     );
   });
-  const ticketInScope = (v: StaffView, raw: unknown) => ticketOf(deps.feedback, v.actor, raw);
+  ctx.route("post", "/tickets/bulk", "tickets.handle", async (req, res, v) => {
+    const body = req.body as Record<string, unknown>;
+    const b = parse(
+      z.object({
+        codes: z.array(ticketCodeSchema).min(1).max(PAGE_SIZE),
+        action: z.enum(["assign", "close"]),
+        assignee: z.string().max(64).optional(),
+      }),
+      { codes: many(body.codes), action: body.action, assignee: str(body.assignee) || undefined },
+    );
+    const tickets = await Promise.all(b.codes.map((c) => ticketInScope(v, c)));
+    if (b.action === "close" && !isConfirmed(body)) {
+      askToConfirm(res, v, {
+        title: v.tr("tickets.bulk"),
+        question: v.tr("tickets.confirmClose", { n: tickets.length, codes: b.codes.join(", ") }),
+        action: "/admin/tickets/bulk",
+        confirm: v.tr("tickets.bulkClose"),
+        back: "/admin/tickets",
+        body,
+      });
+      return;
+    }
+    if (b.action === "assign") {
+      const ok = (await handlersFor(tickets.map((t) => t.unit))).find((s) => s.username === b.assignee);
+      if (!ok) throw new AppError("VALIDATION_FAILED", 400, "console:tickets.notHandler");
+    }
+    for (const t of tickets) {
+      if (b.action === "assign") {
+        const after = await deps.feedback.assign(t.code, b.assignee!, v.actor.displayName);
+        await deps.audit.record(
+          v.actor,
+          "ticket.assign",
+          `tickets/${t.code}`,
+          { assignee: t.assignee ?? null },
+          {
+            assignee: after.assignee ?? null,
+          },
+        );
+      } else if (t.status !== "closed") {
+        const after = await deps.feedback.setStatus(t.code, "closed", v.actor.displayName);
+        await deps.audit.record(
+          v.actor,
+          "ticket.status",
+          `tickets/${t.code}`,
+          { status: t.status },
+          {
+            status: after.status,
+          },
+        );
+      }
+    }
+    ctx.done(res, "/admin/tickets", "ticketsBulk");
+  });
   ctx.route("get", "/tickets/:code", "tickets.view", async (req, res, v) => {
     const raw = await ticketInScope(v, req.params.code);
     const t = presentTicket(raw);
     const handle = can(v.actor, "tickets.handle");
     const open = t.status === "received" || t.status === "in_progress";
+    const nameOf = await staffName();
+    const colleagues = handle && open ? await handlersFor([t.unit ?? undefined]) : [];
+    // The service notes assignments in English for the API; staff read them in their language.
+    const noteText = (note: string) => {
+      const m = /^assigned to (.+)$/.exec(note);
+      return m ? v.tr("tickets.assignedTo", { name: nameOf(m[1]) }) : note;
+    };
     res.type("html").send(
       page(
         v,
@@ -406,11 +319,12 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
         html`<div class="grid">
             <section class="card">
               <p>
-                ${v.tr(`tickets.categories.${t.category}`)} · ${v.tr(`channels.${t.channel}`)} ·
-                ${vnTime(raw.createdAt)}
+                ${unitName(t.unit ?? undefined)} · ${v.tr(`tickets.categories.${t.category}`)} ·
+                ${v.tr(`channels.${t.channel}`)} · ${vnTime(raw.createdAt)}
               </p>
               <p>
                 <strong>${v.tr("tickets.status")}:</strong> ${v.tr(`tickets.statuses.${t.status}`)}
+                ${t.assignee ? html` · ${v.tr("tickets.assignee")}: ${nameOf(t.assignee)}` : ""}
                 ${t.overdue ? html`<span class="badge warn">${v.tr("tickets.overdue")}</span>` : ""} ·
                 ${v.tr("tickets.due")}: ${vnTime(raw.dueAt)}
               </p>
@@ -421,7 +335,7 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
               ${t.replies.map((r) => html`<p><strong>${r.by}</strong> <span class="muted">${vnTime(new Date(r.at))}</span><br />${r.text}</p>`)}
               <h2>${v.tr("tickets.history")}</h2>
               <ul>
-                ${t.history.map((h) => html`<li>${vnTime(new Date(h.at))} — ${v.tr(`tickets.statuses.${h.status}`)} (${h.by})${h.note ? `: ${h.note}` : ""}</li>`)}
+                ${t.history.map((h) => html`<li>${vnTime(new Date(h.at))} — ${v.tr(`tickets.statuses.${h.status}`)} (${h.by === "citizen" ? v.tr("tickets.citizen") : h.by})${h.note ? `: ${noteText(h.note)}` : ""}</li>`)}
               </ul>
             </section>
             ${
@@ -462,14 +376,10 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
                             ${csrfField(v)}
                             <div class="row">
                               <div>
-                                <label for="as">${v.tr("tickets.assignee")}</label
-                                ><input
-                                  id="as"
-                                  name="assignee"
-                                  type="text"
-                                  maxlength="100"
-                                  value="${t.assignee ?? ""}"
-                                />
+                                <label for="as">${v.tr("tickets.assignee")}</label>
+                                <select id="as" name="assignee">
+                                  ${colleagues.map((c) => html`<option value="${c.username}" ${t.assignee === c.username ? "selected" : ""}>${c.displayName}${c.username === v.actor.username ? ` (${v.tr("tickets.me")})` : ""}</option>`)}
+                                </select>
                               </div>
                               <div style="flex:0 0 auto">
                                 <button type="submit" class="secondary">${v.tr("tickets.assign")}</button>
@@ -508,12 +418,26 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
       code: string,
       body: Record<string, string | undefined>,
       v: StaffView,
+      stored: TicketDoc,
     ) => Promise<{ before: unknown; after: unknown; action: string }>,
   ) =>
     ctx.route("post", `/tickets/:code/${path}`, permission, async (req, res, v) => {
       const t = await ticketInScope(v, req.params.code);
-      const { _csrf: _, ...rest } = req.body as Record<string, unknown>;
-      const r = await act(t.code, parse(schema, rest), v);
+      const { _csrf: _, confirmed: __, ...rest } = req.body as Record<string, unknown>;
+      const body = parse(schema, rest);
+      // Rejecting (không thụ lý) ends the citizen's request: ask first.
+      if (path === "status" && body.status === "rejected" && !isConfirmed(req.body)) {
+        askToConfirm(res, v, {
+          title: `${v.tr("tickets.ticket")} ${t.code}`,
+          question: v.tr("tickets.confirmReject", { code: t.code, reason: body.reason ?? "" }),
+          action: `/admin/tickets/${t.code}/status`,
+          confirm: v.tr("tickets.reject"),
+          back: `/admin/tickets/${t.code}`,
+          body: req.body,
+        });
+        return;
+      }
+      const r = await act(t.code, body, v, t);
       await deps.audit.record(v.actor, r.action, `tickets/${t.code}`, r.before, r.after);
       ctx.done(res, `/admin/tickets/${t.code}`, "ticketSaved");
     });
@@ -530,7 +454,7 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
     "status",
     "tickets.handle",
     z.object({ status: z.enum(TICKET_STATUSES), reason: z.string().trim().max(500).optional() }).strict(),
-    async (code, b, v) => {
+    async (code, b, v, t) => {
       const after = await deps.feedback.setStatus(
         code,
         b.status as (typeof TICKET_STATUSES)[number],
@@ -539,7 +463,7 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
       );
       return {
         action: "ticket.status",
-        before: null,
+        before: { status: t.status },
         after: { status: after.status, reason: b.reason ?? null },
       };
     },
@@ -548,9 +472,16 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
     "assign",
     "tickets.handle",
     z.object({ assignee: z.string().trim().min(1).max(100) }).strict(),
-    async (code, b, v) => {
+    async (code, b, v, t) => {
+      // Only a colleague who handles this ticket's unit can be given it.
+      if (!(await handlersFor([t.unit])).some((s) => s.username === b.assignee))
+        throw new AppError("VALIDATION_FAILED", 400, "console:tickets.notHandler");
       const after = await deps.feedback.assign(code, b.assignee!, v.actor.displayName);
-      return { action: "ticket.assign", before: null, after: { assignee: after.assignee ?? null } };
+      return {
+        action: "ticket.assign",
+        before: { assignee: t.assignee ?? null },
+        after: { assignee: after.assignee ?? null },
+      };
     },
   );
   ticketWrite(
@@ -573,64 +504,109 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
     assertScope(v.actor, h.unit);
     return h;
   };
+  const handoffFilter = z
+    .object({
+      q: z.string().max(100).optional(),
+      page: z.coerce.number().int().min(1).max(10_000).optional(),
+      done: z.string().max(40).optional(),
+    })
+    .strict();
   ctx.route("get", "/handoffs", "handoffs.view", async (req, res, v) => {
-    const units = v.actor.units.length ? v.actor.units : undefined;
-    const [waiting, active] = await Promise.all([
-      deps.handoff.list({ status: "waiting", unit: units, limit: 200 }),
-      deps.handoff.list({ status: "active", unit: units, limit: 200 }),
+    const q = parse(handoffFilter, req.query);
+    const unit = v.actor.units.length ? v.actor.units : undefined;
+    const text = q.q?.trim() || undefined;
+    const pageNo = q.page ?? 1;
+    const [waiting, active, closed, closedTotal] = await Promise.all([
+      deps.handoff.list({ status: "waiting", unit, text, oldestFirst: true, limit: 500 }),
+      deps.handoff.list({ status: "active", unit, text, limit: 500 }),
+      deps.handoff.list({ status: "closed", unit, text, skip: (pageNo - 1) * PAGE_SIZE, limit: PAGE_SIZE }),
+      deps.handoff.count({ status: "closed", unit, text }),
     ]);
+    const pages = Math.max(1, Math.ceil(closedTotal / PAGE_SIZE));
     const now = (deps.now ?? (() => new Date()))();
+    const showUnit = v.actor.units.length !== 1;
+    const head = (first: boolean, staff: boolean) =>
+      html`<thead>
+        <tr>
+          ${first ? html`<th class="num">#</th>` : ""}
+          <th>${v.tr("handoffs.code")}</th>
+          ${showUnit ? html`<th>${v.tr("handoffs.unit")}</th>` : ""}
+          <th>${v.tr("handoffs.channel")}</th>
+          <th>${v.tr("handoffs.since")}</th>
+          <th>${v.tr("handoffs.recent")}</th>
+          ${staff ? html`<th>${v.tr("handoffs.staff")}</th>` : ""}
+        </tr>
+      </thead>`;
     const row = (h: (typeof waiting)[number], i?: number) => {
       const p = presentHandoff(h);
       return html`<tr>
         ${i !== undefined ? html`<td class="num">${i + 1}</td>` : ""}
         <td><a href="/admin/handoffs/${p.code}">${p.code}</a></td>
-        <td>${h.unit}</td>
-        <td>${v.tr(`channels.${p.channel}`)}</td>
-        <td>
-          ${v.tr("handoffs.minutes", { n: Math.max(0, Math.round((now.getTime() - h.createdAt.getTime()) / 60_000)) })}
+        ${showUnit ? html`<td data-label="${v.tr("handoffs.unit")}">${unitName(h.unit)}</td>` : ""}
+        <td data-label="${v.tr("handoffs.channel")}">${v.tr(`channels.${p.channel}`)}</td>
+        <td data-label="${v.tr("handoffs.since")}">
+          ${
+            h.status === "closed"
+              ? vnTime(h.createdAt)
+              : v.tr("handoffs.minutes", {
+                  n: Math.max(0, Math.round((now.getTime() - h.createdAt.getTime()) / 60_000)),
+                })
+          }
         </td>
         <td>${p.recent.join(" · ")}</td>
-        ${i === undefined ? html`<td>${p.staff ?? ""}</td>` : ""}
+        ${i === undefined ? html`<td data-label="${v.tr("handoffs.staff")}">${p.staff ?? ""}</td>` : ""}
       </tr>`;
     };
+    const link = (n: number) =>
+      `/admin/handoffs?${new URLSearchParams({ ...(text ? { q: text } : {}), page: String(n) }).toString()}`;
     res.type("html").send(
       page(
         v,
         v.tr("handoffs.title"),
-        html`<h2>${v.tr("handoffs.waiting")} (${waiting.length})</h2>
-          <table>
-            <thead>
-              <tr>
-                <th class="num">#</th>
-                <th>${v.tr("handoffs.code")}</th>
-                <th>${v.tr("handoffs.unit")}</th>
-                <th>${v.tr("handoffs.channel")}</th>
-                <th>${v.tr("handoffs.since")}</th>
-                <th>${v.tr("handoffs.recent")}</th>
-              </tr>
-            </thead>
+        html`<form class="card row" method="get" action="/admin/handoffs" role="search">
+            <div style="flex:2 1 240px">
+              <label for="h-q">${v.tr("handoffs.search")}</label>
+              <input
+                id="h-q"
+                name="q"
+                type="search"
+                value="${text ?? ""}"
+                placeholder="${v.tr("handoffs.searchHint")}"
+              />
+            </div>
+            <div style="flex:0 0 auto"><button type="submit">${v.tr("tickets.filter")}</button></div>
+          </form>
+          <h2>${v.tr("handoffs.waiting")} (${waiting.length})</h2>
+          <table class="stack">
+            ${head(true, false)}
             <tbody>
-              ${[...waiting].reverse().map((h, i) => row(h, i))}
+              ${waiting.map((h, i) => row(h, i))}
             </tbody>
           </table>
           <h2>${v.tr("handoffs.active")} (${active.length})</h2>
-          <table>
-            <thead>
-              <tr>
-                <th>${v.tr("handoffs.code")}</th>
-                <th>${v.tr("handoffs.unit")}</th>
-                <th>${v.tr("handoffs.channel")}</th>
-                <th>${v.tr("handoffs.since")}</th>
-                <th>${v.tr("handoffs.recent")}</th>
-                <th>${v.tr("handoffs.staff")}</th>
-              </tr>
-            </thead>
+          <table class="stack">
+            ${head(false, true)}
             <tbody>
               ${active.map((h) => row(h))}
             </tbody>
-          </table>`,
-        { flash: flashOf(req), refreshSec: 15 },
+          </table>
+          <h2>${v.tr("handoffs.closed")} (${closedTotal})</h2>
+          <table class="stack">
+            ${head(false, true)}
+            <tbody>
+              ${closed.map((h) => row(h))}
+            </tbody>
+          </table>
+          ${
+            pages > 1
+              ? html`<nav class="row pager" aria-label="${v.tr("tickets.pages")}">
+                  ${pageNo > 1 ? html`<a href="${link(pageNo - 1)}">${v.tr("tickets.prev")}</a>` : ""}
+                  <span>${v.tr("tickets.pageOf", { page: pageNo, pages })}</span>
+                  ${pageNo < pages ? html`<a href="${link(pageNo + 1)}">${v.tr("tickets.next")}</a>` : ""}
+                </nav>`
+              : ""
+          }`,
+        { flash: q.done, refreshSec: 15 },
       ),
     );
   });
@@ -645,7 +621,8 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
         `${v.tr("handoffs.one")} ${p.code}`,
         html`<section class="card">
             <p>
-              ${v.tr(`handoffs.statuses.${h.status}`)} · ${h.unit} · ${v.tr(`channels.${p.channel}`)} ·
+              ${v.tr(`handoffs.statuses.${h.status}`)} · ${unitName(h.unit)} ·
+              ${v.tr(`channels.${p.channel}`)} ·
               ${vnTime(h.createdAt)}${p.staff ? html` · ${v.tr("handoffs.staff")}: ${p.staff}` : ""}
             </p>
             <h2>${v.tr("handoffs.recent")}</h2>
@@ -720,6 +697,16 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
   });
   ctx.route("post", "/handoffs/:code/close", "handoffs.handle", async (req, res, v) => {
     const h = await handoffOf(v, req.params.code);
+    if (!isConfirmed(req.body)) {
+      askToConfirm(res, v, {
+        title: `${v.tr("handoffs.one")} ${h._id}`,
+        question: v.tr("handoffs.confirmClose"),
+        action: `/admin/handoffs/${h._id}/close`,
+        confirm: v.tr("handoffs.close"),
+        back: `/admin/handoffs/${h._id}`,
+      });
+      return;
+    }
     const ok = await deps.handoff.close(h._id, "staff", staffRef(v));
     if (ok) await deps.audit.record(v.actor, "handoff.close", `handoffs/${h._id}`);
     ctx.done(
