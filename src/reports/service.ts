@@ -171,13 +171,25 @@ export function createReportService(deps: {
         .find({ startedAt: trusted({ $lt: end }) })
         .select({ title: 1, startedAt: 1, finishedAt: 1, audience: 1 })
         .lean();
-      const deliveries = await deliveryModel(conn)
+      // Deliveries run to hundreds of thousands a period: walk them with a cursor, keeping only tallies.
+      const sentBy = new Map<string, number>();
+      const reached = new Set<string>();
+      let sentHere = 0;
+      let failedHere = 0;
+      const deliveries = deliveryModel(conn)
         .find({ at: inPeriod })
         .select({ announcement: 1, subscriber: 1, status: 1 })
-        .lean();
-      const here = deliveries.filter((d) => subIds.has(String(d.subscriber)));
-      const sentHere = here.filter((d) => d.status === "sent");
-      const sentBy = tally(sentHere, (d) => String(d.announcement));
+        .lean()
+        .cursor({ batchSize: 5_000 });
+      for await (const d of deliveries) {
+        const sub = String(d.subscriber);
+        if (!subIds.has(sub)) continue;
+        if (d.status === "sent") {
+          sentHere++;
+          reached.add(sub);
+          sentBy.set(String(d.announcement), (sentBy.get(String(d.announcement)) ?? 0) + 1);
+        } else if (d.status !== "skipped" && d.status !== "sending") failedHere++;
+      }
       const ran = anns.filter(
         (a) =>
           (a.audience.units.length === 0 || a.audience.units.includes(unitId)) && sentBy.has(String(a._id)),
@@ -230,10 +242,9 @@ export function createReportService(deps: {
         generatedAt: now(),
         announcements: {
           count: ran.length,
-          sent: sentHere.length,
-          failed: here.filter((d) => d.status !== "sent" && d.status !== "skipped" && d.status !== "sending")
-            .length,
-          reach: new Set(sentHere.map((d) => String(d.subscriber))).size,
+          sent: sentHere,
+          failed: failedHere,
+          reach: reached.size,
           items: ran
             .map((a) => ({
               title: a.title,

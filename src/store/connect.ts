@@ -39,7 +39,7 @@ export async function connectStore(
       onWarning: (msg, ctx) => logger.warn(ctx, msg),
     });
     uri = embedded.uri;
-    logger.info({ port: embedded.port, dataDir: config.dataDir }, "embedded store started");
+    logger.info({ socket: embedded.socketPath, dataDir: config.dataDir }, "embedded store started");
   }
   const connection = mongoose.createConnection(uri, {
     dbName: embedded || attached ? DEFAULT_DB_NAME : undefined,

@@ -45,7 +45,6 @@ describe("store outage", () => {
 
   it("should refuse updates with 503 while the store is down, then handle the redelivery once it is back", async () => {
     const embedded = app.app.store.embedded!;
-    const { port } = embedded;
     await embedded.close();
     const u = update(7700, "dang ky tam tru");
     expect((await fetch(`${app.url}/readyz`)).status).toBe(503);
@@ -53,8 +52,8 @@ describe("store outage", () => {
     expect(refused.status).toBe(503);
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
 
-    // The store comes back on the same port; the driver reconnects by itself.
-    const again = await startEmbeddedServer({ dataDir: app.app.config.dataDir, port });
+    // The store comes back on the same socket (the same data directory); the driver reconnects by itself.
+    const again = await startEmbeddedServer({ dataDir: app.app.config.dataDir });
     try {
       const deadline = Date.now() + 20_000;
       while ((await fetch(`${app.url}/readyz`)).status !== 200 && Date.now() < deadline)

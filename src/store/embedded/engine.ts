@@ -3,7 +3,7 @@
  * operations on in-memory collections, logged before they are acknowledged.
  */
 import fs from "node:fs";
-import { Long, ObjectId } from "bson";
+import { BSON, Long, ObjectId } from "bson";
 import { Aggregator, find as mingoFind, ProcessingMode, Query } from "mingo";
 import { duplicateKeyError, type Collection, type Doc, type IndexSpec } from "./collection.js";
 import { Database, Tx } from "./database.js";
@@ -21,6 +21,12 @@ export const MAX_WIRE_VERSION = 21;
 export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
 export const MAX_MESSAGE_SIZE = 48_000_000;
 const DEFAULT_BATCH = 101;
+/**
+ * A batch holds at most 16 MiB of documents, as mongod's do (so a reply always fits the driver's and
+ * bson's buffers), and at most this many documents, so one getMore never holds the process for long.
+ */
+const MAX_BATCH_BYTES = MAX_BSON_OBJECT_SIZE;
+const MAX_BATCH_COUNT = 50_000;
 const CURSOR_IDLE_MS = 10 * 60 * 1000;
 const DB_NAME = /^[A-Za-z0-9_-]{1,63}$/;
 
@@ -65,7 +71,7 @@ export class Engine {
 
   constructor(opts: EngineOptions) {
     this.opts = opts;
-    fs.mkdirSync(opts.dataDir, { recursive: true });
+    fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     for (const file of fs.readdirSync(opts.dataDir)) {
       const m = /^(.+)\.wal$/.exec(file);
       if (m && DB_NAME.test(m[1]!)) this.openDb(m[1]!);
@@ -491,11 +497,14 @@ export class Engine {
   ): Reply {
     const size =
       batchSize === undefined ? DEFAULT_BATCH : nonNegative(batchSize, "batchSize") || DEFAULT_BATCH;
-    const first = docs.slice(0, size);
+    const end = batchEnd(docs, 0, size);
+    const first = docs.slice(0, end);
     let id = 0;
-    if (!single && docs.length > size) {
+    // A single batch cut short by the byte cap still leaves a cursor, as mongod does.
+    const more = single ? end < Math.min(docs.length, size) : docs.length > end;
+    if (more) {
       id = this.nextCursorId++;
-      this.cursors.set(id, { ns, docs, pos: size, touched: Date.now() });
+      this.cursors.set(id, { ns, docs: single ? docs.slice(0, size) : docs, pos: end, touched: Date.now() });
     }
     return { cursor: { id: Long.fromNumber(id), ns, [field]: first }, ok: 1 };
   }
@@ -508,7 +517,7 @@ export class Engine {
       cmd.batchSize === undefined
         ? cursor.docs.length
         : nonNegative(cmd.batchSize, "batchSize") || cursor.docs.length;
-    const batch = cursor.docs.slice(cursor.pos, cursor.pos + size);
+    const batch = cursor.docs.slice(cursor.pos, batchEnd(cursor.docs, cursor.pos, size));
     cursor.pos += batch.length;
     cursor.touched = Date.now();
     let outId = id;
@@ -824,6 +833,20 @@ export class Engine {
 }
 
 // === Helpers
+
+/**
+ * Where a batch starting at `from` ends: at most `size` documents, {@link MAX_BATCH_COUNT}, and
+ * {@link MAX_BATCH_BYTES} of encoded documents (counting each array entry's key), but never empty.
+ */
+function batchEnd(docs: Doc[], from: number, size: number): number {
+  const last = Math.min(docs.length, from + Math.min(size, MAX_BATCH_COUNT));
+  let bytes = 0;
+  for (let i = from; i < last; i++) {
+    bytes += BSON.calculateObjectSize(docs[i]!, { ignoreUndefined: true }) + String(i - from).length + 2;
+    if (bytes > MAX_BATCH_BYTES && i > from) return i;
+  }
+  return last;
+}
 
 /**
  * For a query sorted by `_id` alone (as paging through a collection is), the documents in `_id` order

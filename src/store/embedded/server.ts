@@ -1,19 +1,21 @@
 /**
- * The embedded MongoDB-compatible server: a TCP listener on 127.0.0.1 speaking the wire protocol over
- * an {@link Engine}. Used when `MONGODB_URI` is unset so motcua runs with no database installed.
+ * The embedded MongoDB-compatible server: a Unix domain socket inside the data directory speaking the
+ * wire protocol over an {@link Engine}. Used when `MONGODB_URI` is unset so motcua runs with no
+ * database installed. Private by default (issue 19): the directory is 0700 and the socket and every
+ * file 0600, so only the user running motcua (and root) can connect or read the data; there is no TCP
+ * listener, so no other local user reaches it and no credentials are needed.
  */
 import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { Engine, MAX_MESSAGE_SIZE } from "./engine.js";
 import { CommandError, ErrorCodes } from "./errors.js";
-import { encodeReply, OP_MSG, parseMessage, WireError } from "./wire.js";
+import { encodeReplySafely, OP_MSG, parseMessage, WireError } from "./wire.js";
 
 /** Options of {@link startEmbeddedServer}. */
 export interface EmbeddedServerOptions {
   dataDir: string;
-  /** 0 (default) picks a free port. */
-  port?: number;
   fsync?: boolean;
   /** How often TTL indexes are swept; mongod uses 60 s. */
   ttlIntervalMs?: number;
@@ -23,8 +25,10 @@ export interface EmbeddedServerOptions {
 
 /** A running embedded server. */
 export interface EmbeddedServer {
+  /** The driver's connection string: the URL-encoded socket path, e.g. `mongodb://%2Fdata%2Fmongod.sock/…`. */
   readonly uri: string;
-  readonly port: number;
+  /** Where the server listens (inside the data directory, or a private temporary one when that path is too long). */
+  readonly socketPath: string;
   readonly engine: Engine;
   close(): Promise<void>;
 }
@@ -34,11 +38,11 @@ export interface EmbeddedServer {
  * left by a dead process (kill -9) is taken over.
  */
 function lockDataDir(dataDir: string): () => void {
-  fs.mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const file = path.join(dataDir, "LOCK");
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+      fs.writeFileSync(file, String(process.pid), { flag: "wx", mode: 0o600 });
       return () => fs.rmSync(file, { force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
@@ -63,28 +67,59 @@ function isAlive(pid: number): boolean {
 }
 
 /**
+ * Creates `dir` (and missing parents) and makes it 0700 whatever the umask; files inside are made 0600
+ * by their writers. An existing directory is tightened too (data written by an older version).
+ */
+export function makePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+}
+
+/** The file in the data directory that names the socket, so the project's CLIs can attach. */
+const SOCKET_FILE = "SOCKET";
+/** sun_path holds 108 bytes on Linux (104 on macOS); longer paths cannot be bound. */
+const MAX_SOCKET_PATH = 100;
+
+/** The driver's URI for a socket path (the driver recognises a host ending in `.sock`). */
+export function socketUri(socketPath: string): string {
+  return `mongodb://${encodeURIComponent(socketPath)}/?directConnection=true`;
+}
+
+/**
  * The URI of an embedded store already running on `dataDir` in another process (its LOCK is held by a
- * live process and it wrote its PORT), or undefined.
+ * live process and it wrote its SOCKET), or undefined.
  */
 export function runningEmbeddedUri(dataDir: string): string | undefined {
   try {
     const pid = Number(fs.readFileSync(path.join(dataDir, "LOCK"), "utf8"));
-    const port = Number(fs.readFileSync(path.join(dataDir, "PORT"), "utf8"));
-    if (
-      !Number.isInteger(pid) ||
-      pid === process.pid ||
-      !isAlive(pid) ||
-      !Number.isInteger(port) ||
-      port <= 0
-    )
+    const socketPath = fs.readFileSync(path.join(dataDir, SOCKET_FILE), "utf8").trim();
+    if (!Number.isInteger(pid) || pid === process.pid || !isAlive(pid) || !socketPath.endsWith(".sock"))
       return undefined;
-    return `mongodb://127.0.0.1:${port}/?directConnection=true`;
+    return socketUri(socketPath);
   } catch {
     return undefined;
   }
 }
 
-/** Starts the embedded server on 127.0.0.1, e.g. `await startEmbeddedServer({ dataDir: "./data" })`. */
+/**
+ * Where to listen: `DATA_DIR/mongod.sock`, or — when that path is too long for a socket address — a
+ * fresh 0700 directory under the system's temporary folder (named in `DATA_DIR/SOCKET` either way).
+ */
+function chooseSocketPath(dataDir: string): { socketPath: string; cleanup: () => void } {
+  const inData = path.resolve(dataDir, "mongod.sock");
+  if (Buffer.byteLength(inData) <= MAX_SOCKET_PATH) {
+    fs.rmSync(inData, { force: true }); // left by a dead process; we hold the lock
+    return { socketPath: inData, cleanup: () => fs.rmSync(inData, { force: true }) };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-"));
+  fs.chmodSync(dir, 0o700);
+  return {
+    socketPath: path.join(dir, "mongod.sock"),
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Starts the embedded server on a private Unix socket, e.g. `await startEmbeddedServer({ dataDir: "./data" })`. */
 export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const unlock = lockDataDir(opts.dataDir);
   let engine: Engine;
@@ -104,6 +139,15 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     socket.on("data", (chunk: Buffer) => {
+      try {
+        onData(chunk);
+      } catch (err) {
+        // Framing itself failed (it never should): drop this connection, keep the server.
+        warn("embedded store: connection dropped", { error: (err as Error).message });
+        socket.destroy();
+      }
+    });
+    const onData = (chunk: Buffer): void => {
       pending.push(chunk);
       pendingBytes += chunk.length;
       while (pendingBytes >= 4) {
@@ -117,7 +161,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
             ErrorCodes.InvalidOptions,
             `invalid message length ${len}`,
           ).toReply();
-          socket.end(encodeReply(requestId, OP_MSG, reply));
+          socket.end(encodeReplySafely(requestId, OP_MSG, reply).bytes);
           pending = [];
           pendingBytes = 0;
           return;
@@ -129,11 +173,12 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
         pendingBytes = rest.length;
         handle(socket, msg);
       }
-    });
+    };
     socket.on("error", () => socket.destroy());
     socket.on("close", () => sockets.delete(socket));
   });
 
+  /** Answers one message; every failure (parse, command, encoding) becomes an error reply. */
   function handle(socket: net.Socket, msg: Buffer): void {
     const requestId = msg.readInt32LE(4);
     const opCode = msg.readInt32LE(12);
@@ -147,17 +192,29 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
       warn("embedded store: malformed message", { error: message });
       reply = new CommandError(ErrorCodes.FailedToParse, message).toReply();
     }
-    if (!socket.destroyed) socket.write(encodeReply(requestId, opCode, reply));
+    const { bytes, error } = encodeReplySafely(requestId, opCode, reply);
+    if (error) warn("embedded store: reply could not be encoded", { error });
+    if (!socket.destroyed) socket.write(bytes);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const port = (server.address() as net.AddressInfo).port;
-  // Lets tools on the same machine (npm run announce, content:load) reach a running store.
-  const portFile = path.join(opts.dataDir, "PORT");
-  fs.writeFileSync(portFile, String(port));
+  const { socketPath, cleanup } = chooseSocketPath(opts.dataDir);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen({ path: socketPath, readableAll: false, writableAll: false }, () => resolve());
+    });
+    fs.chmodSync(socketPath, 0o600);
+  } catch (err) {
+    engine.close();
+    cleanup();
+    unlock();
+    throw err;
+  }
+  server.on("error", (err) => warn("embedded store: listener error", { error: err.message }));
+  // Lets the project's CLIs on the same machine (npm run announce, content:load) reach a running store.
+  const socketFile = path.join(opts.dataDir, SOCKET_FILE);
+  fs.writeFileSync(socketFile, socketPath, { mode: 0o600 });
+  fs.chmodSync(socketFile, 0o600);
   const ttlTimer = setInterval(() => {
     try {
       engine.sweepTtl();
@@ -170,15 +227,16 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
 
   let closed: Promise<void> | undefined;
   return {
-    uri: `mongodb://127.0.0.1:${port}/?directConnection=true`,
-    port,
+    uri: socketUri(socketPath),
+    socketPath,
     engine,
     close() {
       closed ??= new Promise<void>((resolve) => {
         clearInterval(ttlTimer);
         server.close(() => {
           engine.close();
-          fs.rmSync(portFile, { force: true });
+          fs.rmSync(socketFile, { force: true });
+          cleanup();
           unlock();
           resolve();
         });

@@ -51,7 +51,7 @@ export class Wal {
 
   /** Reads every intact record in order, truncating a torn tail; then opens the log for appending. */
   replay(apply: (rec: WalRecord) => void): number {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     let count = 0;
     if (fs.existsSync(this.file)) {
       // Read in chunks so a large log does not have to fit in memory twice.
@@ -90,7 +90,7 @@ export class Wal {
       if (good < size) fs.truncateSync(this.file, good);
       this.bytes = good;
     }
-    this.fd = fs.openSync(this.file, "a");
+    this.fd = openPrivate(this.file, "a");
     this.recordsSinceCompaction = count;
     return count;
   }
@@ -115,7 +115,7 @@ export class Wal {
   /** Replaces the log with exactly `records` (temp file, fsync, atomic rename, fsync of the directory). */
   rewrite(records: Iterable<WalRecord>): void {
     const tmp = `${this.file}.tmp`;
-    const fd = fs.openSync(tmp, "w");
+    const fd = openPrivate(tmp, "w");
     let count = 0;
     let bytes = 0;
     try {
@@ -142,7 +142,7 @@ export class Wal {
     if (this.fd !== undefined) fs.closeSync(this.fd);
     fs.renameSync(tmp, this.file);
     syncDir(path.dirname(this.file));
-    this.fd = fs.openSync(this.file, "a");
+    this.fd = openPrivate(this.file, "a");
     this.recordsSinceCompaction = count;
     this.bytes = bytes;
   }
@@ -159,6 +159,13 @@ export class Wal {
       this.fd = undefined;
     }
   }
+}
+
+/** Opens a file readable and writable by its owner only (0600), whatever the umask or its old mode. */
+function openPrivate(file: string, flags: "a" | "w"): number {
+  const fd = fs.openSync(file, flags, 0o600);
+  fs.fchmodSync(fd, 0o600);
+  return fd;
 }
 
 function syncDir(dir: string): void {

@@ -133,3 +133,33 @@ export function encodeReply(responseTo: number, opCode: number, reply: Record<st
   const flags = Buffer.from([0, 0, 0, 0, 0]); // flagBits, then section kind 0
   return Buffer.concat([header(16 + 5 + doc.length, responseTo, OP_MSG), flags, doc]);
 }
+
+/** mongod's code for a reply or document over the BSON size limit. */
+const BSON_OBJECT_TOO_LARGE = 10334;
+
+/**
+ * {@link encodeReply} that never throws: a reply that cannot be serialised (too large, an
+ * unserialisable value) is answered with an error for that command instead, so one bad reply never
+ * takes the server down (issue 19). `error` says what went wrong, for the server's log.
+ */
+export function encodeReplySafely(
+  responseTo: number,
+  opCode: number,
+  reply: Record<string, unknown>,
+): { bytes: Buffer; error?: string } {
+  try {
+    return { bytes: encodeReply(responseTo, opCode, reply) };
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    const tooLarge = /size|large|range/i.test(error);
+    const fallback = {
+      ok: 0,
+      errmsg: tooLarge
+        ? `the reply exceeds the maximum BSON size (16 MiB): ${error}`
+        : `the reply could not be encoded: ${error}`,
+      code: tooLarge ? BSON_OBJECT_TOO_LARGE : 1,
+      codeName: tooLarge ? "BSONObjectTooLarge" : "InternalError",
+    };
+    return { bytes: encodeReply(responseTo, opCode, fallback), error };
+  }
+}

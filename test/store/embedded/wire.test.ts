@@ -32,7 +32,7 @@ function opMsg(body: Buffer, requestId = 7): Buffer {
 /** Sends raw bytes and collects whatever comes back until the server answers once or closes. */
 function exchange(bytes: Buffer): Promise<{ reply?: Record<string, unknown>; closed: boolean }> {
   return new Promise((resolve, reject) => {
-    const sock = net.connect(server.port, "127.0.0.1", () => sock.write(bytes));
+    const sock = net.connect(server.socketPath, () => sock.write(bytes));
     let buf = Buffer.alloc(0);
     const timer = setTimeout(() => {
       sock.destroy();
