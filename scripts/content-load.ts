@@ -7,6 +7,7 @@ import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
 import { formatProblems, readContentDir } from "../src/content/loader.js";
 import { syncContent } from "../src/content/store.js";
+import { verificationCounts } from "../src/content/verification.js";
 import { connectStore } from "../src/store/connect.js";
 import { contentModels } from "../src/store/models/content.js";
 
@@ -18,6 +19,11 @@ if (!read.ok) {
   console.error(formatProblems(read.problems));
   process.exit(1);
 }
+const counts = verificationCounts(read.bundle);
+console.log(
+  `Awaiting verification: ${counts.unverifiedFacts} facts in ${counts.unverifiedProcedures} of ${counts.procedures} procedures, ` +
+    `${counts.unverifiedGuides} guides, ${counts.unverifiedFaqs} FAQs; ${counts.sampleHotlines} sample hotlines.`,
+);
 const logger = createLogger({ level: "warn" });
 const store = await connectStore(config, logger, { attachToRunning: true });
 try {

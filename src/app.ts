@@ -43,6 +43,8 @@ import type { ChannelName } from "./core/types.js";
 import { createFeedbackService, type FeedbackService } from "./feedback/service.js";
 import { scheduleFeedbackJobs } from "./feedback/jobs.js";
 import { scheduleHandoffJobs } from "./handoff/jobs.js";
+import { scheduleLinkCheck } from "./content/link-job.js";
+import { createLinkChecker, type LinkChecker } from "./content/links.js";
 import { createHandoffService, type HandoffService } from "./handoff/service.js";
 import { handoffModel } from "./store/models/handoff.js";
 import { createBatchWriter } from "./store/batch.js";
@@ -75,6 +77,8 @@ export interface App {
   readonly feedback: FeedbackService;
   readonly handoff: HandoffService;
   readonly staff: StaffService;
+  /** The content link checker (daily when enabled; `npm run content:check-links` on demand). */
+  readonly links: LinkChecker;
   /** Every staff route and the permission it needs (`/admin/api` and `/admin`). */
   readonly adminRoutes: { api: RouteSpec[]; console: RouteSpec[] };
   /** Writes the buffered analytics (query log, view counters) now; they are batched otherwise. */
@@ -272,6 +276,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     reports,
     citizenErase: eraseChat,
   });
+  const links = createLinkChecker({
+    connection: store.connection,
+    logger,
+    concurrency: config.linkCheck.concurrency,
+    timeoutMs: config.linkCheck.timeoutMs,
+    origin: config.linkCheck.origin,
+  });
+  let stopLinkCheck: (() => Promise<void>) | undefined;
   const adminConsole = createConsole({
     t,
     guard,
@@ -287,6 +299,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       content: () => content.bundle(),
       sources: reportSources,
     }),
+    links,
     secureCookies: config.publicUrl?.startsWith("https:") ?? false,
     now,
   });
@@ -319,6 +332,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     feedback,
     handoff,
     staff,
+    links,
     adminRoutes: { api: adminApi.routes, console: adminConsole.routes },
     flushAnalytics,
     async start() {
@@ -339,10 +353,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       scheduler.start();
       stopJobs = scheduleFeedbackJobs(feedback, logger);
       stopHandoffJobs = scheduleHandoffJobs(handoff, logger);
+      if (config.linkCheck.enabled)
+        stopLinkCheck = scheduleLinkCheck(links, () => content.bundle(), config.linkCheck.cron, logger);
     },
     async close() {
       await stopJobs?.();
       await stopHandoffJobs?.();
+      await stopLinkCheck?.();
       await scheduler.stop();
       await Promise.all([telegram?.stop(), zaloOa?.stop(), zaloBot?.stop()]);
       // The last analytics batches go before the store closes.

@@ -3,6 +3,7 @@
  * and returns a frozen configuration object.
  */
 import path from "node:path";
+import cron from "node-cron";
 import { z } from "zod";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -114,6 +115,15 @@ const envSchema = z.object({
   HANDOFF_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   HANDOFF_WAIT_MAX_MINUTES: z.coerce.number().int().min(5).max(10080).default(480),
   HANDOFF_SHOW_STAFF_NAMES: booleanish.default(false),
+  LINK_CHECK_ENABLED: booleanish.optional(),
+  LINK_CHECK_CRON: z
+    .string()
+    .trim()
+    .refine((v) => cron.validate(v), "a cron expression like 30 3 * * *")
+    .default("30 3 * * *"),
+  LINK_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  LINK_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  LINK_CHECK_ORIGIN: optionalUrl,
 });
 
 /** The validated, frozen settings of one motcua process. */
@@ -133,6 +143,14 @@ export type Config = Readonly<{
   flood: { burst: number; perSecond: number };
   rates: { telegram: number; zaloOa: number; zaloBot: number };
   broadcast: { quietHours: string; concurrency: number };
+  /** The daily content link check (issue 20); off in tests unless pointed at a local stand-in. */
+  linkCheck: {
+    enabled: boolean;
+    cron: string;
+    concurrency: number;
+    timeoutMs: number;
+    origin: string | undefined;
+  };
   feedback: { dueDays: number; salt: string };
   handoff: {
     /** The staff Telegram group of each unit, by unit id. */
@@ -209,6 +227,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     flood: { burst: e.FLOOD_BURST, perSecond: e.FLOOD_PER_SECOND },
     broadcast: { quietHours: e.QUIET_HOURS, concurrency: e.BROADCAST_CONCURRENCY },
     feedback: { dueDays: e.TICKET_DUE_DAYS, salt: e.PRIVACY_SALT },
+    linkCheck: {
+      enabled: e.LINK_CHECK_ENABLED ?? (e.NODE_ENV !== "test" || e.LINK_CHECK_ORIGIN !== undefined),
+      cron: e.LINK_CHECK_CRON,
+      concurrency: e.LINK_CHECK_CONCURRENCY,
+      timeoutMs: e.LINK_CHECK_TIMEOUT_MS,
+      origin: e.LINK_CHECK_ORIGIN,
+    },
     handoff: {
       telegramGroups: Object.fromEntries(
         e.HANDOFF_TELEGRAM_GROUPS.split(",")

@@ -76,6 +76,11 @@ export const FACT_FIELDS = [
   "where",
 ] as const;
 
+/** Who confirmed a fact against the official text, and when (issue 20). */
+export const verificationMarkSchema = z
+  .object({ verified_by: text, verified_at: z.iso.datetime({ offset: true }) })
+  .strict();
+
 const localized = z
   .object({
     name: text.optional(),
@@ -114,12 +119,18 @@ export const procedureSchema = z
     related: z.array(procedureCode).default([]),
     verified: z.boolean(),
     unverified: z.array(z.enum(FACT_FIELDS)).default([]),
+    /** Per fact: who verified it and when (set from the console's verification page). */
+    verification: z.partialRecord(z.enum(FACT_FIELDS), verificationMarkSchema).default({}),
     en: localized.optional(),
   })
   .strict()
   .refine((p) => p.verified === (p.unverified.length === 0), {
     message: "verified must be false exactly when some facts are listed under unverified",
     path: ["verified"],
+  })
+  .refine((p) => !p.unverified.some((f) => p.verification[f]), {
+    message: "a fact listed under unverified cannot also carry a verification record",
+    path: ["verification"],
   });
 export type Procedure = z.infer<typeof procedureSchema>;
 
@@ -140,6 +151,8 @@ export const guideMetaSchema = z
     keywords: z.array(text).default([]),
     links: z.array(z.object({ label: text, url: z.url() }).strict()).default([]),
     verified: z.boolean().default(true),
+    verified_by: text.optional(),
+    verified_at: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();
 /** A guide as stored: front matter plus the Markdown body. */
@@ -158,6 +171,8 @@ export const faqSchema = z
     unit: slug.optional(),
     /** false while the answer rests on a fact marked (verify) in content-facts. */
     verified: z.boolean().default(true),
+    verified_by: text.optional(),
+    verified_at: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();
 export type Faq = z.infer<typeof faqSchema>;

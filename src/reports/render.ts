@@ -143,6 +143,17 @@ function sections(r: OutreachReport, tr: Tr) {
       ] as Array<[string, string | number]>,
       table: undefined,
     },
+    {
+      title: tr("report.s.unverified"),
+      rows: [
+        [tr("report.unverifiedShared"), r.unverified.shared],
+        [tr("report.unverifiedOwn"), r.unverified.own.length],
+      ] as Array<[string, string | number]>,
+      table: {
+        head: [tr("report.unverifiedItem"), tr("report.unverifiedField")],
+        rows: r.unverified.own.map((u) => [u.item, tr(`verification.fields.${u.field}`)]),
+      },
+    },
   ];
 }
 

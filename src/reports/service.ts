@@ -7,6 +7,7 @@ import type { Connection } from "mongoose";
 import { z } from "zod";
 import { CHANNEL_NAMES } from "../core/types.js";
 import type { ContentBundle } from "../content/schemas.js";
+import { unverifiedFacts } from "../content/verification.js";
 import { AppError } from "../errors.js";
 import { announcementModel } from "../store/models/announcement.js";
 import { deliveryModel } from "../store/models/delivery.js";
@@ -127,6 +128,11 @@ export interface OutreachReport {
   };
   satisfaction: { n: number; index: number | null; breakdown: Record<"1" | "2" | "3" | "4" | "5", number> };
   handoffs: HandoffFigures;
+  /**
+   * Content facts still awaiting a staff check (issue 20): how many are shared (the province verifies
+   * them) and the unit's own, listed (sample hotlines, its FAQs, a sample unit record).
+   */
+  unverified: { shared: number; own: Array<{ item: string; field: string }> };
 }
 
 export interface ReportService {
@@ -308,6 +314,12 @@ export function createReportService(deps: {
           breakdown,
         },
         handoffs: await deps.sources.handoffStats({ from: start, to: end, unit: unitId }),
+        unverified: {
+          shared: unverifiedFacts(bundle, unitId).filter((f) => f.unit === undefined).length,
+          own: unverifiedFacts(bundle, unitId)
+            .filter((f) => f.unit !== undefined)
+            .map((f) => ({ item: `${f.title} (${f.kind}/${f.key})`, field: f.field })),
+        },
       };
     },
   };

@@ -1,4 +1,5 @@
 /** The dashboard: charts of the last 30 days, each with its figures in a table for screen readers. */
+import { unverifiedFacts } from "../../content/verification.js";
 import { CHANNEL_NAMES } from "../../core/types.js";
 import { Html, html } from "../../reports/html.js";
 import type { ConsoleContext } from "./index.js";
@@ -7,6 +8,8 @@ import { page } from "./layout.js";
 export function registerDashboard(ctx: ConsoleContext): void {
   ctx.route("get", "/", "dashboard.view", async (req, res, v) => {
     const d = await ctx.deps.dashboard.build({ units: v.actor.units });
+    // Facts awaiting verification in the staff member's unit (province staff: every unit's).
+    const unverified = unverifiedFacts(ctx.deps.content.bundle(), v.actor.units[0]).length;
     const channelName = (c: string) => v.tr(`channels.${c}`);
     const data = {
       labels: {
@@ -43,6 +46,10 @@ export function registerDashboard(ctx: ConsoleContext): void {
               <div class="muted">${v.tr("dashboard.ticketsOpen")}</div>
               <div class="stat"><a href="/admin/tickets">${d.tickets.open}</a></div>
               <div>${v.tr("dashboard.ticketsOverdue", { n: d.tickets.overdue })}</div>
+            </div>
+            <div class="card">
+              <div class="muted">${v.tr("dashboard.unverified")}</div>
+              <div class="stat"><a href="/admin/verification" id="dash-unverified">${unverified}</a></div>
             </div>
           </div>
           <div class="grid">

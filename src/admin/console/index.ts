@@ -7,6 +7,7 @@ import fs from "node:fs";
 import express, { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import type { BroadcastService } from "../../broadcast/service.js";
+import type { LinkChecker } from "../../content/links.js";
 import type { ContentService } from "../../content/service.js";
 import type { Lang } from "../../core/types.js";
 import { AppError } from "../../errors.js";
@@ -35,6 +36,7 @@ import { makeView, page, type View } from "./layout.js";
 import { registerOperationsPages } from "./operations.js";
 import { registerReportPages } from "./reports.js";
 import { registerStaffPages } from "./staff.js";
+import { registerVerificationPages } from "./verification.js";
 
 export interface ConsoleDeps {
   t: Translator;
@@ -47,6 +49,8 @@ export interface ConsoleDeps {
   handoff: HandoffService;
   reports: ReportService;
   dashboard: DashboardBuilder;
+  /** The content link checker, whose failing links the verification page lists. */
+  links?: LinkChecker;
   /** Mark cookies Secure (the console is served over HTTPS). */
   secureCookies: boolean;
   now?: () => Date;
@@ -244,6 +248,7 @@ export function createConsole(deps: ConsoleDeps): { router: Router; routes: Rout
   registerOperationsPages(ctx);
   registerReportPages(ctx);
   registerStaffPages(ctx);
+  registerVerificationPages(ctx);
 
   // Errors as pages, in the staff member's language.
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {

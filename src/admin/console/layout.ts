@@ -31,6 +31,7 @@ export function makeView(t: Translator, lang: Lang, actor: Actor | undefined, pa
 const NAV: Array<[string, string, Permission]> = [
   ["/admin", "nav.dashboard", "dashboard.view"],
   ["/admin/content", "nav.content", "content.view"],
+  ["/admin/verification", "nav.verification", "content.view"],
   ["/admin/announcements", "nav.announcements", "announcements.view"],
   ["/admin/tickets", "nav.tickets", "tickets.view"],
   ["/admin/handoffs", "nav.handoffs", "handoffs.view"],
