@@ -47,10 +47,18 @@ export function splitText(text: string, limit: number): string[] {
  * numbers tappable).
  */
 export function renderTelegram(reply: Reply): TelegramMessage[] {
-  const phones = (reply.buttons ?? [])
-    .flat()
-    .flatMap((b) => (b.kind === "phone" ? [`☎️ ${b.label}: **${b.phone}**`] : []));
-  const text = phones.length ? `${reply.text}\n\n${phones.join("\n")}` : reply.text;
+  const all = (reply.buttons ?? []).flat();
+  const phones = all.flatMap((b) => (b.kind === "phone" ? [`☎️ ${b.label}: **${b.phone}**`] : []));
+  // A payload over callback_data's 64 bytes cannot be a button; it becomes a numbered line instead of
+  // failing the whole reply (the engine keeps each reply's actions as numbered choices, so typing the
+  // number selects it; numbered within this reply, which is right when earlier replies of the batch
+  // carry no actions, as engine replies do).
+  const actions = all.filter((b) => b.kind === "action");
+  const numbered = actions.flatMap((b, i) =>
+    Buffer.byteLength(b.payload, "utf8") > MAX_PAYLOAD_BYTES ? [`${i + 1}. ${b.label}`] : [],
+  );
+  const lines = [...phones, ...numbered];
+  const text = lines.length ? `${reply.text}\n\n${lines.join("\n")}` : reply.text;
   // Leave room for the HTML that escaping and <b> tags add.
   const parts = splitText(text, TELEGRAM_TEXT_LIMIT - 600).map(toHtml);
   const keyboard: InlineButton[][] = [];
@@ -58,8 +66,7 @@ export function renderTelegram(reply: Reply): TelegramMessage[] {
     const out: InlineButton[] = [];
     for (const b of row) {
       if (b.kind === "action") {
-        if (Buffer.byteLength(b.payload, "utf8") > MAX_PAYLOAD_BYTES)
-          throw new Error(`payload over ${MAX_PAYLOAD_BYTES} bytes: ${b.payload}`);
+        if (Buffer.byteLength(b.payload, "utf8") > MAX_PAYLOAD_BYTES) continue;
         out.push({ text: b.label, callback_data: b.payload });
       } else if (b.kind === "url") out.push({ text: b.label, url: b.url });
     }

@@ -45,12 +45,19 @@ describe("Telegram rendering", () => {
     expect(msgs.at(-1)?.text).toContain("☎️ Tổng đài: <b>1022</b>");
   });
 
-  it("should refuse a payload longer than Telegram's 64 bytes", () => {
-    expect(() =>
-      renderTelegram({
-        text: "x",
-        buttons: [[{ kind: "action", label: "a", payload: `p:${"đ".repeat(40)}` }]],
-      }),
-    ).toThrow(/64 bytes/);
+  it("should degrade a payload over Telegram's 64 bytes to a numbered line and keep the other buttons", () => {
+    const msgs = renderTelegram({
+      text: "Chọn:",
+      buttons: [
+        [{ kind: "action", label: "Ngắn", payload: "m:fb" }],
+        [{ kind: "action", label: "Đường dây nóng xã", payload: `p:${"đ".repeat(40)}` }],
+      ],
+    });
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]?.text).toContain("2. Đường dây nóng xã");
+    expect(msgs[0]?.reply_markup?.inline_keyboard).toEqual([[{ text: "Ngắn", callback_data: "m:fb" }]]);
+    for (const row of msgs[0]?.reply_markup?.inline_keyboard ?? [])
+      for (const b of row)
+        if ("callback_data" in b) expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
   });
 });
