@@ -149,7 +149,7 @@ export function createEngine(ports: EnginePorts): Engine {
       if (replies) break;
     }
     if (msg.payload !== undefined) replies ??= await onPayload(turn, msg.payload.slice(0, 64));
-    else if (msg.text !== undefined || msg.photo !== undefined)
+    else if (msg.text !== undefined || msg.photo !== undefined || msg.contact !== undefined)
       replies ??= await onText(turn, msg.text, msg.photo);
     else replies ??= [menu(turn, t(turn.lang, "errors.textOnly"))];
     if (!turn.forget) {

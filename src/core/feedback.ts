@@ -74,7 +74,14 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
           },
         ]);
       case "name":
-        return form([{ text: t(L, "feedback.askName"), buttons: [cancelRow(L)] }]);
+        return form([
+          {
+            text: t(L, "feedback.askName"),
+            buttons: [cancelRow(L)],
+            // Consent is given at this step: a one-tap card may now fill name and phone (Zalo OA).
+            ...(ports.capabilities?.requestsContact(turn.msg.channel) ? { requestContact: true } : {}),
+          },
+        ]);
       case "phone":
         return form([{ text: t(L, "feedback.askPhone"), buttons: [cancelRow(L)] }]);
       case "confirm": {
@@ -104,9 +111,20 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
   }
 
   /** Takes what the citizen typed (or the photo they sent) for the current step of the form. */
-  function input(turn: Turn, text: string | undefined, photo: string | undefined): Reply[] {
+  function input(turn: Turn, text: string | undefined, photo: string | undefined): Reply[] | undefined {
     const L = turn.lang;
     const fb = turn.session.fb!;
+    // Typed text at the photo step is a question like any other; only a photo answers the step.
+    if (fb.step === "photo" && !photo) return undefined;
+    // A shared contact card counts only once the citizen agreed to give contact details.
+    const contact = turn.msg.contact;
+    if (contact && (fb.step === "name" || fb.step === "phone")) {
+      const phone = contact.phone?.replace(/[\s.()-]/g, "").replace(/^84(?=\d{9,10}$)/, "0");
+      if (contact.name) fb.name = contact.name.trim().slice(0, 100);
+      if (phone && /^(\+84|0)\d{9,10}$/.test(phone)) fb.phone = phone;
+      fb.step = fb.phone ? "confirm" : fb.name ? "phone" : fb.step;
+      return prompt(turn);
+    }
     if (photo && (fb.step === "text" || fb.step === "photo")) fb.photo = photo.slice(0, 2048);
     if (fb.step === "text") {
       if (!text)
@@ -239,7 +257,7 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
     form: {
       open: (turn) => {
         const step = turn.session.fb?.step;
-        return step === "text" || step === "name" || step === "phone";
+        return step === "text" || step === "photo" || step === "name" || step === "phone";
       },
       input: (turn, text, photo) => Promise.resolve(input(turn, text, photo)),
     },

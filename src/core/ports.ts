@@ -266,6 +266,15 @@ export interface PrivacyPort {
   deleteChatData(channel: ChannelName, chatId: string): Promise<void>;
 }
 
+/** What a channel can do beyond text and buttons, so flows can offer it. */
+export interface ChannelCapabilities {
+  /**
+   * The channel can ask for the citizen's name and phone with one tap (Zalo OA `request_user_info`);
+   * the answer arrives as `IncomingMessage.contact`.
+   */
+  requestsContact(channel: ChannelName): boolean;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -285,6 +294,8 @@ export interface EnginePorts {
   handoff?: HandoffPort;
   /** Counts what was shown, for the outreach reports (no identity). Optional. */
   views?: ViewPort;
+  /** What each channel can do beyond text and buttons. Optional: none then. */
+  capabilities?: ChannelCapabilities;
   clock: Clock;
   t: Translate;
 }

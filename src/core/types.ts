@@ -25,6 +25,8 @@ export interface IncomingMessage {
   messageId?: string;
   /** A photo the citizen sent, as a platform reference (file id or URL). */
   photo?: string;
+  /** Name and phone the citizen shared with the platform's one-tap contact card (Zalo OA). */
+  contact?: { name?: string | undefined; phone?: string | undefined };
 }
 
 /** A button under a reply: an action of ours, a link, or a phone number to call. */
@@ -42,6 +44,8 @@ export interface Reply {
   buttons?: Button[][];
   /** What the reply is, for analytics and the dialogue evaluation; channels do not render it. */
   meta?: ReplyMeta;
+  /** Also offer the platform's one-tap contact card, where the channel has one (see ChannelCapabilities). */
+  requestContact?: boolean;
 }
 
 /**
