@@ -23,11 +23,16 @@ const envelope = z.object({
 
 export interface ZaloBotClient {
   call(method: string, body: Record<string, unknown>, timeoutMs?: number): Promise<unknown>;
-  sendMessage(chatId: string, text: string): Promise<void>;
+  /** Sends text; `parseMode` only where the text has markup worth keeping. */
+  sendMessage(chatId: string, text: string, parseMode?: "markdown" | "html"): Promise<void>;
+  /** Shows "typing…" while an answer is prepared. */
+  sendChatAction(chatId: string, action: "typing"): Promise<void>;
   /** One update, or undefined when none arrived within the timeout (the API's 408). */
   getUpdates(timeoutSec: number): Promise<unknown>;
   setWebhook(url: string, secretToken: string): Promise<void>;
   deleteWebhook(): Promise<void>;
+  /** The webhook URL currently set ("" when none). */
+  getWebhookInfo(): Promise<{ url: string }>;
 }
 
 /** Creates the client, e.g. `createZaloBotClient({ token, apiRoot: "https://bot-api.zaloplatforms.com" })`. */
@@ -57,8 +62,11 @@ export function createZaloBotClient(opts: { token: string; apiRoot: string }): Z
   }
   return {
     call,
-    async sendMessage(chatId, text) {
-      await call("sendMessage", { chat_id: chatId, text });
+    async sendMessage(chatId, text, parseMode) {
+      await call("sendMessage", { chat_id: chatId, text, ...(parseMode ? { parse_mode: parseMode } : {}) });
+    },
+    async sendChatAction(chatId, action) {
+      await call("sendChatAction", { chat_id: chatId, action }, 5_000);
     },
     async getUpdates(timeoutSec) {
       try {
@@ -73,6 +81,10 @@ export function createZaloBotClient(opts: { token: string; apiRoot: string }): Z
     },
     async deleteWebhook() {
       await call("deleteWebhook", {});
+    },
+    async getWebhookInfo() {
+      const r = (await call("getWebhookInfo", {})) as { url?: unknown } | undefined;
+      return { url: typeof r?.url === "string" ? r.url : "" };
     },
   };
 }

@@ -3,25 +3,33 @@ import type { Reply } from "../../core/types.js";
 import type { RateLimiter } from "../outbound/limiter.js";
 import { withRetries, type OutboundSender, type SendOutcome } from "../outbound/sender.js";
 import { ZaloBotApiError, type ZaloBotClient } from "./client.js";
-import { ZALO_TEXT_LIMIT } from "../plain-text.js";
-import { renderZaloBot } from "./render.js";
+import { stripMarkup, ZALO_TEXT_LIMIT } from "../plain-text.js";
+import { renderZaloBot, type BotText } from "./render.js";
 
 /** Sends already-rendered texts; used by the channel for reply batches. */
 export async function sendZaloBotTexts(
   client: ZaloBotClient,
   limiter: RateLimiter,
   chatId: string,
-  texts: string[],
+  texts: BotText[],
   priority: "reply" | "bulk",
 ): Promise<void> {
-  for (const text of texts) {
-    await withRetries(
-      async () => {
-        await limiter.acquire(priority);
-        await client.sendMessage(chatId, text);
-      },
-      (err) => retryAfter(err, limiter),
-    );
+  for (const m of texts) {
+    const send = (text: string, parseMode?: "markdown") =>
+      withRetries(
+        async () => {
+          await limiter.acquire(priority);
+          await client.sendMessage(chatId, text, parseMode);
+        },
+        (err) => retryAfter(err, limiter),
+      );
+    try {
+      await send(m.text, m.parseMode);
+    } catch (err) {
+      // Markdown the platform refuses must not cost the citizen the answer: send it plain.
+      if (!(m.parseMode && err instanceof ZaloBotApiError && err.code === 400)) throw err;
+      await send(stripMarkup(m.text));
+    }
   }
 }
 

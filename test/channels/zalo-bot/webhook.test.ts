@@ -1,8 +1,21 @@
-/** Zalo Bot Platform in webhook mode: setWebhook, secret header, bare and wrapped updates, dedupe. */
+/**
+ * Zalo Bot Platform in webhook mode, against the emulator written from the docs: setWebhook, secret
+ * header, bare and wrapped updates, message-less updates, images (`photo` and `photo_url`), stickers,
+ * voice, typing, dedupe, and a photo at the feedback form's photo step landing in the ticket.
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deriveSecret } from "../../../src/channels/secret.js";
 import { startTestApp, type TestApp } from "../../helpers/app.js";
-import { botTextUpdate, startZaloBotEmulator, type ZaloBotEmulator } from "../../emulators/zalo-bot.js";
+import { ticketModel } from "../../../src/store/models/ticket.js";
+import {
+  botFixture,
+  botImageUpdate,
+  botMediaUpdate,
+  botTextUpdate,
+  botUnsupportedUpdate,
+  startZaloBotEmulator,
+  type ZaloBotEmulator,
+} from "../../emulators/zalo-bot.js";
 
 let bot: ZaloBotEmulator;
 let app: TestApp;
@@ -63,15 +76,39 @@ describe("Zalo Bot webhook", () => {
     expect(bot.messagesTo("zb-2")).toEqual([]);
   });
 
-  it("should refuse malformed updates with 400", async () => {
-    for (const body of [
-      "{x",
-      "[]",
-      { event_name: "message.text.received" },
-      { ok: true, result: { event_name: 5 } },
-    ]) {
-      expect((await post(body)).status).toBe(400);
-    }
+  it("should refuse bodies that are not JSON objects with 400", async () => {
+    for (const body of ["{x", "[]", "5"]) expect((await post(body)).status).toBe(400);
+  });
+
+  it("should answer 200 to updates without a message (protected users) and to unknown objects", async () => {
+    const before = bot.sent.length;
+    expect((await post(botUnsupportedUpdate())).status).toBe(200);
+    expect((await post({ event_name: "message.text.received" })).status).toBe(200);
+    expect((await post({ ok: true, result: { event_name: 5 } })).status).toBe(200);
+    expect((await post({})).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(bot.sent.length).toBe(before);
+  });
+
+  it("should read the documented samples: a wrapped webhook text and a polled text without event_name", async () => {
+    const wrapped = botFixture("text.webhook");
+    expect((await post(wrapped)).status).toBe(200);
+    expect((await textsTo("6ede9afa66b88fe6d6a9"))[0]).toBeDefined();
+    expect((await post(botFixture("text.getUpdates"))).status).toBe(200);
+    expect((await textsTo("e4ea2cd5189df1c3a88c"))[0]).toContain("Xin chào!");
+  });
+
+  it("should give stickers and voice messages a short fitting answer", async () => {
+    expect((await post(botMediaUpdate("zb-6", "sticker"))).status).toBe(200);
+    expect((await textsTo("zb-6"))[0]).toBe(app.app.t("vi", "zalo.sticker"));
+    expect((await post(botMediaUpdate("zb-6", "voice"))).status).toBe(200);
+    expect((await textsTo("zb-6", 2))[1]).toBe(app.app.t("vi", "zalo.voice"));
+  });
+
+  it("should show typing while it answers", async () => {
+    expect((await post(botTextUpdate("zb-7", "hotline"))).status).toBe(200);
+    await textsTo("zb-7");
+    expect(bot.actions).toContainEqual({ chatId: "zb-7", action: "typing" });
   });
 
   it("should handle the same event and message id once", async () => {
@@ -85,4 +122,43 @@ describe("Zalo Bot webhook", () => {
     expect((await post(botTextUpdate("zb-4", "/privacy"))).status).toBe(200);
     for (const text of await textsTo("zb-4")) expect(text.length).toBeLessThanOrEqual(2000);
   });
+
+  for (const field of ["photo", "photo_url"] as const)
+    it(`should keep a photo (\`${field}\`) sent at the feedback form's photo step in the ticket`, async () => {
+      const chat = `zb-fb-${field}`;
+      let seen = 0;
+      const say = async (text: string) => {
+        expect((await post(botTextUpdate(chat, text))).status).toBe(200);
+        const all = await textsTo(chat, seen + 1);
+        const fresh = all.slice(seen).join("\n");
+        seen = all.length;
+        return fresh;
+      };
+      const choose = async (label: string, text: string) => {
+        const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        const m = new RegExp(`^(\\d+)\\. ${escaped}`, "m").exec(text);
+        expect(m, `no "${label}" in ${text}`).not.toBeNull();
+        return say(m![1]!);
+      };
+      const start = await say("/start");
+      const units = await choose("Phường Hòa An", start);
+      const fb = await choose(app.app.t("vi", "menu.feedback"), units);
+      const cat = await choose(app.app.t("vi", "feedback.category.khac"), fb);
+      expect(cat).toContain(app.app.t("vi", "feedback.askText", { max: 2000 }).slice(0, 20));
+      const askPhoto = await say("Đèn đường trên đường Lê Lợi bị hỏng nhiều ngày nay.");
+      expect(askPhoto).toContain(app.app.t("vi", "feedback.askPhoto").slice(0, 20));
+      const url = `https://photo-zalo.example/${field}.jpg`;
+      expect((await post(botImageUpdate(chat, url, field, "Ảnh chụp đèn hỏng"))).status).toBe(200);
+      const all = await textsTo(chat, seen + 1);
+      const consent = all.slice(seen).join("\n");
+      seen = all.length;
+      expect(consent).toContain("180 ngày");
+      const confirm = await choose(app.app.t("vi", "feedback.consentNo"), consent);
+      expect(confirm).toContain(app.app.t("vi", "feedback.withPhoto"));
+      const filed = await choose(app.app.t("vi", "feedback.sendPrivate"), confirm);
+      const code = /PA-\d{4}-\d{6}/.exec(filed)?.[0];
+      const t = await ticketModel(app.app.store.connection).findOne({ code }).lean();
+      expect(t?.photo).toBe(url);
+      expect(t?.text).toBe("Đèn đường trên đường Lê Lợi bị hỏng nhiều ngày nay.");
+    });
 });
