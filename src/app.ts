@@ -52,7 +52,7 @@ import { countViews, viewCountModel, type View } from "./store/models/view-count
 import { ratingModel } from "./store/models/rating.js";
 import { counterModel, ticketModel } from "./store/models/ticket.js";
 import { subscriberModel } from "./store/models/subscriber.js";
-import { zaloOaEventModel } from "./store/models/zalo-oa-event.js";
+import { zaloBotEventModel, zaloOaEventModel } from "./store/models/zalo-oa-event.js";
 import { deriveSecret } from "./channels/secret.js";
 import { createZaloBotClient } from "./channels/zalo-bot/client.js";
 import { createZaloBotChannel, type ZaloBotChannel } from "./channels/zalo-bot/index.js";
@@ -176,6 +176,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         ? handoff
         : undefined,
     views: { viewed: (v) => viewLog.add({ ...v, at: now() }) },
+    // The Zalo OA has a one-tap contact card (request_user_info).
+    capabilities: { requestsContact: (channel) => channel === "zalo-oa" && config.zaloOa !== undefined },
     clock: { now },
     t,
   });
@@ -203,6 +205,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     : undefined;
   handoff.setDesk(telegram?.desk);
   const turn = { engine, flood, t, logger };
+  const oaTokens = config.zaloOa
+    ? createOaTokenStore(
+        store.connection,
+        { access: config.zaloOa.accessToken, refresh: config.zaloOa.refreshToken },
+        {
+          onRefreshFailure: (err) => {
+            metrics.tokenRefreshFailures.inc({ channel: "zalo-oa" });
+            // Whole OAuth details ({error, error_name, error_reason}); never the tokens themselves.
+            logger.warn(
+              { code: (err as { code?: unknown }).code, details: (err as { details?: unknown }).details },
+              "zalo-oa: token refresh failed; still using the current access token",
+            );
+          },
+        },
+      )
+    : undefined;
   const zaloOa = config.zaloOa
     ? createZaloOaChannel({
         ...turn,
@@ -210,12 +228,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           apiRoot: config.zaloOa.apiRoot,
           oauthRoot: config.zaloOa.oauthRoot,
           appId: config.zaloOa.appId,
-          secretKey: config.zaloOa.secretKey,
-          tokens: createOaTokenStore(store.connection, {
-            access: config.zaloOa.accessToken,
-            refresh: config.zaloOa.refreshToken,
-          }),
+          appSecret: config.zaloOa.appSecret,
+          tokens: oaTokens!,
         }),
+        download: telegram ? (ref) => telegram.download(ref) : undefined,
         appId: config.zaloOa.appId,
         secretKey: config.zaloOa.secretKey,
         events: zaloOaEventModel(store.connection),
@@ -235,7 +251,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         client: createZaloBotClient({ token: config.zaloBot.token, apiRoot: config.zaloBot.apiRoot }),
         publicUrl: config.publicUrl,
         webhookSecret: config.zaloBot.webhookSecret ?? deriveSecret("zalo-bot-webhook", config.zaloBot.token),
-        marks,
+        events: zaloBotEventModel(store.connection),
         bodyLimit: config.requestBodyLimit,
         ratePerSec: config.rates.zaloBot,
       })
@@ -302,6 +318,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     links,
     secureCookies: config.publicUrl?.startsWith("https:") ?? false,
     now,
+    channelAlerts: async () => {
+      const failed = await oaTokens?.refreshError();
+      return failed
+        ? [{ key: "alerts.oaRefreshFailed", vars: { at: failed.at.toISOString(), code: failed.code } }]
+        : [];
+    },
   });
   const http = createHttpApp({
     logger,

@@ -29,12 +29,61 @@ function emptyAsUnset(schema: z.ZodString) {
     .optional();
 }
 
+/**
+ * The OA needs both secrets: the App Secret Key (app's basic-information page) signs the OAuth refresh,
+ * the OA Secret Key (app's Webhook page) signs webhooks (platforms.md, chatwoot's zalo_oa.rb and
+ * zalo_events_job.rb). With one variable for both, either every webhook or the first refresh fails.
+ */
 const OA_KEYS = [
   "ZALO_OA_APP_ID",
+  "ZALO_APP_SECRET",
   "ZALO_OA_SECRET_KEY",
   "ZALO_OA_ACCESS_TOKEN",
   "ZALO_OA_REFRESH_TOKEN",
 ] as const;
+
+const OA_KEY_HELP: Record<(typeof OA_KEYS)[number], string> = {
+  ZALO_OA_APP_ID: "the app id (developers.zalo.me, the app's basic information)",
+  ZALO_APP_SECRET:
+    "the App Secret Key (developers.zalo.me, the app's basic information), used to refresh the OA token",
+  ZALO_OA_SECRET_KEY:
+    "the OA Secret Key (developers.zalo.me, the app's Webhook page), used to check webhook signatures",
+  ZALO_OA_ACCESS_TOKEN: "the OA access token from the OAuth consent",
+  ZALO_OA_REFRESH_TOKEN: "the OA refresh token from the OAuth consent",
+};
+
+/** One approved template per announcement type: its id and how announcement fields fill its params. */
+const oaTemplatesSchema = z.record(
+  z.string().regex(/^[a-z0-9-]{1,48}$/, "an announcement type: default, urgent or a topic id"),
+  z
+    .object({
+      templateId: z.string().regex(/^\d{1,20}$/, "the numeric template id"),
+      data: z.record(z.string().min(1).max(64), z.enum(["title", "body", "date", "unit", "link"])),
+      /** Estimated price of one message in VND (for the delivery report). */
+      priceVnd: z.number().min(0).max(100_000).optional(),
+    })
+    .strict(),
+);
+/** The OA template setting, parsed. */
+export type OaTemplates = Readonly<z.infer<typeof oaTemplatesSchema>>;
+
+const oaTemplatesEnv = z
+  .string()
+  .trim()
+  .default("")
+  .transform((v, ctx) => {
+    if (v === "") return {};
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        message: 'must be JSON, like {"default":{"templateId":"123","data":{"title":"title"}}}',
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(oaTemplatesSchema);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -78,7 +127,10 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,256}$/, "1–256 characters of A–Z a–z 0–9 _ -")
     .optional(),
   ZALO_OA_APP_ID: emptyAsUnset(z.string().regex(/^\d{1,32}$/, "the numeric app id")),
+  ZALO_APP_SECRET: emptyAsUnset(z.string().min(8).max(256)),
   ZALO_OA_SECRET_KEY: emptyAsUnset(z.string().min(8).max(256)),
+  ZALO_OA_TEMPLATES: oaTemplatesEnv,
+  ZALO_OA_CONSULT_PRICE_VND: z.coerce.number().min(0).max(100_000).default(0),
   ZALO_OA_ACCESS_TOKEN: emptyAsUnset(z.string().min(8).max(4096)),
   ZALO_OA_REFRESH_TOKEN: emptyAsUnset(z.string().min(8).max(4096)),
   ZALO_OA_API_ROOT: z.url().default("https://openapi.zalo.me"),
@@ -165,11 +217,18 @@ export type Config = Readonly<{
   zaloOa:
     | {
         appId: string;
+        /** App Secret Key: the `secret_key` header of the OAuth refresh. */
+        appSecret: string;
+        /** OA Secret Key: the webhook signature. */
         secretKey: string;
         accessToken: string;
         refreshToken: string;
         apiRoot: string;
         oauthRoot: string;
+        /** Approved template messages per announcement type (for followers outside the free window). */
+        templates: OaTemplates;
+        /** Estimated price of one billable consultation message (48 h to 7 days), VND. */
+        consultPriceVnd: number;
       }
     | undefined;
   zaloBot: { token: string; webhookSecret: string | undefined; apiRoot: string } | undefined;
@@ -201,7 +260,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (oaSet.length > 0 && oaSet.length < OA_KEYS.length) {
     throw new ConfigError(
       OA_KEYS.filter((k) => e[k] === undefined).map(
-        (k) => `${k}: required when any ZALO_OA_* credential is set`,
+        (k) => `${k}: required when the Zalo OA is configured: ${OA_KEY_HELP[k]}`,
       ),
     );
   }
@@ -255,14 +314,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       zaloBot: e.ZALO_BOT_RATE_PER_SEC,
     },
     zaloOa:
-      e.ZALO_OA_APP_ID && e.ZALO_OA_SECRET_KEY && e.ZALO_OA_ACCESS_TOKEN && e.ZALO_OA_REFRESH_TOKEN
+      e.ZALO_OA_APP_ID &&
+      e.ZALO_APP_SECRET &&
+      e.ZALO_OA_SECRET_KEY &&
+      e.ZALO_OA_ACCESS_TOKEN &&
+      e.ZALO_OA_REFRESH_TOKEN
         ? {
             appId: e.ZALO_OA_APP_ID,
+            appSecret: e.ZALO_APP_SECRET,
             secretKey: e.ZALO_OA_SECRET_KEY,
             accessToken: e.ZALO_OA_ACCESS_TOKEN,
             refreshToken: e.ZALO_OA_REFRESH_TOKEN,
             apiRoot: e.ZALO_OA_API_ROOT,
             oauthRoot: e.ZALO_OAUTH_API_ROOT,
+            templates: e.ZALO_OA_TEMPLATES,
+            consultPriceVnd: e.ZALO_OA_CONSULT_PRICE_VND,
           }
         : undefined,
     zaloBot: e.ZALO_BOT_TOKEN

@@ -49,4 +49,44 @@ describe("loadConfig", () => {
     ]);
     expect(() => loadConfig({ HANDOFF_CONSOLE_UNITS: "Phường Hòa An" })).toThrow(/HANDOFF_CONSOLE_UNITS/);
   });
+
+  it("should refuse a Zalo OA configured with only one of its two secrets, naming where each is found", () => {
+    const oa = {
+      ZALO_OA_APP_ID: "3608465249409039671",
+      ZALO_OA_ACCESS_TOKEN: "access-token-1234",
+      ZALO_OA_REFRESH_TOKEN: "refresh-token-1234",
+    };
+    const onlyOa = () => loadConfig({ ...oa, ZALO_OA_SECRET_KEY: "oa-secret-key-1" });
+    expect(onlyOa).toThrow(ConfigError);
+    expect(onlyOa).toThrow(/ZALO_APP_SECRET: .*App Secret Key .*basic information/);
+    const onlyApp = () => loadConfig({ ...oa, ZALO_APP_SECRET: "app-secret-key-1" });
+    expect(onlyApp).toThrow(/ZALO_OA_SECRET_KEY: .*OA Secret Key .*Webhook page/);
+    const both = loadConfig({
+      ...oa,
+      ZALO_APP_SECRET: "app-secret-key-1",
+      ZALO_OA_SECRET_KEY: "oa-secret-key-1",
+    });
+    expect(both.zaloOa).toMatchObject({ appSecret: "app-secret-key-1", secretKey: "oa-secret-key-1" });
+  });
+
+  it("should read ZALO_OA_TEMPLATES as JSON and refuse a malformed one", () => {
+    const c = loadConfig({
+      ZALO_OA_APP_ID: "1",
+      ZALO_APP_SECRET: "app-secret-key-1",
+      ZALO_OA_SECRET_KEY: "oa-secret-key-1",
+      ZALO_OA_ACCESS_TOKEN: "access-token-1234",
+      ZALO_OA_REFRESH_TOKEN: "refresh-token-1234",
+      ZALO_OA_TEMPLATES: JSON.stringify({
+        default: { templateId: "301234", data: { tieu_de: "title", noi_dung: "body" } },
+      }),
+    });
+    expect(c.zaloOa?.templates.default).toEqual({
+      templateId: "301234",
+      data: { tieu_de: "title", noi_dung: "body" },
+    });
+    expect(() => loadConfig({ ZALO_OA_TEMPLATES: "{oops" })).toThrow(/ZALO_OA_TEMPLATES/);
+    expect(() =>
+      loadConfig({ ZALO_OA_TEMPLATES: JSON.stringify({ default: { templateId: "x", data: {} } }) }),
+    ).toThrow(/ZALO_OA_TEMPLATES/);
+  });
 });

@@ -6,6 +6,8 @@ export interface Metrics {
   registry: Registry;
   httpRequests: Counter<"method" | "route" | "status">;
   httpDuration: Histogram<"method" | "route">;
+  /** Failed OAuth refreshes of a platform token (Zalo OA): a rise needs an operator. */
+  tokenRefreshFailures: Counter<"channel">;
 }
 
 /** Creates a registry with default process metrics and the HTTP request counters. */
@@ -25,6 +27,12 @@ export function createMetrics(): Metrics {
       help: "HTTP request duration",
       labelNames: ["method", "route"],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    tokenRefreshFailures: new Counter({
+      name: "motcua_token_refresh_failures_total",
+      help: "Failed OAuth token refreshes by channel",
+      labelNames: ["channel"],
       registers: [registry],
     }),
   };

@@ -58,7 +58,8 @@ describe("logs", () => {
     for (const secret of [
       TEST_TOKEN,
       TEST_TOKEN.split(":")[1]!,
-      oa.secretKey,
+      oa.oaSecretKey,
+      oa.appSecret,
       oa.accessToken,
       oa.refreshToken,
       bot.token,

@@ -10,6 +10,7 @@ export function registerDashboard(ctx: ConsoleContext): void {
     const d = await ctx.deps.dashboard.build({ units: v.actor.units });
     // Facts awaiting verification in the staff member's unit (province staff: every unit's).
     const unverified = unverifiedFacts(ctx.deps.content.bundle(), v.actor.units[0]).length;
+    const alerts = (await ctx.deps.channelAlerts?.().catch(() => [])) ?? [];
     const channelName = (c: string) => v.tr(`channels.${c}`);
     const data = {
       labels: {
@@ -33,7 +34,8 @@ export function registerDashboard(ctx: ConsoleContext): void {
       page(
         v,
         v.tr("dashboard.title"),
-        html`<div class="grid">
+        html`${alerts.map((a) => html`<div class="errors" role="alert">${v.tr(a.key, a.vars)}</div>`)}
+          <div class="grid">
             <div class="card">
               <div class="muted">${v.tr("dashboard.questions30")}</div>
               <div class="stat">${totalQ}</div>

@@ -54,6 +54,8 @@ export interface ConsoleDeps {
   /** Mark cookies Secure (the console is served over HTTPS). */
   secureCookies: boolean;
   now?: () => Date;
+  /** Channel problems staff must know about (e.g. the Zalo OA token refresh failing), as text keys. */
+  channelAlerts?: () => Promise<Array<{ key: string; vars?: Record<string, unknown> }>>;
 }
 
 /** A signed-in page's view. */

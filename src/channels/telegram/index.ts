@@ -53,6 +53,8 @@ export interface TelegramChannel {
   readonly sender: OutboundSender;
   /** Staff groups: handoff cards and relayed messages, through the same limiter. */
   readonly desk: StaffDesk;
+  /** Downloads a photo by file id (so it can be re-uploaded to a platform without Telegram URLs). */
+  download(fileId: string): Promise<{ bytes: Buffer; mime: string }>;
 }
 
 /** Derives a webhook secret from the token when none is configured (same on every replica). */
@@ -229,6 +231,15 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   return {
     sender,
     desk,
+    async download(fileId) {
+      // The file URL carries the bot token: it is never logged.
+      const link = await bot.telegram.getFileLink(fileId);
+      const res = await fetch(link, { signal: AbortSignal.timeout(20_000) });
+      if (!res.ok) throw new Error(`telegram file download failed (HTTP ${res.status})`);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      if (bytes.length > 1_000_000) throw new Error("photo larger than Zalo's 1 MB upload limit");
+      return { bytes, mime: /\.png$/i.test(link.pathname) ? "image/png" : "image/jpeg" };
+    },
     mount(app) {
       app.post(
         TELEGRAM_WEBHOOK_PATH,

@@ -36,9 +36,24 @@ export const followEventSchema = baseEventSchema.extend({
   follower: z.object({ id: zid }),
 });
 
+const infoText = z.string().max(500).optional();
+/**
+ * The answer to a request_user_info card: `info:{name, phone, …}` (newer form with `user_dob`,
+ * `gender`, `full_address`; older with `address`, `city`, `district`, `ward`). Only name and phone are
+ * read; the rest is never stored.
+ */
 export const submitInfoEventSchema = baseEventSchema.extend({
   event_name: z.literal("user_submit_info"),
   sender: z.object({ id: zid }),
+  info: z
+    .object({
+      name: infoText,
+      phone: z
+        .union([z.string().max(30), z.number()])
+        .transform(String)
+        .optional(),
+    })
+    .optional(),
 });
 
 export const oaEventSchema = z.union([

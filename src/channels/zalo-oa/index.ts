@@ -1,33 +1,42 @@
 /**
- * The Zalo Official Account channel: `POST /webhooks/zalo-oa` verifies the signature on the raw
- * bytes, rejects stale or foreign events, persists each accepted event (idempotent on its id), answers
- * 200 at once and handles it after; a sweeper retries what a crash left behind.
+ * The Zalo Official Account channel: `POST /webhooks/zalo-oa` verifies the signature (OA Secret Key)
+ * on the raw bytes, rejects foreign events and replays older than Zalo's retry ladder, persists each
+ * accepted event (idempotent on its msg_id), answers 200 at once and handles it after; a sweeper
+ * retries what a crash left behind, and keeps an idle OA's tokens fresh.
  */
 import express, { type Express, type Request, type Response } from "express";
 import type { Model } from "mongoose";
-import { trusted } from "../../store/trusted.js";
 import type { SubscriptionPort } from "../../core/ports.js";
 import { TOPICS } from "../../core/topics.js";
 import type { IncomingMessage } from "../../core/types.js";
 import type { Logger } from "../../logger.js";
 import type { SubscriberDoc } from "../../store/models/subscriber.js";
 import type { ZaloOaEventDoc } from "../../store/models/zalo-oa-event.js";
+import { createEventInbox } from "../inbox.js";
 import { runTurn, type TurnDeps } from "../turn.js";
 import { ZaloOaError, type ZaloOaClient } from "./client.js";
 import { baseEventSchema, eventKey, oaEventSchema, type OaEvent } from "./events.js";
 import { createRateLimiter, type RateLimiter } from "../outbound/limiter.js";
 import type { OutboundSender } from "../outbound/sender.js";
-import { renderZaloOa } from "./render.js";
-import { createZaloOaSender } from "./sender.js";
+import { oaRequestUserInfo, renderZaloOa, type OaOutgoing } from "./render.js";
+import { createZaloOaSender, sendOaMessages, type PhotoDownloader } from "./sender.js";
 import { verifyOaSignature } from "./signature.js";
 
 /** Where Zalo delivers OA webhook events. */
 export const ZALO_OA_WEBHOOK_PATH = "/webhooks/zalo-oa";
-/** Events older (or newer) than this are refused as replays. */
-export const OA_MAX_SKEW_MS = 15 * 60_000;
+/**
+ * Signed events older than this are refused as replays. Zalo retries a failed delivery after 30 s,
+ * 5 min, 15 min, 30 min and 1 h (about 1.8 h in all, each with a `num_retry` header), very likely with
+ * the original timestamp: a shorter window would lose every retried event after an outage. Replays
+ * inside it are caught by the msg_id deduplication.
+ */
+export const OA_MAX_AGE_MS = 3 * 3600_000;
+/** Signed events dated further in the future than this are refused (clock skew). */
+export const OA_MAX_FUTURE_MS = 15 * 60_000;
+/** How often an idle OA checks that its access token (and with it the rotating refresh token) is fresh. */
+export const OA_KEEP_FRESH_MS = 3600_000;
 /** Consent recorded when following the OA subscribes a citizen. */
 export const OA_FOLLOW_CONSENT = "zalo-oa-follow-2026-11";
-const MAX_ATTEMPTS = 5;
 const PAYLOAD = /^(menu|[a-z]{1,4}:[A-Za-z0-9._:-]{0,60})$/;
 
 export interface ZaloOaChannelDeps extends TurnDeps {
@@ -44,6 +53,10 @@ export interface ZaloOaChannelDeps extends TurnDeps {
   now?: () => Date;
   sweepIntervalMs?: number;
   ratePerSec: number;
+  /** Fetches a Telegram photo's bytes so staff photos can be uploaded to the OA. */
+  download?: PhotoDownloader;
+  /** The image shown on the one-tap contact request card. */
+  contactCardImage?: string;
 }
 
 export interface ZaloOaChannel {
@@ -66,28 +79,33 @@ function photoUrl(message: Record<string, unknown>): string | undefined {
 export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
   const { logger } = deps;
   const now = deps.now ?? (() => new Date());
-  let timer: NodeJS.Timeout | undefined;
-  const inFlight = new Set<Promise<void>>();
+  let keepFresh: NodeJS.Timeout | undefined;
   const limiter: RateLimiter = createRateLimiter({ ratePerSec: deps.ratePerSec });
-  const sender = createZaloOaSender(deps.client, limiter);
+  const sender = createZaloOaSender(deps.client, limiter, deps.download);
 
   async function deliver(msg: IncomingMessage): Promise<void> {
-    const { replies } = await runTurn(deps, msg);
-    for (const m of renderZaloOa(replies)) {
-      try {
-        await limiter.acquire("reply");
-        await deps.client.send(msg.chatId, m);
-      } catch (err) {
-        if (err instanceof ZaloOaError && err.kind === "unreachable") {
-          await deps.subscribers.updateOne(
-            { channel: "zalo-oa", chatId: msg.chatId },
-            { $set: { inactiveReason: "unreachable" } },
-          );
-          logger.info({ code: err.code }, "zalo-oa: user not reachable; reply dropped");
-          return;
-        }
-        throw err;
+    const { replies, lang } = await runTurn(deps, msg);
+    const out: OaOutgoing[] = renderZaloOa(replies);
+    if (replies.some((r) => r.requestContact))
+      out.push({
+        message: oaRequestUserInfo(
+          deps.t(lang, "zalo.contactCardTitle"),
+          deps.t(lang, "zalo.contactCardSubtitle"),
+          deps.contactCardImage ?? "https://developers.zalo.me/web/static/zalo.png",
+        ),
+      });
+    try {
+      await sendOaMessages(deps.client, limiter, msg.chatId, out, "reply");
+    } catch (err) {
+      if (err instanceof ZaloOaError && err.kind === "unreachable") {
+        await deps.subscribers.updateOne(
+          { channel: "zalo-oa", chatId: msg.chatId },
+          { $set: { inactiveReason: "unreachable" } },
+        );
+        logger.info({ code: err.code }, "zalo-oa: user not reachable; reply dropped");
+        return;
       }
+      throw err;
     }
   }
 
@@ -118,9 +136,20 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
       case "unfollow":
         await deps.subscriptions.unsubscribe("zalo-oa", e.follower.id);
         return;
-      case "user_submit_info":
-        // Contact details are not needed by any feature yet: they are not stored.
+      case "user_submit_info": {
+        // Handed to the engine, which keeps them only inside a form whose consent step was passed.
+        await touch(e.sender.id);
+        const name = e.info?.name?.trim();
+        const phone = e.info?.phone?.trim();
+        if (!name && !phone) return;
+        await deliver({
+          channel: "zalo-oa",
+          chatId: e.sender.id,
+          userId: e.sender.id,
+          contact: { name: name?.slice(0, 100), phone: phone?.slice(0, 20) },
+        });
         return;
+      }
       default:
         await touch(e.sender.id);
         await deliver({
@@ -141,65 +170,13 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
     );
   }
 
-  /** Claims one stored event (pending, failed, or stuck past its lease) and handles it. */
-  async function processOne(key: string): Promise<void> {
-    const t = now();
-    const doc = await deps.events
-      .findOneAndUpdate(
-        {
-          _id: key,
-          status: trusted({ $in: ["pending", "failed", "processing"] }),
-          attempts: trusted({ $lt: MAX_ATTEMPTS }),
-          $or: [
-            { lockUntil: trusted({ $exists: false }) },
-            { lockUntil: null },
-            { lockUntil: trusted({ $lt: t }) },
-          ],
-        },
-        { $set: { status: "processing", lockUntil: new Date(t.getTime() + 60_000) }, $inc: { attempts: 1 } },
-        { returnDocument: "after" },
-      )
-      .lean();
-    if (!doc?.body) return;
-    try {
-      await handle(oaEventSchema.parse(doc.body));
-      await deps.events.updateOne(
-        { _id: key },
-        { $set: { status: "done" }, $unset: { body: "", lockUntil: "", error: "" } },
-      );
-    } catch (err) {
-      logger.error({ err, key }, "zalo-oa: failed to handle an event; will retry");
-      await deps.events.updateOne(
-        { _id: key },
-        {
-          $set: { status: "failed", error: (err as Error).message.slice(0, 200) },
-          $unset: { lockUntil: "" },
-        },
-      );
-    }
-  }
-
-  function schedule(key: string): void {
-    const p = processOne(key).finally(() => inFlight.delete(p));
-    inFlight.add(p);
-  }
-
-  async function drain(): Promise<void> {
-    await Promise.all([...inFlight]);
-    const stale = new Date(now().getTime() - 5_000);
-    const todo = await deps.events
-      .find(
-        {
-          status: trusted({ $in: ["pending", "failed", "processing"] }),
-          attempts: trusted({ $lt: MAX_ATTEMPTS }),
-          receivedAt: trusted({ $lt: stale }),
-        },
-        { _id: 1 },
-      )
-      .limit(100)
-      .lean();
-    for (const d of todo) await processOne(d._id);
-  }
+  const inbox = createEventInbox({
+    events: deps.events,
+    handle: (body) => handle(oaEventSchema.parse(body)),
+    logger,
+    name: "zalo-oa",
+    now,
+  });
 
   async function webhook(req: Request, res: Response): Promise<void> {
     const raw = req.body as unknown;
@@ -235,7 +212,10 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
       res.status(403).json({ error: { code: "FOREIGN_APP", message: "Event for another app" } });
       return;
     }
-    if (Math.abs(now().getTime() - Number(base.data.timestamp)) > OA_MAX_SKEW_MS) {
+    const age = now().getTime() - Number(base.data.timestamp);
+    const retry = req.get("num_retry");
+    if (retry) logger.info({ numRetry: retry.slice(0, 4), ageMs: age }, "zalo-oa: a retried delivery");
+    if (age > OA_MAX_AGE_MS || age < -OA_MAX_FUTURE_MS) {
       res
         .status(403)
         .json({ error: { code: "STALE_EVENT", message: "Event timestamp outside the accepted window" } });
@@ -249,24 +229,17 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
     }
     const key = eventKey(event.data);
     try {
-      await deps.events.create({
-        _id: key,
-        body: event.data,
-        status: "pending",
-        attempts: 0,
-        receivedAt: now(),
-      });
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) {
+      if ((await inbox.accept(key, event.data)) === "duplicate") {
         res.json({ error: 0, duplicate: true });
         return;
       }
+    } catch (err) {
       logger.warn({ err }, "zalo-oa: store unavailable; asking Zalo to retry");
       res.status(503).json({ error: { code: "STORE_UNAVAILABLE", message: "Try again later" } });
       return;
     }
     res.json({ error: 0 });
-    schedule(key);
+    inbox.schedule(key);
   }
 
   return {
@@ -281,17 +254,19 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
       );
     },
     async start() {
-      await Promise.all([deps.events.init()]);
-      timer = setInterval(() => {
-        drain().catch((err: unknown) => logger.warn({ err }, "zalo-oa: sweep failed"));
-      }, deps.sweepIntervalMs ?? 30_000);
-      timer.unref();
+      await deps.events.init();
+      inbox.start(deps.sweepIntervalMs ?? 30_000);
+      keepFresh = setInterval(() => {
+        // An OA nobody writes to still rotates its tokens, so the refresh token never ages out.
+        deps.client.keepFresh().catch((err: unknown) => logger.warn({ err }, "zalo-oa: token check failed"));
+      }, OA_KEEP_FRESH_MS);
+      keepFresh.unref();
       logger.info({ path: ZALO_OA_WEBHOOK_PATH }, "zalo-oa webhook ready");
     },
     async stop() {
-      if (timer) clearInterval(timer);
-      await Promise.all([...inFlight]);
+      if (keepFresh) clearInterval(keepFresh);
+      await inbox.stop();
     },
-    drain,
+    drain: () => inbox.drain(),
   };
 }

@@ -13,6 +13,8 @@ interface TokenDoc {
   expiresAt: Date;
   lockOwner?: string;
   lockUntil?: Date;
+  /** The last failed refresh, kept until one succeeds (shown to staff, counted in metrics). */
+  refreshError?: { at: Date; code: number; message: string };
 }
 
 const schema = new Schema<TokenDoc>(
@@ -23,6 +25,7 @@ const schema = new Schema<TokenDoc>(
     expiresAt: { type: Date, required: true },
     lockOwner: String,
     lockUntil: Date,
+    refreshError: { at: Date, code: Number, message: String },
   },
   { versionKey: false, strictQuery: true },
 );
@@ -46,7 +49,12 @@ export interface OaTokenStore {
   accessToken(refresh: (refreshToken: string) => Promise<TokenPair>): Promise<string>;
   /** Refreshes now unless another caller already replaced `staleAccess`; returns the current token. */
   forceRefresh(staleAccess: string, refresh: (refreshToken: string) => Promise<TokenPair>): Promise<string>;
+  /** The last refresh failure, if the latest refresh failed. */
+  refreshError(): Promise<{ at: Date; code: number; message: string } | undefined>;
 }
+
+/** Called when a refresh fails (the caller keeps using the current token). */
+export type RefreshFailureHook = (err: unknown) => void;
 
 const ID = "oa";
 const LEASE_MS = 30_000;
@@ -58,12 +66,19 @@ const LEASE_MS = 30_000;
 export function createOaTokenStore(
   conn: Connection,
   seed: { access: string; refresh: string },
-  opts: { now?: () => Date; marginMs?: number } = {},
+  opts: {
+    now?: () => Date;
+    marginMs?: number;
+    onRefreshFailure?: RefreshFailureHook;
+    /** After a failed refresh, wait this long before trying again (the old token is used meanwhile). */
+    retryAfterFailureMs?: number;
+  } = {},
 ): OaTokenStore {
   const Tokens = tokenModel(conn);
   const now = opts.now ?? (() => new Date());
   const margin = opts.marginMs ?? 10 * 60_000;
   const owner = crypto.randomUUID();
+  const retryAfterFailure = opts.retryAfterFailureMs ?? 5 * 60_000;
 
   async function current(): Promise<TokenDoc> {
     // Seeded tokens have an unknown age: treat them as valid for an hour, then refresh.
@@ -104,7 +119,21 @@ export function createOaTokenStore(
         try {
           pair = await refresh(claimed.refreshToken);
         } catch (err) {
-          await Tokens.updateOne({ _id: ID, lockOwner: owner }, { $unset: { lockOwner: "", lockUntil: "" } });
+          const e = err as { code?: unknown; message?: unknown };
+          await Tokens.updateOne(
+            { _id: ID, lockOwner: owner },
+            {
+              $set: {
+                refreshError: {
+                  at: now(),
+                  code: typeof e.code === "number" ? e.code : 0,
+                  message: String(e.message ?? err).slice(0, 300),
+                },
+              },
+              $unset: { lockOwner: "", lockUntil: "" },
+            },
+          );
+          opts.onRefreshFailure?.(err);
           throw err;
         }
         // Persist the rotated pair before anyone uses it: the old refresh token is already spent.
@@ -116,7 +145,7 @@ export function createOaTokenStore(
               refreshToken: pair.refreshToken,
               expiresAt: new Date(now().getTime() + pair.expiresInSec * 1000),
             },
-            $unset: { lockOwner: "", lockUntil: "" },
+            $unset: { lockOwner: "", lockUntil: "", refreshError: "" },
           },
         );
         return pair.accessToken;
@@ -132,7 +161,19 @@ export function createOaTokenStore(
     async accessToken(refresh) {
       const doc = await current();
       if (doc.expiresAt.getTime() - now().getTime() > margin) return doc.accessToken;
-      return refreshFrom(doc, refresh);
+      // A refresh failed a moment ago: keep the current token rather than hammer the OAuth server.
+      if (doc.refreshError && now().getTime() - doc.refreshError.at.getTime() < retryAfterFailure)
+        return doc.accessToken;
+      try {
+        return await refreshFrom(doc, refresh);
+      } catch {
+        // Zalo's access tokens live about 25 hours and the seed's age is unknown: the current one is
+        // very likely still valid, and the API says so (-216) if not. Never stop replying over a refresh.
+        return doc.accessToken;
+      }
+    },
+    async refreshError() {
+      return (await Tokens.findById(ID, { refreshError: 1 }).lean())?.refreshError ?? undefined;
     },
     async forceRefresh(staleAccess, refresh) {
       const doc = await current();

@@ -34,3 +34,11 @@ export function zaloOaEventModel(conn: Connection): Model<ZaloOaEventDoc> {
     conn.model<ZaloOaEventDoc>("ZaloOaEvent", schema, "zalo_oa_events")
   );
 }
+
+/** The `zalo_bot_events` collection: accepted Zalo Bot updates, same shape and lifecycle. */
+export function zaloBotEventModel(conn: Connection): Model<ZaloOaEventDoc> {
+  return (
+    (conn.models.ZaloBotEvent as Model<ZaloOaEventDoc> | undefined) ??
+    conn.model<ZaloOaEventDoc>("ZaloBotEvent", schema.clone(), "zalo_bot_events")
+  );
+}
