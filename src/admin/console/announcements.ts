@@ -10,7 +10,8 @@ import { announcementInputSchema, isEditable, type AnnouncementInput } from "../
 import { cronToRepeat, repeatSchema, repeatToCron, type Repeat } from "../../broadcast/repeat.js";
 import { renderTelegram } from "../../channels/telegram/render.js";
 import { renderZaloBot } from "../../channels/zalo-bot/render.js";
-import { renderZaloOa } from "../../channels/zalo-oa/render.js";
+import { oaButtons, renderZaloOa } from "../../channels/zalo-oa/render.js";
+import { stripMarkup } from "../../channels/plain-text.js";
 import { fieldIssues, type FieldIssue } from "../../content/store.js";
 import { TOPICS } from "../../core/topics.js";
 import { CHANNEL_NAMES, type Reply } from "../../core/types.js";
@@ -221,9 +222,9 @@ export function registerAnnouncementPages(ctx: ConsoleContext): void {
           </h3>
           ${msgs.map(
             (m) =>
-              html`<div class="preview">${plain(m.text)}</div>
+              html`<div class="preview">${plain(m.message.text ?? "")}</div>
                 <p>
-                  ${(m.attachment?.payload.buttons ?? []).map((b) => button(b.title, b.type === "oa.open.url" ? b.payload.url : undefined))}
+                  ${oaButtons(m.message).map((b) => button(b.title, b.type === "oa.open.url" ? b.payload.url : undefined))}
                 </p>`,
           )}`;
       }
@@ -231,7 +232,7 @@ export function registerAnnouncementPages(ctx: ConsoleContext): void {
       return html`<h3>
           ${channelName(v, c)} <span class="hint">${v.tr("ann.zaloParts", { n: msgs.length })}</span>
         </h3>
-        ${msgs.map((m) => html`<div class="preview">${plain(m)}</div>`)}`;
+        ${msgs.map((m) => html`<div class="preview">${plain(stripMarkup(m.text))}</div>`)}`;
     });
   };
 

@@ -78,6 +78,12 @@ export function renderZaloOa(replies: Reply[]): OaOutgoing[] {
   return out;
 }
 
+/** The buttons of a message (none for media and contact-card templates). */
+export function oaButtons(m: OaMessage): OaButton[] {
+  const p = m.attachment?.payload;
+  return p && "buttons" in p ? p.buttons : [];
+}
+
 /** An image message by URL or uploaded attachment id, with an optional caption. */
 export function oaImage(image: { url: string } | { attachmentId: string }, caption?: string): OaMessage {
   const element: OaMediaElement =
