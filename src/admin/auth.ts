@@ -16,6 +16,7 @@ import {
   type StaffDoc,
   type StaffRole,
 } from "../store/models/staff.js";
+import { trusted } from "../store/trusted.js";
 
 const scrypt = promisify(crypto.scrypt) as (
   password: string,
@@ -282,6 +283,20 @@ export function createStaffService(opts: StaffServiceOptions): StaffService {
 export interface AuditLog {
   record(actor: Actor, action: string, target: string, before?: unknown, after?: unknown): Promise<void>;
   list(limit?: number): Promise<AuditDoc[]>;
+  /** One page of entries, newest first, by person, action (exact, or `ticket.*` for a group) and time. */
+  search(q: AuditQuery): Promise<{ items: AuditDoc[]; total: number }>;
+  /** Everyone who has an entry (usernames, "api"). */
+  actors(): Promise<string[]>;
+}
+
+/** The audit page's filters. */
+export interface AuditQuery {
+  actor?: string | undefined;
+  action?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  skip?: number | undefined;
+  limit?: number | undefined;
 }
 
 /** Drops secrets (password hashes) from what the audit keeps. */
@@ -314,6 +329,28 @@ export function createAuditLog(conn: Connection, now: () => Date = () => new Dat
     },
     async list(limit = 200) {
       return Audit.find({}).sort({ at: -1 }).limit(limit).lean();
+    },
+    async search(q) {
+      const filter: Record<string, unknown> = {};
+      if (q.actor) filter.actor = q.actor;
+      if (q.action?.endsWith(".*"))
+        filter.action = trusted({ $regex: `^${q.action.slice(0, -2).replace(/[^a-zA-Z0-9]/g, "\\$&")}\\.` });
+      else if (q.action) filter.action = q.action;
+      if (q.from || q.to)
+        filter.at = trusted({ ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) });
+      const [items, total] = await Promise.all([
+        Audit.find(filter)
+          .sort({ at: -1 })
+          .skip(q.skip ?? 0)
+          .limit(Math.min(q.limit ?? 50, 200))
+          .lean(),
+        Audit.countDocuments(filter),
+      ]);
+      return { items, total };
+    },
+    async actors() {
+      const names: unknown[] = await Audit.distinct("actor");
+      return names.map(String).sort();
     },
   };
 }

@@ -1,6 +1,8 @@
 /**
  * The console's dashboard figures over the last days: questions per day by channel, top procedures,
- * unanswered questions, subscribers over time, satisfaction by month, tickets open and overdue.
+ * unanswered questions, subscribers over time, satisfaction by month, tickets open and overdue; and
+ * the outreach plan's own figures: articles and announcements this month against each unit's target,
+ * content links that failed their last check, residents waiting for a person.
  */
 import type { Connection } from "mongoose";
 import { CHANNEL_NAMES } from "../core/types.js";
@@ -8,9 +10,15 @@ import type { ContentBundle } from "../content/schemas.js";
 import type { ReportSources } from "./service.js";
 import { queryLogModel } from "../store/models/query-log.js";
 import { subscriberModel } from "../store/models/subscriber.js";
+import { announcementModel } from "../store/models/announcement.js";
+import { handoffModel } from "../store/models/handoff.js";
 import { ticketModel } from "../store/models/ticket.js";
+import { unitSettingModel } from "../store/models/unit-setting.js";
 import { trusted } from "../store/trusted.js";
 import { vnDay, vnDayRange } from "../vn-time.js";
+
+/** The outreach plans ask for at least three outreach items a month (issue 16). */
+export const DEFAULT_OUTREACH_TARGET = 3;
 
 export interface Dashboard {
   days: string[];
@@ -20,6 +28,11 @@ export interface Dashboard {
   unanswered: Array<{ q: string; n: number }>;
   satisfaction: Array<{ month: string; index: number; n: number }>;
   tickets: { open: number; overdue: number };
+  /** This Viet Nam month's outreach per unit in scope. */
+  outreach: Array<{ unit: string; name: string; articles: number; announcements: number; target: number }>;
+  /** Content links whose last check failed (undefined until the link checker has run). */
+  links: { failed: number; refs: string[] } | undefined;
+  waitingChats: number;
 }
 
 /** Creates the builder, e.g. `createDashboard({ connection, content, sources }).build({ units: [] })`. */
@@ -30,7 +43,17 @@ export function createDashboard(deps: {
   now?: () => Date;
 }) {
   const now = deps.now ?? (() => new Date());
+  const Settings = unitSettingModel(deps.connection);
   return {
+    /** Sets a unit's monthly outreach target; returns the previous one. */
+    async setTarget(unit: string, target: number, by: string): Promise<number> {
+      const before = await Settings.findOneAndUpdate(
+        { _id: unit },
+        { $set: { outreachTarget: target, updatedBy: by, updatedAt: now() } },
+        { upsert: true },
+      ).lean();
+      return before?.outreachTarget ?? DEFAULT_OUTREACH_TARGET;
+    },
     /** `units` empty = every unit. */
     async build(q: { units: string[]; days?: number }): Promise<Dashboard> {
       const n = q.days ?? 30;
@@ -81,7 +104,47 @@ export function createDashboard(deps: {
         .find({ ...unitFilter, status: trusted({ $in: ["received", "in_progress"] }) })
         .select({ dueAt: 1 })
         .lean();
+      // === The outreach plan's figures
+      const today = vnDay(end);
+      const monthStart = vnDayRange(`${today.slice(0, 7)}-01`, `${today.slice(0, 7)}-01`).start;
+      const bundle = deps.content();
+      const scope = bundle.units.filter((u) => !q.units.length || q.units.includes(u.id));
+      const [anns, targets, waitingChats] = await Promise.all([
+        announcementModel(deps.connection)
+          .find({
+            createdAt: trusted({ $gte: monthStart }),
+            status: trusted({ $nin: ["draft", "cancelled"] }),
+          })
+          .select({ audience: 1 })
+          .lean(),
+        Settings.find({ _id: trusted({ $in: scope.map((u) => u.id) }) }).lean(),
+        handoffModel(deps.connection).countDocuments({ ...unitFilter, status: "waiting" }),
+      ]);
+      const targetOf = new Map(targets.map((x) => [x._id, x.outreachTarget]));
+      const outreach = scope.map((u) => ({
+        unit: u.id,
+        name: u.name,
+        articles: bundle.articles.filter(
+          (a) => a.unit === u.id && a.date >= today.slice(0, 7) && a.date <= today,
+        ).length,
+        announcements: anns.filter((a) => !a.audience.units.length || a.audience.units.includes(u.id)).length,
+        target: targetOf.get(u.id) ?? DEFAULT_OUTREACH_TARGET,
+      }));
+      // The link checker (issue 20) keeps each link's last result in `link_checks`; before it has
+      // run there is nothing to show.
+      const checks = deps.connection.db?.collection<{ ok: boolean; refs?: string[] }>("link_checks");
+      const failed = checks ? await checks.find({ ok: false }).project({ refs: 1 }).toArray() : [];
+      const anyChecked = checks ? (await checks.countDocuments({}, { limit: 1 })) > 0 : false;
+      const links = anyChecked
+        ? {
+            failed: failed.length,
+            refs: [...new Set(failed.flatMap((f) => (f.refs as string[] | undefined) ?? []))],
+          }
+        : undefined;
       return {
+        outreach,
+        links,
+        waitingChats,
         days,
         questionsByChannel,
         subscribersByDay,

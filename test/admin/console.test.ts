@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERMISSIONS, can } from "../../src/admin/auth.js";
 import type { RouteSpec } from "../../src/admin/guard.js";
-import { auditModel, STAFF_ROLES } from "../../src/store/models/staff.js";
+import { auditModel, STAFF_ROLES, staffModel } from "../../src/store/models/staff.js";
 import { handoffModel } from "../../src/store/models/handoff.js";
 import { queryLogModel } from "../../src/store/models/query-log.js";
 import { viewCountModel } from "../../src/store/models/view-count.js";
@@ -659,5 +659,97 @@ describe("staff management", () => {
     const s = await signIn(url, "bien.tap.2", "mot-mat-khau-dai");
     expect((await s.get("/admin/content")).status).toBe(200);
     expect((await s.get("/admin/staff")).status).toBe(403);
+  });
+});
+
+/**
+ * A session opened by the staff service itself, for accounts whose sign-in is not under test (the
+ * login form's per-address limit is shared by the whole file).
+ */
+async function openSession(username: string): Promise<Session> {
+  const doc = await staffModel(all.app.app.store.connection).findOne({ username }).lean();
+  const s = await all.app.app.staff.openSession(doc!);
+  const cookie = `motcua_sid=${s.token}`;
+  return {
+    cookie,
+    csrf: s.csrf,
+    get: (path) => fetch(`${url}${path}`, { headers: { cookie }, redirect: "manual" }),
+    post: (path, form) =>
+      fetch(`${url}${path}`, {
+        method: "POST",
+        headers: { cookie },
+        body: formBody({ ...form, _csrf: s.csrf }),
+        redirect: "manual",
+      }),
+  };
+}
+
+describe("accounts, the audit log and the dashboard", () => {
+  const unitName = (id: string) => all.app.app.content.bundle().units.find((u) => u.id === id)!.name;
+
+  it("should default a new account to viewer and the creator's own units, and ask before removing a unit", async () => {
+    await createStaff(all.app.app, "admin", [UNIT], "quan-tri-hoa-an");
+    const wardAdmin = await openSession("quan-tri-hoa-an");
+    const form = await (await wardAdmin.get("/admin/staff")).text();
+    const create = form.slice(form.indexOf('action="/admin/staff"'));
+    expect(create).toMatch(/<option value="viewer" selected>/);
+    expect(create).toMatch(new RegExp(`value="${UNIT}"\\s+checked`));
+    const admin = as("admin");
+    const s = await all.app.app.staff.create({
+      username: "hai-don-vi",
+      displayName: "Cán bộ hai đơn vị",
+      role: "handler",
+      units: [UNIT, OTHER_UNIT],
+      password: TEST_PASSWORD,
+    });
+    const edit = { role: "handler", units: [UNIT], active: "on" };
+    const ask = await admin.post(`/admin/staff/${String(s._id)}`, edit);
+    expect(ask.status).toBe(200);
+    const question = await ask.text();
+    expect(question).toContain(`Bỏ ${unitName(OTHER_UNIT)} khỏi tài khoản của Cán bộ hai đơn vị?`);
+    expect((await all.app.app.staff.get(String(s._id)))?.units).toEqual([UNIT, OTHER_UNIT]);
+    const done = await admin.post(`/admin/staff/${String(s._id)}`, { ...edit, confirmed: "yes" });
+    expect(done.status).toBe(303);
+    expect((await all.app.app.staff.get(String(s._id)))?.units).toEqual([UNIT]);
+  });
+
+  it("should show the audit log in words: who, when, what and each field before → after, with filters", async () => {
+    const admin = as("admin");
+    const page = await (await admin.get("/admin/audit?action=staff.update")).text();
+    expect(page).toContain("Sửa tài khoản");
+    expect(page).toContain("Cán bộ hai đơn vị");
+    // The unit change, by name: before → after.
+    expect(page).toContain(
+      `<del>${unitName(UNIT)}, ${unitName(OTHER_UNIT)}</del> → <ins>${unitName(UNIT)}</ins>`,
+    );
+    expect(page).toContain("<strong>Đặt mật khẩu mới</strong>");
+    expect(page).not.toContain("{&quot;");
+    expect(page).not.toMatch(/>[^<]*phuong-hoa-an[^<]*</);
+    const rows = (html: string) => html.slice(html.indexOf("<tbody>"));
+    const byPerson = rows(await (await admin.get("/admin/audit?actor=broadcaster-all")).text());
+    expect(byPerson).toContain("Sửa thông báo");
+    expect(byPerson).not.toContain("Sửa tài khoản");
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const dated = await (await admin.get(`/admin/audit?from=${today}&to=${today}&action=staff.*`)).text();
+    expect(dated).toMatch(/[1-9]\d* mục · trang 1/);
+    const none = await (await admin.get("/admin/audit?from=2020-01-01&to=2020-01-31")).text();
+    expect(none).toContain("0 mục");
+  });
+
+  it("should show this month's outreach against each unit's target and let an editor set it", async () => {
+    const editor = as("editor");
+    const before = await (await editor.get("/admin")).text();
+    expect(before).toContain("Kế hoạch tuyên truyền tháng này");
+    expect(before).toContain(unitName(UNIT));
+    expect(before).toMatch(/\d+\/3/);
+    const set = await editor.post("/admin/dashboard/target", { unit: UNIT, target: "5" });
+    expect(set.status).toBe(303);
+    const after = await (await editor.get("/admin")).text();
+    const row = after.slice(after.indexOf(unitName(UNIT)), after.indexOf(unitName(UNIT)) + 2000);
+    expect(row).toMatch(/\d+\/5/);
+    const entry = await auditModel(all.app.app.store.connection).findOne({ action: "unit.target" }).lean();
+    expect(entry?.before).toEqual({ outreachTarget: 3 });
+    expect(entry?.after).toEqual({ outreachTarget: 5 });
+    expect((await editor.post("/admin/dashboard/target", { unit: UNIT, target: "500" })).status).toBe(400);
   });
 });

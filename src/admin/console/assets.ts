@@ -56,6 +56,9 @@ dl.facts dt { font-weight:600; } dl.facts dd { margin:0; }
 label.choice { font-weight:400; margin:4px 16px 4px 0; display:inline-block; }
 fieldset .indent { margin:0 0 8px 24px; }
 .actions form { display:inline; flex:0 0 auto; } .actions > * { flex:0 0 auto; }
+ul.changes { margin:0; padding-left:1.1em; } ul.changes li { margin:0; }
+del { color:#8a1c14; } ins { color:var(--ok); text-decoration:none; }
+table.audit td:nth-child(1) { white-space:nowrap; }
 tr.overdue td { background:#fff7e6; }
 .count { display:inline-block; min-width:1.4em; padding:0 6px; border-radius:10px; background:var(--brand); color:#fff; font-size:12px; font-weight:700; text-align:center; }
 td, th { overflow-wrap:anywhere; }

@@ -1,9 +1,80 @@
 /** The dashboard: charts of the last 30 days, each with its figures in a table for screen readers. */
 import { unverifiedFacts } from "../../content/verification.js";
 import { CHANNEL_NAMES } from "../../core/types.js";
+import { z } from "zod";
 import { Html, html } from "../../reports/html.js";
-import type { ConsoleContext } from "./index.js";
-import { page } from "./layout.js";
+import { assertScope, parse } from "../api.js";
+import { can, inScope } from "../auth.js";
+import type { ConsoleContext, StaffView } from "./index.js";
+import { csrfField, page } from "./layout.js";
+
+/** The outreach plan's figures: this month's items against each unit's target, links, waiting chats. */
+function planSection(v: StaffView, d: Awaited<ReturnType<ConsoleContext["deps"]["dashboard"]["build"]>>) {
+  const mayEdit = can(v.actor, "content.edit");
+  return html`<section class="card" aria-labelledby="plan-h">
+    <h2 id="plan-h">${v.tr("dashboard.plan")}</h2>
+    <table class="stack">
+      <thead>
+        <tr>
+          <th>${v.tr("tickets.unit")}</th>
+          <th class="num">${v.tr("dashboard.articles")}</th>
+          <th class="num">${v.tr("dashboard.announcements")}</th>
+          <th>${v.tr("dashboard.target")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${d.outreach.map((o) => {
+          const done = o.articles + o.announcements;
+          return html`<tr>
+            <td>${o.name}</td>
+            <td class="num" data-label="${v.tr("dashboard.articles")}">${o.articles}</td>
+            <td class="num" data-label="${v.tr("dashboard.announcements")}">${o.announcements}</td>
+            <td data-label="${v.tr("dashboard.target")}">
+              <strong>${v.tr("dashboard.ofTarget", { done, target: o.target })}</strong>
+              <span class="badge ${done >= o.target ? "ok" : "warn"}"
+                >${v.tr(done >= o.target ? "dashboard.met" : "dashboard.notMet")}</span
+              >
+              ${
+                mayEdit && inScope(v.actor, o.unit)
+                  ? html`<form method="post" action="/admin/dashboard/target" class="inline">
+                      ${csrfField(v)}<input type="hidden" name="unit" value="${o.unit}" />
+                      <label class="choice"
+                        >${v.tr("dashboard.setTarget")}
+                        <input
+                          name="target"
+                          type="number"
+                          min="0"
+                          max="30"
+                          value="${o.target}"
+                          style="width:5em"
+                      /></label>
+                      <button type="submit" class="secondary">${v.tr("form.save")}</button>
+                    </form>`
+                  : ""
+              }
+            </td>
+          </tr>`;
+        })}
+      </tbody>
+    </table>
+    <div class="grid">
+      <p>
+        <span class="muted">${v.tr("dashboard.waitingChats")}</span><br /><span class="stat"
+          ><a href="/admin/handoffs" id="dash-waiting">${d.waitingChats}</a></span
+        >
+      </p>
+      <p>
+        <span class="muted">${v.tr("dashboard.brokenLinks")}</span><br />
+        ${
+          d.links
+            ? html`<span class="stat" id="dash-links">${d.links.failed}</span>
+                ${d.links.refs.length ? html`<br /><span class="muted">${d.links.refs.slice(0, 8).join(", ")}</span>` : ""}`
+            : html`<span class="muted" id="dash-links">${v.tr("dashboard.linksNotChecked")}</span>`
+        }
+      </p>
+    </div>
+  </section>`;
+}
 
 export function registerDashboard(ctx: ConsoleContext): void {
   ctx.route("get", "/", "dashboard.view", async (req, res, v) => {
@@ -35,6 +106,7 @@ export function registerDashboard(ctx: ConsoleContext): void {
         v,
         v.tr("dashboard.title"),
         html`${alerts.map((a) => html`<div class="errors" role="alert">${v.tr(a.key, a.vars)}</div>`)}
+          ${planSection(v, d)}
           <div class="grid">
             <div class="card">
               <div class="muted">${v.tr("dashboard.questions30")}</div>
@@ -153,5 +225,26 @@ export function registerDashboard(ctx: ConsoleContext): void {
         },
       ),
     );
+  });
+
+  ctx.route("post", "/dashboard/target", "content.edit", async (req, res, v) => {
+    const b = parse(
+      z.object({
+        unit: z.string().regex(/^[a-z0-9-]{1,48}$/),
+        target: z.coerce.number().int().min(0).max(30),
+        _csrf: z.string().optional(),
+      }),
+      req.body,
+    );
+    assertScope(v.actor, b.unit);
+    const before = await ctx.deps.dashboard.setTarget(b.unit, b.target, v.actor.username);
+    await ctx.deps.audit.record(
+      v.actor,
+      "unit.target",
+      `units/${b.unit}`,
+      { outreachTarget: before },
+      { outreachTarget: b.target },
+    );
+    ctx.done(res, "/admin", "targetSaved");
   });
 }

@@ -30,6 +30,7 @@ import {
 import { html } from "../../reports/html.js";
 import { CONSOLE_CSS, CONSOLE_JS, chartJsPath } from "./assets.js";
 import { registerAnnouncementPages } from "./announcements.js";
+import { registerAuditPage } from "./audit.js";
 import { registerContentPages } from "./content.js";
 import { registerDashboard } from "./dashboard.js";
 import { makeView, page, type View } from "./layout.js";
@@ -251,6 +252,7 @@ export function createConsole(deps: ConsoleDeps): { router: Router; routes: Rout
   registerReportPages(ctx);
   registerStaffPages(ctx);
   registerVerificationPages(ctx);
+  registerAuditPage(ctx);
 
   // Errors as pages, in the staff member's language.
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {

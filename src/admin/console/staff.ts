@@ -1,4 +1,4 @@
-/** Staff accounts (admins only), everyone's own password, and the audit log. */
+/** Staff accounts (admins only) and everyone's own password. The audit log is in audit.ts. */
 import { z } from "zod";
 import { fieldIssues, type FieldIssue } from "../../content/store.js";
 import { AppError } from "../../errors.js";
@@ -6,6 +6,7 @@ import { STAFF_ROLES } from "../../store/models/staff.js";
 import { parse } from "../api.js";
 import { passwordSchema, staffInputSchema } from "../auth.js";
 import { html } from "../../reports/html.js";
+import { askToConfirm, isConfirmed } from "./confirm.js";
 import type { ConsoleContext, StaffView } from "./index.js";
 import { csrfField, errorBox, many, page, str, vnTime } from "./layout.js";
 
@@ -59,7 +60,13 @@ export function registerStaffPages(ctx: ConsoleContext): void {
                   </td>
                   <td>${s.displayName}</td>
                   <td>${v.tr(`roles.${s.role}`)}</td>
-                  <td>${s.units.length ? s.units.join(", ") : v.tr("staff.allUnits")}</td>
+                  <td>
+                    ${
+                      s.units.length
+                        ? s.units.map((id) => units.find((u) => u.id === id)?.name ?? id).join(", ")
+                        : v.tr("staff.allUnits")
+                    }
+                  </td>
                   <td>${vnTime(s.lastLoginAt ?? null)}</td>
                   <td>
                     <details>
@@ -106,11 +113,11 @@ export function registerStaffPages(ctx: ConsoleContext): void {
               <label for="n-name">${v.tr("staff.displayName")}</label
               ><input id="n-name" name="displayName" type="text" required />
             </div>
-            <div><label for="n-role">${v.tr("staff.role")}</label>${roleSelect("n-role")}</div>
+            <div><label for="n-role">${v.tr("staff.role")}</label>${roleSelect("n-role", "viewer")}</div>
           </div>
           <fieldset>
             <legend>${v.tr("staff.units")} <span class="hint">${v.tr("staff.unitsHint")}</span></legend>
-            ${unitBoxes("units", [])}
+            ${unitBoxes("units", v.actor.units)}
           </fieldset>
           <label for="n-pw"
             >${v.tr("staff.password")} <span class="hint">${v.tr("staff.passwordHint")}</span></label
@@ -181,6 +188,24 @@ export function registerStaffPages(ctx: ConsoleContext): void {
         .send(await staffPage(v, problems));
       return;
     }
+    // Taking a unit away from an account ends its access there: ask first.
+    const before = await deps.staff.get(id);
+    const removed = (before?.units ?? []).filter((u) => !patch.data.units.includes(u));
+    if (before && patch.data.units.length && removed.length && !isConfirmed(b)) {
+      const name = (u: string) => deps.content.bundle().units.find((x) => x.id === u)?.name ?? u;
+      askToConfirm(res, v, {
+        title: v.tr("staff.title"),
+        question: v.tr("staff.confirmRemoveUnits", {
+          name: before.displayName,
+          units: removed.map(name).join(", "),
+        }),
+        action: `/admin/staff/${id}`,
+        confirm: v.tr("staff.removeUnits"),
+        back: "/admin/staff",
+        body: b,
+      });
+      return;
+    }
     if (id === v.actor.staffId && (patch.data.role !== "admin" || !patch.data.active))
       throw new AppError("SELF_LOCKOUT", 409, "errors:http.conflict", v.tr("staff.selfLockout"));
     const r = await deps.staff.update(id, patch.data);
@@ -237,45 +262,5 @@ export function registerStaffPages(ctx: ConsoleContext): void {
     await deps.audit.record(v.actor, "staff.password", `staff/${v.actor.username}`);
     // Changing the password ends every session, this one too.
     res.redirect(303, "/admin/login");
-  });
-
-  ctx.route("get", "/audit", "audit.view", async (_req, res, v) => {
-    const rows = await deps.audit.list(300);
-    const short = (x: unknown) => {
-      if (x === undefined || x === null) return "";
-      const s = JSON.stringify(x);
-      return s.length > 400 ? `${s.slice(0, 400)}…` : s;
-    };
-    res.type("html").send(
-      page(
-        v,
-        v.tr("audit.title"),
-        html`<table>
-          <thead>
-            <tr>
-              <th>${v.tr("audit.at")}</th>
-              <th>${v.tr("audit.actor")}</th>
-              <th>${v.tr("audit.action")}</th>
-              <th>${v.tr("audit.target")}</th>
-              <th>${v.tr("audit.before")}</th>
-              <th>${v.tr("audit.after")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${rows.map(
-              (r) =>
-                html`<tr>
-                  <td>${vnTime(r.at)}</td>
-                  <td>${r.actor} <span class="muted">${r.role}</span></td>
-                  <td>${r.action}</td>
-                  <td>${r.target}</td>
-                  <td><code>${short(r.before)}</code></td>
-                  <td><code>${short(r.after)}</code></td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>`,
-      ),
-    );
   });
 }
