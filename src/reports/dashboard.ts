@@ -12,6 +12,7 @@ import { queryLogModel } from "../store/models/query-log.js";
 import { subscriberModel } from "../store/models/subscriber.js";
 import { announcementModel } from "../store/models/announcement.js";
 import { handoffModel } from "../store/models/handoff.js";
+import { linkCheckModel } from "../store/models/link-check.js";
 import { ticketModel } from "../store/models/ticket.js";
 import { unitSettingModel } from "../store/models/unit-setting.js";
 import { trusted } from "../store/trusted.js";
@@ -130,16 +131,15 @@ export function createDashboard(deps: {
         announcements: anns.filter((a) => !a.audience.units.length || a.audience.units.includes(u.id)).length,
         target: targetOf.get(u.id) ?? DEFAULT_OUTREACH_TARGET,
       }));
-      // The link checker (issue 20) keeps each link's last result in `link_checks`; before it has
-      // run there is nothing to show.
-      const checks = deps.connection.db?.collection<{ ok: boolean; refs?: string[] }>("link_checks");
-      const failed = checks ? await checks.find({ ok: false }).project({ refs: 1 }).toArray() : [];
-      const anyChecked = checks ? (await checks.countDocuments({}, { limit: 1 })) > 0 : false;
+      // The link checker (issue 20) keeps each link's last result; before it has run there is
+      // nothing to show.
+      const Links = linkCheckModel(deps.connection);
+      const [failed, anyChecked] = await Promise.all([
+        Links.find({ ok: false }).select({ refs: 1 }).lean(),
+        Links.exists({}),
+      ]);
       const links = anyChecked
-        ? {
-            failed: failed.length,
-            refs: [...new Set(failed.flatMap((f) => (f.refs as string[] | undefined) ?? []))],
-          }
+        ? { failed: failed.length, refs: [...new Set(failed.flatMap((f) => f.refs))] }
         : undefined;
       return {
         outreach,

@@ -9,8 +9,24 @@ import type { ConsoleContext, StaffView } from "./index.js";
 import { csrfField, page } from "./layout.js";
 
 /** The outreach plan's figures: this month's items against each unit's target, links, waiting chats. */
-function planSection(v: StaffView, d: Awaited<ReturnType<ConsoleContext["deps"]["dashboard"]["build"]>>) {
+function planSection(
+  v: StaffView,
+  d: Awaited<ReturnType<ConsoleContext["deps"]["dashboard"]["build"]>>,
+  bundle: ReturnType<ConsoleContext["deps"]["content"]["bundle"]>,
+) {
   const mayEdit = can(v.actor, "content.edit");
+  /** An item named by its title, never by its path ("guides/vneid-muc-2"). */
+  const refName = (ref: string) => {
+    const [kind = "", id = ""] = ref.split("/");
+    const items = (bundle as unknown as Record<string, unknown>)[kind];
+    const item = Array.isArray(items)
+      ? (items as Array<Record<string, unknown>>).find((x) => [x.slug, x.id, x.code, x.key].includes(id))
+      : undefined;
+    const title = item?.title ?? item?.name ?? item?.question;
+    const kindName = v.tr(`audit.targets.${kind}`);
+    const label = kindName === `audit.targets.${kind}` ? "" : kindName;
+    return typeof title === "string" ? `${label}: ${title}` : label || v.tr("dashboard.someItem");
+  };
   return html`<section class="card" aria-labelledby="plan-h">
     <h2 id="plan-h">${v.tr("dashboard.plan")}</h2>
     <table class="stack">
@@ -67,8 +83,13 @@ function planSection(v: StaffView, d: Awaited<ReturnType<ConsoleContext["deps"][
         <span class="muted">${v.tr("dashboard.brokenLinks")}</span><br />
         ${
           d.links
-            ? html`<span class="stat" id="dash-links">${d.links.failed}</span>
-                ${d.links.refs.length ? html`<br /><span class="muted">${d.links.refs.slice(0, 8).join(", ")}</span>` : ""}`
+            ? html`<span class="stat" id="dash-links">${d.links.failed}</span> ${
+                  d.links.refs.length
+                    ? html`<br /><span class="muted"
+                          >${[...new Set(d.links.refs.map(refName))].slice(0, 8).join("; ")}</span
+                        >`
+                    : ""
+                }`
             : html`<span class="muted" id="dash-links">${v.tr("dashboard.linksNotChecked")}</span>`
         }
       </p>
@@ -106,7 +127,7 @@ export function registerDashboard(ctx: ConsoleContext): void {
         v,
         v.tr("dashboard.title"),
         html`${alerts.map((a) => html`<div class="errors" role="alert">${v.tr(a.key, a.vars)}</div>`)}
-          ${planSection(v, d)}
+          ${planSection(v, d, ctx.deps.content.bundle())}
           <div class="grid">
             <div class="card">
               <div class="muted">${v.tr("dashboard.questions30")}</div>
