@@ -50,6 +50,8 @@ button.danger { background:var(--brand); border-color:var(--brand); }
 .badge.warn { background:#fff1d6; color:var(--warn); } .badge.ok { background:#e6f4ea; color:var(--ok); }
 .preview { white-space:pre-wrap; background:#eef6ff; border:1px solid #b9d4f1; border-radius:12px; padding:12px; max-width:480px; }
 .stat { font-size:28px; font-weight:700; }
+.fact { display:flex; justify-content:space-between; align-items:center; gap:8px; margin:2px 0; }
+button.small { padding:2px 10px; font-size:14px; }
 .muted { color:var(--muted); }
 dl.facts { display:grid; grid-template-columns:minmax(8em,max-content) 1fr; gap:4px 12px; margin:8px 0; }
 dl.facts dt { font-weight:600; } dl.facts dd { margin:0; }

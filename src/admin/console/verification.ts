@@ -11,7 +11,7 @@ import {
   verificationInputSchema,
   type UnverifiedFact,
 } from "../../content/verification.js";
-import { FACT_FIELDS, type ContentBundle } from "../../content/schemas.js";
+import type { ContentBundle } from "../../content/schemas.js";
 import { AppError } from "../../errors.js";
 import { html } from "../../reports/html.js";
 import { notFound, parse } from "../api.js";
@@ -44,6 +44,18 @@ function unitOfView(actor: Actor, bundle: ContentBundle, asked: string | undefin
   if (actor.units.length) return actor.units.find((u) => u === asked) ?? actor.units[0];
   return known(asked) ? asked : undefined;
 }
+
+/** The order facts are best verified in: what residents act on first (content/README.md). */
+const VERIFY_ORDER = [
+  "fee",
+  "processing_time",
+  "documents",
+  "where",
+  "online",
+  "legal_basis",
+  "steps",
+  "code",
+] as const;
 
 export function registerVerificationPages(ctx: ConsoleContext): void {
   const { deps } = ctx;
@@ -146,7 +158,7 @@ function body(
         value="${verified ? "1" : "0"}"
       />
       ${unit ? html`<input type="hidden" name="unit" value="${unit}" />` : ""}
-      <button type="submit" class="${verified ? "" : "secondary"}" ${disabled ? "disabled" : ""}>
+      <button type="submit" class="small ${verified ? "" : "secondary"}" ${disabled ? "disabled" : ""}>
         ${label}
       </button>
     </form>`;
@@ -198,18 +210,18 @@ function body(
                   <span class="muted">${p.code}</span>
                 </td>
                 <td>
-                  ${FACT_FIELDS.filter((f) => p.unverified.includes(f)).map(
+                  ${VERIFY_ORDER.filter((f) => p.unverified.includes(f)).map(
                     (f) =>
-                      html`<div>
+                      html`<div class="fact">
                         ${fieldName(f)}
                         ${button("procedures", p.code, f, true, v.tr("verification.markVerified"), shared)}
                       </div>`,
                   )}
                 </td>
                 <td>
-                  ${FACT_FIELDS.filter((f) => p.verification[f]).map((f) => {
+                  ${VERIFY_ORDER.filter((f) => p.verification[f]).map((f) => {
                     const m = p.verification[f]!;
-                    return html`<div>
+                    return html`<div class="fact">
                       ✓ ${fieldName(f)} · ${m.verified_by} · ${vnTime(new Date(m.verified_at))}
                       ${button("procedures", p.code, f, false, v.tr("verification.markUnverified"), shared)}
                     </div>`;
