@@ -232,6 +232,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           tokens: oaTokens!,
         }),
         download: telegram ? (ref) => telegram.download(ref) : undefined,
+        announcements: {
+          templates: config.zaloOa.templates,
+          paidConsultation: config.zaloOa.paidConsultation,
+          consultPriceVnd: config.zaloOa.consultPriceVnd,
+          unitName: (id) => content.bundle().units.find((u) => u.id === id)?.name ?? "",
+        },
         appId: config.zaloOa.appId,
         secretKey: config.zaloOa.secretKey,
         events: zaloOaEventModel(store.connection),

@@ -131,6 +131,7 @@ const envSchema = z.object({
   ZALO_OA_SECRET_KEY: emptyAsUnset(z.string().min(8).max(256)),
   ZALO_OA_TEMPLATES: oaTemplatesEnv,
   ZALO_OA_CONSULT_PRICE_VND: z.coerce.number().min(0).max(100_000).default(0),
+  ZALO_OA_PAID_CONSULTATION: booleanish.default(false),
   ZALO_OA_ACCESS_TOKEN: emptyAsUnset(z.string().min(8).max(4096)),
   ZALO_OA_REFRESH_TOKEN: emptyAsUnset(z.string().min(8).max(4096)),
   ZALO_OA_API_ROOT: z.url().default("https://openapi.zalo.me"),
@@ -229,6 +230,8 @@ export type Config = Readonly<{
         templates: OaTemplates;
         /** Estimated price of one billable consultation message (48 h to 7 days), VND. */
         consultPriceVnd: number;
+        /** Announce by billable consultation (48 h to 7 days) when no template fits; else skip. */
+        paidConsultation: boolean;
       }
     | undefined;
   zaloBot: { token: string; webhookSecret: string | undefined; apiRoot: string } | undefined;
@@ -329,6 +332,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             oauthRoot: e.ZALO_OAUTH_API_ROOT,
             templates: e.ZALO_OA_TEMPLATES,
             consultPriceVnd: e.ZALO_OA_CONSULT_PRICE_VND,
+            paidConsultation: e.ZALO_OA_PAID_CONSULTATION,
           }
         : undefined,
     zaloBot: e.ZALO_BOT_TOKEN

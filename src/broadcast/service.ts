@@ -7,7 +7,7 @@
 import crypto from "node:crypto";
 import type { Connection, Types } from "mongoose";
 import { z } from "zod";
-import type { Senders } from "../channels/outbound/sender.js";
+import type { AnnouncementOutcome, Senders } from "../channels/outbound/sender.js";
 import { TOPICS } from "../core/topics.js";
 import { CHANNEL_NAMES, type Lang, type Reply } from "../core/types.js";
 import type { Translator } from "../i18n.js";
@@ -17,9 +17,6 @@ import { deliveryModel, type DeliveryStatus } from "../store/models/delivery.js"
 import { subscriberModel, type SubscriberDoc } from "../store/models/subscriber.js";
 import { trusted } from "../store/trusted.js";
 import { isQuiet, isValidCron, nextCronRun, type QuietHours } from "./schedule.js";
-
-/** Zalo OA consultation messages may only go to users who interacted within 7 days. */
-export const ZALO_OA_WINDOW_MS = 7 * 24 * 3600_000;
 
 /** What staff submit to create an announcement. */
 export const announcementInputSchema = z
@@ -71,6 +68,10 @@ export interface BroadcastReport {
   byChannel: Record<string, Partial<Record<DeliveryStatus, number>>>;
   /** Messages sent in the last minute, per second. */
   ratePerSec: number;
+  /** Deliveries per route, where the channel chose one (Zalo OA: consultation, template, skip…). */
+  routes: Record<string, number>;
+  /** Estimated cost of the run so far, VND (billable Zalo OA messages). */
+  estimatedCostVnd: number;
   /** Seconds to finish at the current rate, when sending. */
   etaSec: number | undefined;
 }
@@ -160,10 +161,11 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
     return f;
   }
 
-  function message(a: AnnouncementDoc, lang: Lang): Reply {
+  function message(a: AnnouncementDoc, lang: Lang, imageShown = false): Reply {
     const buttons: Reply["buttons"] = [];
     if (a.link) buttons.push([{ kind: "url", label: a.link.label, url: a.link.url }]);
-    if (a.imageUrl) buttons.push([{ kind: "url", label: deps.t(lang, "broadcast.image"), url: a.imageUrl }]);
+    if (a.imageUrl && !imageShown)
+      buttons.push([{ kind: "url", label: deps.t(lang, "broadcast.image"), url: a.imageUrl }]);
     buttons.push([{ kind: "action", label: deps.t(lang, "broadcast.manage"), payload: "m:sub" }]);
     const head = a.urgent ? deps.t(lang, "broadcast.urgent") : deps.t(lang, "broadcast.label");
     return {
@@ -208,13 +210,25 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
       await record(a, run, sub, "skipped", "channel not configured");
       return;
     }
-    if (sub.channel === "zalo-oa" && now().getTime() - sub.lastInteractionAt.getTime() > ZALO_OA_WINDOW_MS) {
-      await record(a, run, sub, "skipped", "outside Zalo's 7-day interaction window");
-      return;
-    }
     // The row goes in before the platform call; if it already exists, this subscriber was handled.
     if (!(await record(a, run, sub, "sending"))) return;
-    const outcome = await sender.send(sub.chatId, message(a, sub.lang), "bulk");
+    // A channel with its own route choice (the Zalo OA's free and billable windows, templates) decides;
+    // it shows the image itself.
+    const outcome: AnnouncementOutcome = sender.announce
+      ? await sender.announce(
+          sub.chatId,
+          {
+            title: a.title,
+            body: a.body,
+            urgent: a.urgent,
+            topics: a.audience.topics,
+            imageUrl: a.imageUrl,
+            link: a.link?.url,
+          },
+          message(a, sub.lang, true),
+          { lastInteractionAt: sub.lastInteractionAt, unit: sub.unit },
+        )
+      : await sender.send(sub.chatId, message(a, sub.lang), "bulk");
     await Del.updateOne(
       { announcement: a._id, run, subscriber: sub._id },
       {
@@ -222,6 +236,8 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
           status: outcome.status,
           at: now(),
           ...(outcome.status === "sent" ? {} : { detail: outcome.detail }),
+          ...(outcome.route ? { route: outcome.route } : {}),
+          ...(outcome.costVnd ? { costVnd: outcome.costVnd } : {}),
         },
       },
     );
@@ -493,6 +509,14 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
         counts[r._id.status] += r.n;
         (byChannel[r._id.channel] ??= {})[r._id.status] = r.n;
       }
+      const routeRows = run
+        ? await Del.aggregate<{ _id: string; n: number; cost: number }>([
+            { $match: { announcement: a._id, run, route: trusted({ $exists: true }) } },
+            { $group: { _id: "$route", n: { $sum: 1 }, cost: { $sum: "$costVnd" } } },
+          ])
+        : [];
+      const routes = Object.fromEntries(routeRows.map((r) => [r._id, r.n]));
+      const estimatedCostVnd = routeRows.reduce((sum, r) => sum + (r.cost || 0), 0);
       const since = new Date(now().getTime() - 60_000);
       const recent = run
         ? await Del.countDocuments({ announcement: a._id, run, status: "sent", at: trusted({ $gte: since }) })
@@ -508,6 +532,8 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
         audience,
         counts,
         byChannel,
+        routes,
+        estimatedCostVnd,
         ratePerSec,
         etaSec: a.status === "sending" && ratePerSec > 0 ? Math.round(remaining / ratePerSec) : undefined,
       };

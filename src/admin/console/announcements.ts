@@ -586,6 +586,25 @@ export function registerAnnouncementPages(ctx: ConsoleContext): void {
                       </tr>
                     </tbody>
                   </table>
+                  ${
+                    Object.keys(r.routes).length
+                      ? html`<h3>${v.tr("ann.routes.title")}</h3>
+                          <table>
+                            <tbody>
+                              ${Object.entries(r.routes).map(
+                                ([route, n]) =>
+                                  html`<tr>
+                                    <td>${v.tr(`ann.routes.${route}`)}</td>
+                                    <td class="num">${n}</td>
+                                  </tr>`,
+                              )}
+                            </tbody>
+                          </table>
+                          <p>
+                            ${v.tr("ann.routes.cost", { n: r.estimatedCostVnd.toLocaleString("vi-VN") })}
+                          </p>`
+                      : ""
+                  }
                 </section>`
               : ""
           }

@@ -7,12 +7,42 @@ export type SendOutcome =
   | { status: "sent" }
   | { status: "blocked"; detail: string }
   | { status: "unreachable"; detail: string }
-  | { status: "failed"; detail: string };
+  | { status: "failed"; detail: string }
+  | { status: "skipped"; detail: string };
+
+/** What an announcement needs to be routed (Zalo OA templates read its fields). */
+export interface AnnouncementContent {
+  title: string;
+  body: string;
+  urgent: boolean;
+  topics: readonly string[];
+  imageUrl?: string | undefined;
+  link?: string | undefined;
+}
+
+/** How one announcement reached (or did not reach) a subscriber, and what it is estimated to cost. */
+export type AnnouncementOutcome = SendOutcome & {
+  /** e.g. "consultation", "template", "paid-consultation", "skip" (Zalo OA). */
+  route?: string;
+  costVnd?: number;
+};
+
+/** A channel that chooses how to deliver an announcement per subscriber (the Zalo OA's cost windows). */
+export interface AnnouncementRouter {
+  announce(
+    chatId: string,
+    a: AnnouncementContent,
+    reply: Reply,
+    sub: { lastInteractionAt: Date; unit?: string | undefined },
+  ): Promise<AnnouncementOutcome>;
+}
 
 /** Sends a reply to a chat on one channel, respecting its limits and retrying what may be retried. */
 export interface OutboundSender {
   readonly channel: ChannelName;
   send(chatId: string, reply: Reply, priority: Priority): Promise<SendOutcome>;
+  /** Delivers an announcement by the channel's own route choice; absent, the broadcast uses `send`. */
+  announce?: AnnouncementRouter["announce"];
   /**
    * Re-sends a photo from a platform reference with a caption (staff relay). Absent, or "failed" with
    * detail "unsupported", when this channel cannot take a photo from that platform.

@@ -18,6 +18,7 @@ import { ZaloOaError, type ZaloOaClient } from "./client.js";
 import { baseEventSchema, eventKey, oaEventSchema, type OaEvent } from "./events.js";
 import { createRateLimiter, type RateLimiter } from "../outbound/limiter.js";
 import type { OutboundSender } from "../outbound/sender.js";
+import { createOaAnnouncer, type OaAnnouncerDeps } from "./announce.js";
 import { oaRequestUserInfo, renderZaloOa, type OaOutgoing } from "./render.js";
 import { createZaloOaSender, sendOaMessages, type PhotoDownloader } from "./sender.js";
 import { verifyOaSignature } from "./signature.js";
@@ -57,6 +58,8 @@ export interface ZaloOaChannelDeps extends TurnDeps {
   download?: PhotoDownloader;
   /** The image shown on the one-tap contact request card. */
   contactCardImage?: string;
+  /** How announcements reach followers outside the free 48-hour window. */
+  announcements?: Omit<OaAnnouncerDeps, "client" | "limiter">;
 }
 
 export interface ZaloOaChannel {
@@ -81,7 +84,19 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
   const now = deps.now ?? (() => new Date());
   let keepFresh: NodeJS.Timeout | undefined;
   const limiter: RateLimiter = createRateLimiter({ ratePerSec: deps.ratePerSec });
-  const sender = createZaloOaSender(deps.client, limiter, deps.download);
+  const announcer = createOaAnnouncer({
+    client: deps.client,
+    limiter,
+    templates: {},
+    paidConsultation: false,
+    consultPriceVnd: 0,
+    unitName: (id) => id ?? "",
+    ...deps.announcements,
+  });
+  const sender: OutboundSender = {
+    ...createZaloOaSender(deps.client, limiter, deps.download),
+    announce: (chatId, a, reply, sub) => announcer.announce(chatId, a, reply, sub),
+  };
 
   async function deliver(msg: IncomingMessage): Promise<void> {
     const { replies, lang } = await runTurn(deps, msg);

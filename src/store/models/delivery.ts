@@ -11,6 +11,10 @@ export interface DeliveryDoc {
   channel: string;
   status: DeliveryStatus;
   detail?: string;
+  /** The channel's route for this delivery (Zalo OA: consultation, template, paid-consultation, skip). */
+  route?: string;
+  /** Estimated cost of this delivery, VND. */
+  costVnd?: number;
   at: Date;
 }
 
@@ -26,6 +30,8 @@ const schema = new Schema<DeliveryDoc>(
       required: true,
     },
     detail: String,
+    route: String,
+    costVnd: Number,
     at: { type: Date, required: true },
   },
   { versionKey: false, strictQuery: true },
