@@ -1,7 +1,9 @@
 /** One collection of the embedded store: documents in natural order plus hash indexes. */
 import { Query } from "mingo";
+import { collateValue, parseCollation, type Collation } from "./collation.js";
 import { CommandError, ErrorCodes } from "./errors.js";
 import { keyOf, valuesAtPath } from "./keys.js";
+import { hasWideNumber } from "./numbers.js";
 import { compareValues } from "./sort.js";
 
 /** A stored document; `_id` is always present. */
@@ -19,7 +21,13 @@ export interface IndexSpec {
   [option: string]: unknown;
 }
 
-const INDEX_OPTIONS_COMPARED = ["unique", "sparse", "expireAfterSeconds", "partialFilterExpression"] as const;
+const INDEX_OPTIONS_COMPARED = [
+  "unique",
+  "sparse",
+  "expireAfterSeconds",
+  "partialFilterExpression",
+  "collation",
+] as const;
 
 /** A hash index from canonical key to the ids of the documents holding it. */
 export class HashIndex {
@@ -29,9 +37,12 @@ export class HashIndex {
   /** For compound indexes: the first field alone, so prefix equality queries are served too. */
   readonly prefix: IdMap | undefined;
   private readonly partial: Query | undefined;
+  /** Keys of a collated index compare strings as the collation does (a case-insensitive unique index). */
+  private readonly collation: Collation | undefined;
 
   constructor(spec: IndexSpec) {
     this.spec = spec;
+    this.collation = parseCollation(spec.collation);
     this.fields = Object.keys(spec.key);
     this.prefix = this.fields.length > 1 ? new Map() : undefined;
     this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression) : undefined;
@@ -41,22 +52,31 @@ export class HashIndex {
     return this.spec.unique === true || this.spec.name === "_id_";
   }
 
-  /** True when the index may answer equality lookups for every document (not sparse or partial). */
+  /**
+   * True when the index may answer equality lookups for every document: not sparse, partial, hidden
+   * (mongod's planner ignores hidden indexes) or collated (its keys are not the query's values).
+   */
   get complete(): boolean {
-    return !this.spec.sparse && !this.partial;
+    return !this.spec.sparse && !this.partial && this.spec.hidden !== true && !this.collation;
+  }
+
+  private values(doc: Doc, field: string): unknown[] {
+    const vals = valuesAtPath(doc, field);
+    const c = this.collation;
+    return c ? vals.map((v) => collateValue(v, c)) : vals;
   }
 
   /** The keys a document contributes, or none when a sparse or partial index leaves it out. */
   keysFor(doc: Doc): string[] {
     if (this.partial && !this.partial.test(doc)) return [];
-    const perField = this.fields.map((f) => valuesAtPath(doc, f));
+    const perField = this.fields.map((f) => this.values(doc, f));
     if (this.spec.sparse && perField.every((vals) => vals.every((v) => v === undefined))) return [];
     return combine(perField.map((vals) => vals.map(keyOf)));
   }
 
   prefixKeysFor(doc: Doc): string[] {
     if (this.partial && !this.partial.test(doc)) return [];
-    return valuesAtPath(doc, this.fields[0]!).map(keyOf);
+    return this.values(doc, this.fields[0]!).map(keyOf);
   }
 
   add(doc: Doc, id: string): void {
@@ -131,6 +151,8 @@ export class Collection {
   readonly docs = new Map<string, Doc>();
   readonly indexes = new Map<string, HashIndex>();
   readonly options: Record<string, unknown>;
+  /** Ids of documents holding a Long beyond ±2^53 or a Decimal128 (queries then compare through views). */
+  private readonly wide = new Set<string>();
   /** `_id`s in ascending order, for range scans sorted by `_id` (undefined = to be rebuilt). */
   private byId: unknown[] | undefined;
 
@@ -139,6 +161,11 @@ export class Collection {
     this.name = name;
     this.options = options;
     this.indexes.set("_id_", new HashIndex({ v: 2, key: { _id: 1 }, name: "_id_" }));
+  }
+
+  /** How many documents hold a Long beyond ±2^53 or a Decimal128. */
+  get wideDocs(): number {
+    return this.wide.size;
   }
 
   get ns(): string {
@@ -170,6 +197,8 @@ export class Collection {
     if (prev) for (const index of this.indexes.values()) index.remove(prev, id);
     this.docs.set(id, doc);
     for (const index of this.indexes.values()) index.add(doc, id);
+    if (hasWideNumber(doc)) this.wide.add(id);
+    else if (prev) this.wide.delete(id);
     if (!prev && this.byId) {
       // ObjectIds made by one client grow: appending keeps the order; anything else rebuilds it later.
       const last = this.byId[this.byId.length - 1];
@@ -196,6 +225,7 @@ export class Collection {
     if (!prev) return undefined;
     for (const index of this.indexes.values()) index.remove(prev, id);
     this.docs.delete(id);
+    this.wide.delete(id);
     this.byId = undefined;
     return prev;
   }

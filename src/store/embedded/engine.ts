@@ -4,11 +4,13 @@
  */
 import fs from "node:fs";
 import { BSON, Long, ObjectId } from "bson";
-import { Aggregator, find as mingoFind, ProcessingMode, Query } from "mingo";
+import { aggregate as mingoAggregate, Aggregator, find as mingoFind, ProcessingMode, Query } from "mingo";
+import { collateFilter, collateValue, parseCollation, type Collation } from "./collation.js";
 import { duplicateKeyError, type Collection, type Doc, type IndexSpec } from "./collection.js";
 import { Database, Tx } from "./database.js";
 import { CommandError, ErrorCodes, toCommandError } from "./errors.js";
 import { keyOf, valuesAtPath } from "./keys.js";
+import { hasWideNumber, numberView } from "./numbers.js";
 import { compareValues, sortDocs } from "./sort.js";
 import { updatedDoc, upsertDoc, withIdFirst } from "./update.js";
 
@@ -35,6 +37,12 @@ export interface EngineOptions {
   dataDir: string;
   fsync: boolean;
   now?: () => Date;
+}
+
+/** How a read or write matches documents: its collation and its `let` variables. */
+interface MatchOpts {
+  collation?: Collation;
+  variables?: Record<string, unknown>;
 }
 
 interface OpenCursor {
@@ -68,6 +76,8 @@ export class Engine {
   private nextCursorId = Math.floor(Math.random() * 1e9) + 1;
   private connectionCount = 0;
   private isClosed = false;
+  /** Logical sessions seen in commands, for `$listLocalSessions`. */
+  private readonly sessions = new Map<string, Doc>();
 
   constructor(opts: EngineOptions) {
     this.opts = opts;
@@ -116,6 +126,7 @@ export class Engine {
   private dispatch(dbName: string, cmd: Cmd, seqs: Record<string, Doc[]>): Reply {
     const name = Object.keys(cmd)[0];
     if (!name) throw new CommandError(ErrorCodes.FailedToParse, "empty command");
+    this.noteSession(cmd.lsid);
     if (
       cmd.startTransaction === true ||
       cmd.autocommit === false ||
@@ -204,6 +215,38 @@ export class Engine {
         }
         throw new CommandError(ErrorCodes.CommandNotFound, `no such command: '${name}'`);
     }
+  }
+
+  private noteSession(lsid: unknown): void {
+    const id = (lsid as { id?: unknown } | undefined)?.id;
+    if (id === undefined) return;
+    const key = keyOf(id);
+    if (this.sessions.has(key)) return;
+    if (this.sessions.size >= 10_000) this.sessions.delete(this.sessions.keys().next().value!);
+    this.sessions.set(key, { _id: { id }, lastUse: this.now() });
+  }
+
+  /**
+   * The collation and `let` variables of one read or write, with a `hint` checked against the
+   * collection's indexes (mongod refuses a hint to a missing or hidden index).
+   */
+  private matchOpts(
+    coll: Collection | undefined,
+    collation: unknown,
+    variables: unknown,
+    hint?: unknown,
+  ): MatchOpts {
+    if (coll && hint !== undefined && hint !== null) checkHint(coll, hint);
+    const c = collation !== undefined ? parseCollation(collation) : parseCollation(coll?.options.collation);
+    if (
+      variables !== undefined &&
+      (variables === null || typeof variables !== "object" || Array.isArray(variables))
+    )
+      throw new CommandError(
+        ErrorCodes.TypeMismatch,
+        "BSON field 'let' is the wrong type, expected type 'object'",
+      );
+    return { collation: c, variables: variables === undefined ? undefined : evaluateLet(variables as Cmd) };
   }
 
   // === Handshake and diagnostics
@@ -298,6 +341,12 @@ export class Engine {
         if (ordered) break;
         continue;
       }
+      const badId = dollarKeyInId(doc._id);
+      if (badId) {
+        writeErrors.push({ index: i, code: badId.code, errmsg: badId.message });
+        if (ordered) break;
+        continue;
+      }
       const dup = coll.get(doc._id)
         ? duplicateKeyError(coll, { index: coll.indexes.get("_id_")!, keyValue: { _id: doc._id } })
         : maybeDup(coll, doc);
@@ -325,18 +374,25 @@ export class Engine {
     const upserted: Reply[] = [];
     let n = 0;
     let nModified = 0;
+    // mongod 7.0 (the version this store reports) has no sort in update statements (8.0 does).
+    if (stmts.some((s) => s.sort !== undefined))
+      throw new CommandError(
+        ErrorCodes.IDLUnknownField,
+        "BSON field 'update.updates.sort' is an unknown field.",
+      );
     for (let i = 0; i < stmts.length; i++) {
       const s = stmts[i]!;
       try {
         const filter = asFilter(s.q);
         const arrayFilters = s.arrayFilters as Cmd[] | undefined;
         const existing = db.collections.get(collName);
-        const matches = existing
-          ? this.match(existing, filter, s.multi === true ? 0 : 1, s.sort as Cmd | undefined)
-          : [];
+        const mo = this.matchOpts(existing, s.collation, cmd.let, s.hint);
+        const matches = existing ? this.match(existing, filter, s.multi === true ? 0 : 1, undefined, mo) : [];
         if (matches.length === 0 && s.upsert === true) {
           const { coll } = db.collectionForWrite(collName, tx);
-          const doc = upsertDoc(filter, s.u, arrayFilters);
+          const doc = upsertDoc(filter, s.u, arrayFilters, mo.variables);
+          const badId = dollarKeyInId(doc._id);
+          if (badId) throw badId;
           throwIfDup(coll, doc, true);
           tx.put(coll, doc);
           upserted.push({ index: i, _id: doc._id });
@@ -345,7 +401,7 @@ export class Engine {
         }
         for (const old of matches) {
           const coll = existing!;
-          const next = updatedDoc(old, s.u, { arrayFilters, filter });
+          const next = updatedDoc(old, s.u, { arrayFilters, filter, variables: mo.variables });
           n++;
           if (keyOf(next) === keyOf(old)) continue;
           throwIfDup(coll, next, false);
@@ -376,7 +432,8 @@ export class Engine {
     let n = 0;
     for (const s of stmts) {
       const limit = Number(s.limit ?? 0);
-      for (const doc of this.match(coll, asFilter(s.q), limit === 1 ? 1 : 0)) {
+      const mo = this.matchOpts(coll, s.collation, cmd.let, s.hint);
+      for (const doc of this.match(coll, asFilter(s.q), limit === 1 ? 1 : 0, undefined, mo)) {
         tx.remove(coll, doc);
         n++;
       }
@@ -391,7 +448,8 @@ export class Engine {
     const db = this.db(dbName);
     const tx = new Tx();
     const existing = db.collections.get(collName);
-    const old = existing ? this.match(existing, filter, 1, cmd.sort as Cmd | undefined)[0] : undefined;
+    const mo = this.matchOpts(existing, cmd.collation, cmd.let, cmd.hint);
+    const old = existing ? this.match(existing, filter, 1, cmd.sort as Cmd | undefined, mo)[0] : undefined;
     const fields = cmd.fields as Cmd | undefined;
     let value: Doc | null = null;
     const lastErrorObject: Reply = { n: 0, updatedExisting: false };
@@ -406,7 +464,7 @@ export class Engine {
         throw new CommandError(ErrorCodes.FailedToParse, "Either an update or remove=true must be specified");
       const arrayFilters = cmd.arrayFilters as Cmd[] | undefined;
       if (old && existing) {
-        const next = updatedDoc(old, cmd.update, { arrayFilters, filter });
+        const next = updatedDoc(old, cmd.update, { arrayFilters, filter, variables: mo.variables });
         if (keyOf(next) !== keyOf(old)) {
           throwIfDup(existing, next, false);
           tx.put(existing, next);
@@ -415,7 +473,9 @@ export class Engine {
         Object.assign(lastErrorObject, { n: 1, updatedExisting: true });
       } else if (cmd.upsert === true) {
         const { coll } = db.collectionForWrite(collName, tx);
-        const doc = upsertDoc(filter, cmd.update, arrayFilters);
+        const doc = upsertDoc(filter, cmd.update, arrayFilters, mo.variables);
+        const badId = dollarKeyInId(doc._id);
+        if (badId) throw badId;
         throwIfDup(coll, doc, true);
         tx.put(coll, doc);
         value = cmd.new === true ? doc : null;
@@ -430,7 +490,9 @@ export class Engine {
   // === Reads
 
   /** Documents matching `filter`, in natural or `sort` order, at most `limit` (0 = all). */
-  private match(coll: Collection, filter: Cmd, limit: number, sort?: Cmd): Doc[] {
+  private match(coll: Collection, filter: Cmd, limit: number, sort?: Cmd, mo: MatchOpts = {}): Doc[] {
+    if (mo.collation || mo.variables || coll.wideDocs > 0 || hasWideNumber(filter))
+      return this.matchGeneral(coll, filter, limit, sort, mo);
     // The commonest filter, one document by a string or number `_id`, without building a query.
     const keys = Object.keys(filter);
     const id = filter._id;
@@ -466,6 +528,42 @@ export class Engine {
     return out;
   }
 
+  /**
+   * {@link match} under a collation, `let` variables or 64-bit/decimal numbers: documents and filter
+   * are compared through views (collation keys, numbers as doubles); the stored documents come back.
+   */
+  private matchGeneral(
+    coll: Collection,
+    filter: Cmd,
+    limit: number,
+    sort: Cmd | undefined,
+    mo: MatchOpts,
+  ): Doc[] {
+    const c = mo.collation;
+    let f: unknown = hasWideNumber(filter) ? numberView(filter) : filter;
+    if (c) f = collateFilter(f, c);
+    const query = new Query(f as Cmd, mo.variables ? { variables: mo.variables } : {});
+    const wide = coll.wideDocs > 0;
+    const view = (d: Doc): Doc => {
+      let v: unknown = wide ? numberView(d) : d;
+      if (c) v = collateValue(v, c);
+      return v as Doc;
+    };
+    const hasSort = sort !== undefined && Object.keys(sort).length > 0;
+    const out: Doc[] = [];
+    for (const doc of c ? coll.docs.values() : coll.candidates(filter)) {
+      if (query.test(view(doc))) {
+        out.push(doc);
+        if (!hasSort && limit > 0 && out.length >= limit) break;
+      }
+    }
+    if (hasSort) {
+      sortDocs(out, sort, c);
+      return limit > 0 ? out.slice(0, limit) : out;
+    }
+    return out;
+  }
+
   private find(dbName: string, cmd: Cmd): Reply {
     const collName = collectionName(cmd.find);
     const ns = `${dbName}.${collName}`;
@@ -476,12 +574,13 @@ export class Engine {
     const rawLimit = Number(cmd.limit ?? 0);
     const limit = Math.abs(rawLimit);
     const sort = cmd.sort as Record<string, 1 | -1> | undefined;
+    const mo = this.matchOpts(coll, cmd.collation, cmd.let, cmd.hint);
     const hasSort = sort && Object.keys(sort).length > 0;
-    const byIdOnly = hasSort && limit > 0 && Object.keys(sort).length === 1 && "_id" in sort;
+    const byIdOnly = hasSort && limit > 0 && Object.keys(sort).length === 1 && "_id" in sort && !mo.collation;
     let docs = byIdOnly
-      ? this.match(coll, filter, skip + limit, sort)
-      : this.match(coll, filter, hasSort || skip ? 0 : limit);
-    if (hasSort && !byIdOnly) sortDocs(docs, sort);
+      ? this.match(coll, filter, skip + limit, sort, mo)
+      : this.match(coll, filter, hasSort || skip ? 0 : limit, undefined, mo);
+    if (hasSort && !byIdOnly) sortDocs(docs, sort, mo.collation);
     if (skip || limit) docs = docs.slice(skip, limit ? skip + limit : undefined);
     const projection = cmd.projection as Cmd | undefined;
     if (projection && Object.keys(projection).length) docs = project(docs, projection);
@@ -547,7 +646,9 @@ export class Engine {
     const query = asFilter(cmd.query);
     const skip = nonNegative(cmd.skip, "skip");
     const limit = Math.abs(Number(cmd.limit ?? 0));
-    let n = Object.keys(query).length === 0 ? coll.docs.size : this.match(coll, query, 0).length;
+    const mo = this.matchOpts(coll, cmd.collation, undefined, cmd.hint);
+    let n =
+      Object.keys(query).length === 0 ? coll.docs.size : this.match(coll, query, 0, undefined, mo).length;
     n = Math.max(0, n - skip);
     if (limit) n = Math.min(n, limit);
     return { n, ok: 1 };
@@ -558,11 +659,12 @@ export class Engine {
     if (typeof cmd.key !== "string" || cmd.key === "")
       throw new CommandError(ErrorCodes.FailedToParse, "distinct requires a key string");
     if (!coll) return { values: [], ok: 1 };
+    const mo = this.matchOpts(coll, cmd.collation, undefined, cmd.hint);
     const seen = new Map<string, unknown>();
-    for (const doc of this.match(coll, asFilter(cmd.query), 0)) {
+    for (const doc of this.match(coll, asFilter(cmd.query), 0, undefined, mo)) {
       for (const v of valuesAtPath(doc, cmd.key)) {
         if (v === undefined) continue;
-        const k = keyOf(v);
+        const k = keyOf(mo.collation ? collateValue(v, mo.collation) : v);
         if (!seen.has(k)) seen.set(k, v);
       }
     }
@@ -570,17 +672,14 @@ export class Engine {
   }
 
   private aggregate(dbName: string, cmd: Cmd): Reply {
-    if (typeof cmd.aggregate !== "string") {
-      throw new CommandError(
-        ErrorCodes.CommandNotSupported,
-        "database-level aggregate (aggregate: 1) is not supported by the embedded store",
-      );
-    }
-    const collName = collectionName(cmd.aggregate);
     const pipeline = cmd.pipeline;
     if (!Array.isArray(pipeline))
       throw new CommandError(ErrorCodes.FailedToParse, "'pipeline' option must be specified as an array");
-    for (const stage of pipeline as Cmd[]) {
+    if (typeof cmd.aggregate !== "string") return this.aggregateDatabase(dbName, cmd, pipeline as Cmd[]);
+    const collName = collectionName(cmd.aggregate);
+    const last = (pipeline as Cmd[])[pipeline.length - 1];
+    const writeStage = last && ("$out" in last || "$merge" in last) ? last : undefined;
+    for (const stage of (pipeline as Cmd[]).slice(0, writeStage ? -1 : undefined)) {
       const op = Object.keys(stage)[0];
       if (op === "$out" || op === "$merge" || op === "$geoNear" || op === "$search") {
         throw new CommandError(
@@ -595,23 +694,177 @@ export class Engine {
         "explain is not supported by the embedded store",
       );
     const coll = this.existingColl(dbName, collName);
+    const mo = this.matchOpts(coll, cmd.collation, cmd.let, cmd.hint);
     let source: Doc[] = [];
-    let stages = pipeline as Cmd[];
+    let stages = (pipeline as Cmd[]).slice(0, writeStage ? -1 : undefined);
     if (coll) {
       const first = stages[0];
       if (first && "$match" in first && first.$match && typeof first.$match === "object") {
-        source = this.match(coll, first.$match as Cmd, 0);
+        source = this.match(coll, first.$match as Cmd, 0, undefined, mo);
         stages = stages.slice(1);
       } else source = [...coll.docs.values()];
+      if (coll.wideDocs > 0) refuseWideAggregation(stages);
     }
-    const db = this.dbs.get(dbName);
-    const agg = new Aggregator(stages, {
-      processingMode: ProcessingMode.CLONE_INPUT,
-      collectionResolver: (name: string) => [...(db?.collections.get(name)?.docs.values() ?? [])],
-    });
-    const docs = agg.run<Doc>(source);
+    const docs = this.runPipeline(dbName, stages, source, mo);
+    if (writeStage) {
+      this.writeStage(dbName, writeStage, docs);
+      return { cursor: { id: Long.ZERO, ns: `${dbName}.${collName}`, firstBatch: [] }, ok: 1 };
+    }
     const cursorOpt = (cmd.cursor ?? {}) as Cmd;
     return this.openCursor(`${dbName}.${collName}`, docs, cursorOpt.batchSize, false, "firstBatch");
+  }
+
+  /** Runs pipeline stages over `source`; under a collation, its `$match` and `$sort` stages honour it. */
+  private runPipeline(dbName: string, stages: Cmd[], source: Doc[], mo: MatchOpts): Doc[] {
+    const db = this.dbs.get(dbName);
+    const opts = {
+      processingMode: ProcessingMode.CLONE_INPUT,
+      collectionResolver: (name: string) => [...(db?.collections.get(name)?.docs.values() ?? [])],
+      ...(mo.variables ? { variables: mo.variables } : {}),
+    };
+    const c = mo.collation;
+    if (!c) return new Aggregator(stages, opts).run<Doc>(source);
+    let docs = source;
+    for (const stage of stages) {
+      const op = Object.keys(stage)[0]!;
+      if (op === "$match") {
+        const query = new Query(
+          collateFilter(stage.$match, c) as Cmd,
+          mo.variables ? { variables: mo.variables } : {},
+        );
+        docs = docs.filter((d) => query.test(collateValue(d, c) as Doc));
+      } else if (op === "$sort") {
+        docs = sortDocs([...docs], stage.$sort as Cmd, c);
+      } else if (
+        (COLLATION_NEUTRAL_STAGES.has(op) && !COMPARISON_OPS.test(JSON.stringify(stage))) ||
+        (op === "$group" && constantGroup(stage.$group))
+      ) {
+        docs = new Aggregator([stage], opts).run<Doc>(docs);
+      } else {
+        throw new CommandError(
+          ErrorCodes.CommandNotSupported,
+          `aggregation stage ${op} under a collation is not supported by the motcua embedded store; set MONGODB_URI to use a MongoDB server`,
+        );
+      }
+    }
+    return docs;
+  }
+
+  /**
+   * `$out` (replace the target collection with `docs`, keeping its indexes) or `$merge` (by `_id` or
+   * the `on` fields: whenMatched merge/replace/keepExisting/fail, whenNotMatched insert/discard/fail),
+   * all in one logged transaction.
+   */
+  private writeStage(dbName: string, stage: Cmd, docs: Doc[]): void {
+    const isOut = "$out" in stage;
+    const spec = isOut ? stage.$out : stage.$merge;
+    const target = typeof spec === "string" || isOut ? spec : (spec as Cmd | undefined)?.into;
+    const targetDb = (target as Cmd | undefined)?.db;
+    const where =
+      typeof target === "string"
+        ? { db: dbName, coll: target }
+        : { db: typeof targetDb === "string" ? targetDb : dbName, coll: (target as Cmd | undefined)?.coll };
+    const collName = collectionName(where.coll);
+    const db = this.db(where.db);
+    const tx = new Tx();
+    const { coll } = db.collectionForWrite(collName, tx);
+    const withIds = docs.map((d) => withIdFirst(d, d._id !== undefined ? d._id : new ObjectId()));
+    try {
+      if (isOut) {
+        for (const old of [...coll.docs.values()]) tx.remove(coll, old);
+        for (const d of withIds) {
+          throwIfDup(coll, d, true);
+          tx.put(coll, d);
+        }
+      } else this.merge(coll, tx, spec as Cmd, withIds);
+    } catch (err) {
+      tx.rollback();
+      throw err;
+    }
+    db.commit(tx);
+  }
+
+  private merge(coll: Collection, tx: Tx, spec: Cmd, docs: Doc[]): void {
+    const whenMatched = spec.whenMatched ?? "merge";
+    const whenNotMatched = spec.whenNotMatched ?? "insert";
+    if (
+      typeof whenMatched !== "string" ||
+      !["merge", "replace", "keepExisting", "fail"].includes(whenMatched)
+    )
+      throw new CommandError(
+        ErrorCodes.CommandNotSupported,
+        "$merge with a pipeline for whenMatched is not supported by the embedded store",
+      );
+    if (typeof whenNotMatched !== "string" || !["insert", "discard", "fail"].includes(whenNotMatched))
+      throw new CommandError(ErrorCodes.BadValue, `unknown whenNotMatched ${JSON.stringify(whenNotMatched)}`);
+    const on =
+      spec.on === undefined
+        ? ["_id"]
+        : Array.isArray(spec.on)
+          ? spec.on.map((f) => `${f as string}`)
+          : [`${spec.on as string}`];
+    if (spec.let !== undefined)
+      throw new CommandError(
+        ErrorCodes.CommandNotSupported,
+        "$merge with let is not supported by the embedded store",
+      );
+    for (const d of docs) {
+      const filter = Object.fromEntries(on.map((f) => [f, valuesAtPath(d, f)[0] ?? null]));
+      const found = this.match(coll, filter, 2);
+      if (found.length > 1)
+        throw new CommandError(
+          ErrorCodes.DuplicateKey,
+          `$merge 'on' fields ${on.join(", ")} match more than one document`,
+        );
+      const old = found[0];
+      if (!old) {
+        if (whenNotMatched === "discard") continue;
+        if (whenNotMatched === "fail")
+          throw new CommandError(
+            ErrorCodes.MergeStageNoMatchingDocument,
+            "$merge could not find a matching document in the target collection",
+          );
+        throwIfDup(coll, d, true);
+        tx.put(coll, d);
+        continue;
+      }
+      if (whenMatched === "keepExisting") continue;
+      if (whenMatched === "fail")
+        throw duplicateKeyError(coll, { index: coll.indexes.get("_id_")!, keyValue: { _id: d._id } });
+      const next = withIdFirst(whenMatched === "merge" ? { ...old, ...d } : d, old._id);
+      throwIfDup(coll, next, false);
+      tx.put(coll, next);
+    }
+  }
+
+  /** `aggregate: 1`: only pipelines that start with `$documents` or `$listLocalSessions`. */
+  private aggregateDatabase(dbName: string, cmd: Cmd, pipeline: Cmd[]): Reply {
+    const first = pipeline[0] ?? {};
+    let source: Doc[];
+    if (Array.isArray(first.$documents)) source = first.$documents as Doc[];
+    else if (first.$listLocalSessions !== undefined) source = [...this.sessions.values()];
+    else
+      throw new CommandError(
+        ErrorCodes.CommandNotSupported,
+        "database-level aggregate (aggregate: 1) other than $documents or $listLocalSessions is not supported by the embedded store",
+      );
+    let stages = pipeline.slice(1);
+    const last = stages[stages.length - 1];
+    const writeStage = last && ("$out" in last || "$merge" in last) ? last : undefined;
+    if (writeStage) stages = stages.slice(0, -1);
+    const mo = this.matchOpts(undefined, cmd.collation, cmd.let);
+    const docs = this.runPipeline(dbName, stages, source, mo);
+    if (writeStage) {
+      this.writeStage(dbName, writeStage, docs);
+      return { cursor: { id: Long.ZERO, ns: `${dbName}.$cmd.aggregate`, firstBatch: [] }, ok: 1 };
+    }
+    return this.openCursor(
+      `${dbName}.$cmd.aggregate`,
+      docs,
+      ((cmd.cursor ?? {}) as Cmd).batchSize,
+      false,
+      "firstBatch",
+    );
   }
 
   // === Indexes and collections
@@ -764,6 +1017,17 @@ export class Engine {
       $readPreference: _r,
       ...opts
     } = cmd;
+    for (const option of UNSUPPORTED_CREATE_OPTIONS) {
+      if (opts[option] !== undefined && opts[option] !== false) {
+        throw new CommandError(
+          ErrorCodes.CommandNotSupported,
+          option === "viewOn" || option === "pipeline"
+            ? "views are not supported by the motcua embedded store; set MONGODB_URI to use a MongoDB server"
+            : `collection option '${option}' is not supported by the motcua embedded store; set MONGODB_URI to use a MongoDB server`,
+        );
+      }
+    }
+    parseCollation(opts.collation);
     const tx = new Tx();
     db.createCollection(collName, opts, tx);
     db.commit(tx);
@@ -833,6 +1097,134 @@ export class Engine {
 }
 
 // === Helpers
+
+/** `create` options whose meaning the store cannot honour (refused rather than silently ignored). */
+const UNSUPPORTED_CREATE_OPTIONS = [
+  "viewOn",
+  "pipeline",
+  "validator",
+  "capped",
+  "timeseries",
+  "clusteredIndex",
+  "expireAfterSeconds",
+  "encryptedFields",
+  "changeStreamPreAndPostImages",
+];
+
+/** Stages that never compare strings themselves, so a collation does not change what they do. */
+const COLLATION_NEUTRAL_STAGES = new Set([
+  "$limit",
+  "$skip",
+  "$count",
+  "$project",
+  "$unset",
+  "$addFields",
+  "$set",
+  "$replaceRoot",
+  "$replaceWith",
+  "$unwind",
+]);
+/** Expression operators that compare values (they would have to honour the collation). */
+const COMPARISON_OPS =
+  /"\$(eq|ne|gt|gte|lt|lte|cmp|in|strcasecmp|indexOfArray|setEquals|setIntersection|setUnion|setDifference|setIsSubset|max|min|sortArray|filter)"/;
+
+/** A `$group` by a constant that only counts (as countDocuments sends): no strings compared. */
+function constantGroup(spec: unknown): boolean {
+  if (!spec || typeof spec !== "object") return false;
+  return Object.entries(spec as Cmd).every(([k, v]) =>
+    k === "_id"
+      ? v === null || typeof v === "number" || typeof v === "boolean"
+      : !!v && typeof v === "object" && Object.keys(v).length === 1 && typeof (v as Cmd).$sum === "number",
+  );
+}
+
+/** `let` values are expressions, evaluated once before the command runs (`{ $literal: "$x" }` → "$x"). */
+function evaluateLet(vars: Cmd): Cmd {
+  const entries = Object.entries(vars);
+  if (entries.length === 0) return {};
+  const projection = Object.fromEntries(entries.map(([k, v]) => [k, { $let: { vars: {}, in: v } }]));
+  const [out] = mingoAggregate([{}], [{ $project: { _id: 0, ...projection } }]) as Cmd[];
+  return out ?? {};
+}
+
+/** Stages and operators that compare or compute numbers: refused over 64-bit or decimal values. */
+const NUMERIC_STAGES = new Set([
+  "$match",
+  "$sort",
+  "$group",
+  "$bucket",
+  "$bucketAuto",
+  "$sortByCount",
+  "$setWindowFields",
+  "$densify",
+  "$fill",
+  "$lookup",
+  "$graphLookup",
+]);
+const ARITHMETIC_OPS =
+  /"\$(sum|avg|add|subtract|multiply|divide|mod|inc|abs|ceil|floor|round|trunc|pow|sqrt|exp|ln|log|log10|stdDevPop|stdDevSamp|max|min|cmp|eq|ne|gt|gte|lt|lte|toLong|toInt|toDouble|toDecimal|convert)"/;
+
+/**
+ * Over documents holding Decimal128 values or 64-bit integers beyond ±2^53, only a leading `$match`
+ * and stages that do no arithmetic or comparison run; anything else is refused, not answered wrongly.
+ */
+function refuseWideAggregation(stages: Cmd[]): void {
+  for (const stage of stages) {
+    const op = Object.keys(stage)[0]!;
+    if (NUMERIC_STAGES.has(op) || ARITHMETIC_OPS.test(JSON.stringify(stage))) {
+      throw new CommandError(
+        ErrorCodes.CommandNotSupported,
+        `aggregation stage ${op} over Decimal128 values or 64-bit integers beyond 2^53 is not supported by the motcua embedded store; set MONGODB_URI to use a MongoDB server`,
+      );
+    }
+  }
+}
+
+/** mongod's refusal of a hint naming no index (or a hidden one). */
+function checkHint(coll: Collection, hint: unknown): void {
+  let found: { spec: IndexSpec } | undefined;
+  if (typeof hint === "string") found = coll.indexes.get(hint);
+  else if (hint && typeof hint === "object" && !Array.isArray(hint)) {
+    const keys = Object.keys(hint);
+    if (keys.length === 0) return;
+    if (keys.length === 1 && keys[0] === "$natural") return;
+    found = [...coll.indexes.values()].find((i) => keyOf(i.spec.key) === keyOf(hint));
+  } else return;
+  if (!found || found.spec.hidden === true) {
+    throw new CommandError(
+      ErrorCodes.BadValue,
+      "error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index",
+    );
+  }
+}
+
+/** mongod refuses `$`-prefixed field names anywhere inside `_id`. */
+function dollarKeyInId(id: unknown): CommandError | undefined {
+  const walk = (v: unknown): string | undefined => {
+    if (v === null || typeof v !== "object" || v instanceof Date || v instanceof RegExp) return undefined;
+    if ((v as { _bsontype?: string })._bsontype !== undefined) return undefined;
+    if (Array.isArray(v)) {
+      for (const x of v) {
+        const bad = walk(x);
+        if (bad) return bad;
+      }
+      return undefined;
+    }
+    for (const [k, x] of Object.entries(v as Cmd)) {
+      if (k.startsWith("$")) return k;
+      const bad = walk(x);
+      if (bad) return bad;
+    }
+    return undefined;
+  };
+  const bad = walk(id);
+  return bad
+    ? new CommandError(
+        ErrorCodes.DollarPrefixedFieldName,
+        `_id fields may not contain '$'-prefixed fields: ${bad} is not valid for storage.`,
+      )
+    : undefined;
+}
 
 /**
  * Where a batch starting at `from` ends: at most `size` documents, {@link MAX_BATCH_COUNT}, and
@@ -958,6 +1350,11 @@ function normaliseIndexSpec(raw: Cmd): IndexSpec {
   if (typeof raw.expireAfterSeconds === "number") spec.expireAfterSeconds = raw.expireAfterSeconds;
   if (raw.partialFilterExpression && typeof raw.partialFilterExpression === "object") {
     spec.partialFilterExpression = raw.partialFilterExpression as Cmd;
+  }
+  if (raw.collation !== undefined && parseCollation(raw.collation)) spec.collation = raw.collation;
+  if (raw.hidden === true) {
+    if (name === "_id_") throw new CommandError(ErrorCodes.BadValue, "can't hide _id index");
+    spec.hidden = true;
   }
   return spec;
 }

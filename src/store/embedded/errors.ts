@@ -5,11 +5,13 @@ export const ErrorCodes = {
   InternalError: 1,
   BadValue: 2,
   FailedToParse: 9,
+  TypeMismatch: 14,
   IllegalOperation: 20,
   NamespaceNotFound: 26,
   ConflictingUpdateOperators: 40,
   CursorNotFound: 43,
   NamespaceExists: 48,
+  DollarPrefixedFieldName: 52,
   CommandNotFound: 59,
   ImmutableField: 66,
   InvalidOptions: 72,
@@ -19,7 +21,9 @@ export const ErrorCodes = {
   IndexKeySpecsConflict: 86,
   CommandNotSupported: 115,
   DuplicateKey: 11000,
+  MergeStageNoMatchingDocument: 13113,
   Location16755: 16755,
+  IDLUnknownField: 40415,
 } as const;
 
 const CODE_NAMES: Record<number, string> = Object.fromEntries(

@@ -4,6 +4,7 @@ import { aggregate, update as mingoUpdate, ProcessingMode } from "mingo";
 import type { Doc } from "./collection.js";
 import { CommandError, ErrorCodes } from "./errors.js";
 import { cloneDoc, keyOf } from "./keys.js";
+import { exactArithmetic } from "./numbers.js";
 
 const OPERATORS = new Set([
   "$set",
@@ -104,29 +105,67 @@ export function withIdFirst(doc: Record<string, unknown>, id: unknown): Doc {
 export function applyUpdate(
   doc: Doc | Record<string, unknown>,
   u: unknown,
-  opts: { inserting: boolean; arrayFilters?: Record<string, unknown>[]; filter: Record<string, unknown> },
+  opts: {
+    inserting: boolean;
+    arrayFilters?: Record<string, unknown>[];
+    filter: Record<string, unknown>;
+    variables?: Record<string, unknown>;
+  },
 ): Record<string, unknown> {
   const kind = updateKind(u);
   if (kind === "replacement") return { ...cloneDoc(u as Record<string, unknown>) };
   if (kind === "pipeline") {
     const out = aggregate([cloneDoc(doc)], u as Record<string, unknown>[], {
       processingMode: ProcessingMode.CLONE_INPUT,
+      ...(opts.variables ? { variables: opts.variables } : {}),
     });
     return out[0] ?? {};
   }
   const { $setOnInsert, ...modifier } = u as Record<string, Record<string, unknown>>;
   if (opts.inserting && $setOnInsert) modifier.$set = { ...(modifier.$set ?? {}), ...$setOnInsert };
   const copy = cloneDoc(doc) as Record<string, unknown>;
+  exactNumbers(copy, modifier);
   if (!opts.arrayFilters?.length && applySimple(copy, modifier)) return copy;
   if (Object.keys(modifier).length > 0) {
     try {
-      mingoUpdate(copy, modifier, opts.arrayFilters, opts.filter, { cloneMode: "deep" });
+      mingoUpdate(copy, modifier, opts.arrayFilters, opts.filter, {
+        cloneMode: "deep",
+        ...(opts.variables ? { queryOptions: { variables: opts.variables } } : {}),
+      });
     } catch (err) {
       if (err instanceof Error && err.message.includes("immutable field '_id'")) throw immutableId();
       throw err;
     }
   }
   return copy;
+}
+
+/**
+ * Moves `$inc`/`$mul` on plain paths whose result needs more than doubles (64-bit integers, overflow,
+ * Decimal128) into `$set` with the exact value, or throws mongod's error; the rest stay as they were.
+ */
+function exactNumbers(doc: Record<string, unknown>, modifier: Record<string, Record<string, unknown>>): void {
+  for (const op of ["$inc", "$mul"] as const) {
+    const fields = modifier[op];
+    if (!isPlainObject(fields)) continue;
+    for (const [path, by] of Object.entries(fields)) {
+      if (path.includes("$")) continue;
+      let node: unknown = doc;
+      for (const part of path.split(".")) {
+        node = isPlainObject(node)
+          ? node[part]
+          : Array.isArray(node)
+            ? (node as unknown[])[Number(part)]
+            : undefined;
+        if (node === undefined) break;
+      }
+      const exact = exactArithmetic(op === "$inc" ? "inc" : "mul", node, by, doc._id);
+      if (exact === undefined) continue;
+      delete fields[path];
+      if (Object.keys(fields).length === 0) delete modifier[op];
+      modifier.$set = { ...(modifier.$set ?? {}), [path]: exact };
+    }
+  }
 }
 
 const SIMPLE_OPS = new Set(["$set", "$unset", "$inc", "$push"]);
@@ -217,7 +256,11 @@ function immutableId(): CommandError {
 export function updatedDoc(
   old: Doc,
   u: unknown,
-  opts: { arrayFilters?: Record<string, unknown>[]; filter: Record<string, unknown> },
+  opts: {
+    arrayFilters?: Record<string, unknown>[];
+    filter: Record<string, unknown>;
+    variables?: Record<string, unknown>;
+  },
 ): Doc {
   const next = applyUpdate(old, u, { ...opts, inserting: false });
   if ("_id" in next && keyOf(next._id) !== keyOf(old._id)) {
@@ -231,11 +274,13 @@ export function upsertDoc(
   filter: Record<string, unknown>,
   u: unknown,
   arrayFilters: Record<string, unknown>[] | undefined,
+  variables?: Record<string, unknown>,
 ): Doc {
   const kind = updateKind(u);
   const seed = seedFromFilter(filter);
   const base = kind === "replacement" ? {} : seed;
-  const next = applyUpdate(base, u, { inserting: true, arrayFilters, filter });
-  const id = next._id ?? seed._id ?? new ObjectId();
+  const next = applyUpdate(base, u, { inserting: true, arrayFilters, filter, variables });
+  // `_id: null` is a value like any other (the filter `{ _id: null }` upserts a document with a null _id).
+  const id = next._id !== undefined ? next._id : seed._id !== undefined ? seed._id : new ObjectId();
   return withIdFirst(next, id);
 }
