@@ -142,7 +142,12 @@ export function procedureButtons(p: ProcedureInfo, lang: Lang, t: Translate, vie
  */
 export function guideText(g: GuideInfo, lang: Lang, t?: Translate): string {
   const title = lang === "en" && g.title_en ? g.title_en : g.title;
-  const body = g.body.replace(/^#+\s*/gm, "").replace(/\n{3,}/g, "\n\n");
+  const body = g.body
+    .replace(/^#+\s*/gm, "")
+    // A line break inside a paragraph or list item is a space (Markdown), not a break on the phone.
+    .replace(/(?<!\n)\n(?!\n|\s*(?:[-*•]|\d+\.)\s)\s*/g, " ")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
   const note = g.verified === false && t ? `\n\n${t(lang, "card.unverifiedItem")}` : "";
   return `${bold(title)}\n\n${body}${note}`;
 }
