@@ -7,7 +7,7 @@ import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
 import { formatProblems, readContentDir } from "../src/content/loader.js";
 import { syncContent } from "../src/content/store.js";
-import { verificationCounts } from "../src/content/verification.js";
+import { unverifiedByUnit, verificationCounts } from "../src/content/verification.js";
 import { connectStore } from "../src/store/connect.js";
 import { contentModels } from "../src/store/models/content.js";
 
@@ -24,6 +24,7 @@ console.log(
   `Awaiting verification: ${counts.unverifiedFacts} facts in ${counts.unverifiedProcedures} of ${counts.procedures} procedures, ` +
     `${counts.unverifiedGuides} guides, ${counts.unverifiedFaqs} FAQs; ${counts.sampleHotlines} sample hotlines.`,
 );
+for (const u of unverifiedByUnit(read.bundle)) console.log(`  ${u.name}: ${u.n} facts to verify or replace`);
 const logger = createLogger({ level: "warn" });
 const store = await connectStore(config, logger, { attachToRunning: true });
 try {
