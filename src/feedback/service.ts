@@ -434,7 +434,10 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
                 : q.by === "month"
                   ? `${local.getUTCFullYear()}-${String(local.getUTCMonth() + 1).padStart(2, "0")}`
                   : `${local.getUTCFullYear()}-Q${Math.floor(local.getUTCMonth() / 3) + 1}`;
-        groups.set(key, [...(groups.get(key) ?? []), r]);
+        // Appended in place: copying the group per rating was quadratic over a period's ratings.
+        const group = groups.get(key);
+        if (group) group.push(r);
+        else groups.set(key, [r]);
       }
       return [...groups.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
