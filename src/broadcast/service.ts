@@ -485,7 +485,13 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
     },
     async list(q = {}) {
       const filter = q.units?.length
-        ? trusted({ $or: [{ "audience.units": { $size: 0 } }, { "audience.units": { $in: q.units } }] })
+        ? // Each operator is marked, not the outer $or: sanitizeFilter would neutralise the inner ones.
+          {
+            $or: [
+              { "audience.units": trusted({ $size: 0 }) },
+              { "audience.units": trusted({ $in: q.units }) },
+            ],
+          }
         : {};
       return Ann.find(filter)
         .sort({ createdAt: -1 })

@@ -23,7 +23,7 @@ import { audienceInScope, can, inScope } from "../auth.js";
 import { Html, esc, html } from "../../reports/html.js";
 import { askToConfirm, isConfirmed } from "./confirm.js";
 import type { ConsoleContext, StaffView } from "./index.js";
-import { csrfField, issueText, many, page, str, vnTime } from "./layout.js";
+import { csrfField, issueText, many, page, str, vnTime, type View } from "./layout.js";
 
 type Form = Record<string, unknown>;
 type Input = z.output<typeof announcementInputSchema>;
@@ -58,6 +58,21 @@ const FIELD_OF: Record<string, string> = {
   repeat: "ann.repeat",
   time: "ann.repeatTime",
 };
+
+/** An announcement's schedule in words: "Gửi lúc 05/12/2026 08:00", "Thứ Hai hằng tuần lúc 08:00". */
+export function scheduleWords(
+  v: View,
+  s: { kind: string; at?: Date | string | undefined; cron?: string | undefined },
+): string {
+  if (s.kind === "now") return v.tr("ann.whenNow");
+  if (s.kind === "at") return v.tr("ann.whenAt", { at: vnTime(s.at ? new Date(s.at) : null) });
+  const r = cronToRepeat(s.cron ?? "");
+  if (!r) return v.tr("ann.whenCron", { cron: s.cron ?? "" });
+  if (r.every === "day") return v.tr("ann.everyDayAt", { time: r.time });
+  if (r.every === "week")
+    return v.tr("ann.everyWeekAt", { day: v.tr(`ann.weekdays.${r.weekday}`), time: r.time });
+  return v.tr("ann.everyMonthAt", { day: r.monthday, time: r.time });
+}
 
 /** Registers the announcement pages on the console. */
 export function registerAnnouncementPages(ctx: ConsoleContext): void {
@@ -166,16 +181,7 @@ export function registerAnnouncementPages(ctx: ConsoleContext): void {
 
   // === Words for what staff chose
 
-  const whenText = (v: StaffView, s: Input["schedule"] | AnnouncementDoc["schedule"]): string => {
-    if (s.kind === "now") return v.tr("ann.whenNow");
-    if (s.kind === "at") return v.tr("ann.whenAt", { at: vnTime(s.at ? new Date(s.at) : null) });
-    const r = cronToRepeat(s.cron ?? "");
-    if (!r) return v.tr("ann.whenCron", { cron: s.cron ?? "" });
-    if (r.every === "day") return v.tr("ann.everyDayAt", { time: r.time });
-    if (r.every === "week")
-      return v.tr("ann.everyWeekAt", { day: v.tr(`ann.weekdays.${r.weekday}`), time: r.time });
-    return v.tr("ann.everyMonthAt", { day: r.monthday, time: r.time });
-  };
+  const whenText = scheduleWords;
 
   const audienceRows = (
     v: StaffView,

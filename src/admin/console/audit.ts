@@ -4,11 +4,13 @@
  * failed sign-ins included. Wraps inside the page at 1366 px: no raw JSON, no sideways scrolling.
  */
 import { z } from "zod";
+import { CHANNEL_NAMES } from "../../core/types.js";
 import { STAFF_ROLES } from "../../store/models/staff.js";
 import type { AuditDoc } from "../../store/models/staff.js";
 import { vnDayRange } from "../../vn-time.js";
 import { parse } from "../api.js";
 import { html } from "../../reports/html.js";
+import { scheduleWords } from "./announcements.js";
 import type { ConsoleContext } from "./index.js";
 import { page, vnTime } from "./layout.js";
 
@@ -68,6 +70,7 @@ const FIELD_LABELS: Record<string, string> = {
   question: "tickets.faqQuestion",
   answer: "tickets.faqAnswer",
   outreachTarget: "dashboard.setTarget",
+  draft: "ann.draft",
   passwordChanged: "staff.newPassword",
 };
 /** Bookkeeping fields that say nothing to a reader. */
@@ -81,7 +84,8 @@ function flat(
   out = new Map<string, unknown>(),
   depth = 0,
 ): Map<string, unknown> {
-  if (value && typeof value === "object" && !Array.isArray(value) && depth < 3) {
+  // A schedule reads as one phrase ("Thứ Hai hằng tuần lúc 08:00"), not as its parts.
+  if (value && typeof value === "object" && !Array.isArray(value) && depth < 3 && prefix !== "schedule") {
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       if (SKIP.test(k)) continue;
       flat(v, prefix ? `${prefix}.${k}` : k, out, depth + 1);
@@ -146,6 +150,10 @@ export function registerAuditPage(ctx: ConsoleContext): void {
     };
     const show = (path: string, value: unknown): string => {
       if (value === undefined || value === null || value === "") return "—";
+      if (path === "schedule" && typeof value === "object")
+        return scheduleWords(v, value as { kind: string; at?: string; cron?: string });
+      if (path.endsWith("channels") && Array.isArray(value) && !value.length)
+        return CHANNEL_NAMES.map((c) => v.tr(`channels.${c}`)).join(", ");
       if (Array.isArray(value)) {
         if (path.endsWith("units"))
           return value.map((u) => unitName(String(u))).join(", ") || v.tr("staff.allUnits");
