@@ -70,6 +70,8 @@ export const PERMISSIONS = {
   "reports.view": ALL,
   "content.view": ["admin", "editor", "viewer"],
   "content.edit": ["admin", "editor"],
+  /** Editing any content item as raw YAML (the console's advanced view). */
+  "content.advanced": ["admin"],
   "announcements.view": ["admin", "broadcaster", "viewer"],
   "announcements.send": ["admin", "broadcaster"],
   "tickets.view": ["admin", "handler", "viewer"],

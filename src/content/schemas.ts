@@ -34,6 +34,8 @@ export const unitSchema = z
     parent: slug.optional(),
     sample: z.boolean().default(false),
     address: text.optional(),
+    /** The one-stop shop's own number, shown with the address (issue 16: a unit's facts). */
+    phone: phone.optional(),
     office_hours: text.optional(),
     /** When the advisory team answers in chat (handoff to a person). */
     working_hours: z.array(openingSchema).optional(),
@@ -41,7 +43,11 @@ export const unitSchema = z
     closed_dates: z.array(z.iso.date()).optional(),
     portal: z.url().optional(),
   })
-  .strict();
+  .strict()
+  .refine((u) => u.sample || !u.phone?.includes("x"), {
+    message: "a placeholder number (with x) must be marked sample: true",
+    path: ["sample"],
+  });
 export type Unit = z.infer<typeof unitSchema>;
 
 export const hotlineSchema = z

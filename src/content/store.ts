@@ -127,8 +127,9 @@ export async function readContentFromStore(
   models: ContentModels,
 ): Promise<{ bundle: ContentBundle | undefined; problems: Problems }> {
   const problems: Problems = [];
+  // Retired items stay in the store (restorable) but are not content the bot answers with.
   const all = async (kind: ContentKind) =>
-    (await models[kind].find({}).sort({ key: 1 }).lean()) as ContentItemDoc[];
+    ((await models[kind].find({}).sort({ key: 1 }).lean()) as ContentItemDoc[]).filter((d) => !d.retired);
   const one = async <S extends z.ZodType>(kind: ContentKind, schema: S): Promise<z.infer<S> | undefined> =>
     parseAll(schema, await all(kind), kind, problems)[0];
   const bundle = {
@@ -198,6 +199,25 @@ export class ContentEditError extends Error {
   }
 }
 
+/** A copy of `value` without `undefined` members, at any depth. */
+export function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUndefined);
+  if (value && typeof value === "object" && !(value instanceof Date))
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, withoutUndefined(v)]),
+    );
+  return value;
+}
+
+/** The field an item's key is read from ("code", "slug", "id"). */
+export function keyField(kind: ContentKind): string {
+  if (kind === "procedures") return "code";
+  if (kind === "guides" || kind === "faqs" || kind === "articles") return "slug";
+  return "id";
+}
+
 /** The key an item is stored under, read from the item itself. */
 export function keyOf(kind: ContentKind, data: Record<string, unknown>): string {
   if (kind === "procedures") return String(data.code);
@@ -215,17 +235,66 @@ export async function saveItem(
   kind: ContentKind,
   key: string,
   data: unknown,
+  opts: { create?: boolean } = {},
 ): Promise<{ before: unknown; after: unknown; changed: boolean }> {
   const r = ITEM_SCHEMAS[kind].safeParse(data);
   if (!r.success) throw new ContentEditError(fieldIssues(r.error));
-  const after = r.data as Record<string, unknown>;
+  // An absent optional field must stay absent: the driver would store `undefined` as null, which then
+  // fails validation on reload and the item silently disappears (issue 15 point 1).
+  const after = withoutUndefined(r.data) as Record<string, unknown>;
   if (keyOf(kind, after) !== key)
-    throw new ContentEditError([
-      { path: kind === "procedures" ? "code" : "id", message: `must stay ${key}` },
-    ]);
+    throw new ContentEditError([{ path: keyField(kind), message: `must stay ${key}`, code: "key_fixed" }]);
   const existing = await models[kind].findOne({ key }).lean();
+  if (opts.create && existing)
+    throw new ContentEditError([{ path: keyField(kind), message: `${key} exists`, code: "key_taken" }]);
   const hash = hashOf(after);
   if (existing?.hash === hash) return { before: existing.data, after, changed: false };
   await models[kind].updateOne({ key }, { $set: { data: after, hash, origin: "console" } }, { upsert: true });
   return { before: existing?.data ?? null, after, changed: true };
+}
+
+/** One stored item as the console lists it, retired ones included. */
+export interface StoredItem {
+  key: string;
+  data: Record<string, unknown>;
+  retired: boolean;
+  origin: "file" | "console";
+  updatedAt: Date | undefined;
+}
+
+/** Every stored item of a kind, retired ones included, by key. */
+export async function listStored(models: ContentModels, kind: ContentKind): Promise<StoredItem[]> {
+  const docs = (await models[kind].find({}).sort({ key: 1 }).lean()) as ContentItemDoc[];
+  return docs.map(storedOf);
+}
+
+/** One stored item (retired or not), or undefined. */
+export async function getStored(
+  models: ContentModels,
+  kind: ContentKind,
+  key: string,
+): Promise<StoredItem | undefined> {
+  const doc = (await models[kind].findOne({ key }).lean()) as ContentItemDoc | null;
+  return doc ? storedOf(doc) : undefined;
+}
+
+function storedOf(d: ContentItemDoc): StoredItem {
+  return { key: d.key, data: d.data, retired: d.retired === true, origin: d.origin, updatedAt: d.updatedAt };
+}
+
+/**
+ * Retires an item (the bot stops answering with it; it stays stored) or restores it. Returns whether
+ * anything changed; undefined when there is no such item.
+ */
+export async function setRetired(
+  models: ContentModels,
+  kind: ContentKind,
+  key: string,
+  retired: boolean,
+): Promise<boolean | undefined> {
+  const doc = await models[kind].findOne({ key }, { retired: 1 }).lean();
+  if (!doc) return undefined;
+  if ((doc.retired === true) === retired) return false;
+  await models[kind].updateOne({ key }, { $set: { retired, origin: "console" } });
+  return true;
 }

@@ -25,6 +25,7 @@ export function createOfficeFeature(kit: Kit): Feature {
     const all = [...own, ...shared];
     for (const h of all) lines.push(hotlineLine(h, L, t));
     if (unit?.address) lines.push("", `📍 ${unit.address}`);
+    if (unit?.phone) lines.push(`☎️ ${unit.phone}`);
     if (unit?.office_hours) lines.push(`🕒 ${unit.office_hours}`);
     if (all.some((h) => h.sample)) lines.push("", t(L, "hotlines.sampleNote"));
     const callable: Button[] = all

@@ -67,6 +67,7 @@ export interface UnitInfo {
   parent?: string | undefined;
   sample: boolean;
   address?: string | undefined;
+  phone?: string | undefined;
   office_hours?: string | undefined;
   working_hours?: Opening[] | undefined;
   closed_dates?: string[] | undefined;

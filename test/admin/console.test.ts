@@ -298,7 +298,9 @@ describe("content editing", () => {
     expect(bad.status).toBe(400);
     const badHtml = await bad.text();
     expect(badHtml).toContain("Chưa lưu được");
-    expect(badHtml).toContain("<code>documents</code>: không được để trống");
+    // Named by the field's label, never its id, and shown beside the field too.
+    expect(badHtml).toContain('<a href="#f-documents">Thành phần hồ sơ</a>: không được để trống');
+    expect(badHtml).toContain('<p class="field-error" id="e-documents">không được để trống</p>');
 
     const newFee = "Miễn lệ phí khi đăng ký đúng hạn (bản sửa thử nghiệm của cán bộ).";
     const preview = await editor.post("/admin/content/procedures/1.000656", {
@@ -346,24 +348,29 @@ describe("content editing", () => {
     });
   });
 
-  it("should refuse invalid YAML for other content and keep the key fixed", async () => {
-    const editor = as("editor");
-    const broken = await editor.post("/admin/content/faqs/bo-phan-mot-cua-la-gi", {
-      yaml: "slug: [unclosed",
-    });
+  it("should keep YAML as the administrators' advanced view: invalid YAML refused, the key fixed", async () => {
+    const admin = as("admin");
+    const path = "/admin/content/faqs/bo-phan-mot-cua-la-gi/yaml";
+    const broken = await admin.post(path, { yaml: "slug: [unclosed" });
     expect(broken.status).toBe(400);
     expect(await broken.text()).toContain("YAML:");
-    const page = await (await editor.get("/admin/content/faqs/bo-phan-mot-cua-la-gi")).text();
-    expect(page).toContain("Chatbot đang trả lời như sau (bản đã lưu)");
-    expect(page).toContain("<b>Bộ phận một cửa là gì, làm việc ở đâu?</b>");
+    const form = await (await admin.get("/admin/content/faqs/bo-phan-mot-cua-la-gi")).text();
+    expect(form).toContain("Chatbot đang trả lời như sau (bản đã lưu)");
+    expect(form).toContain("<b>Bộ phận một cửa là gì, làm việc ở đâu?</b>");
+    expect(form).toContain('href="/admin/content/faqs/bo-phan-mot-cua-la-gi/yaml"');
+    const page = await (await admin.get(path)).text();
     const yaml = unescape(/id="yaml"[^>]*>\n?([\s\S]*?)<\/textarea>/.exec(page)![1]!);
-    const renamed = await editor.post("/admin/content/faqs/bo-phan-mot-cua-la-gi", {
+    const renamed = await admin.post(path, {
       yaml: yaml.replace("slug: bo-phan-mot-cua-la-gi", "slug: doi-ten"),
     });
     expect(renamed.status).toBe(400);
     expect(await renamed.text()).toContain("Không được đổi mã");
-    const viewer = await as("viewer").post("/admin/content/faqs/bo-phan-mot-cua-la-gi", { yaml });
-    expect(viewer.status).toBe(403);
+    // Editors use the form; the YAML view is not theirs to save, nor a viewer's.
+    expect(await (await as("editor").get("/admin/content/faqs/bo-phan-mot-cua-la-gi")).text()).not.toContain(
+      "/yaml",
+    );
+    expect((await as("editor").post(path, { yaml })).status).toBe(403);
+    expect((await as("viewer").post(path, { yaml })).status).toBe(403);
   });
 });
 
@@ -379,14 +386,29 @@ describe("content scope", () => {
     const hotline = all.app.app.content.bundle().hotlines.find((h) => h.unit === UNIT)!;
     const other = all.app.app.content.bundle().hotlines.find((h) => h.unit === OTHER_UNIT)!;
     const page = await (await s.get(`/admin/content/hotlines/${hotline.id}`)).text();
-    const yaml = unescape(/id="yaml"[^>]*>\n?([\s\S]*?)<\/textarea>/.exec(page)![1]!);
+    expect(page).toContain("Bạn sửa được");
     const note = "Ghi chú do cán bộ phường cập nhật";
-    const saved = await s.post(`/admin/content/hotlines/${hotline.id}`, {
-      yaml: yaml.replace(/^note:.*$/m, "").trimEnd() + `\nnote: ${note}\n`,
-    });
+    const form = {
+      label: hotline.label,
+      phone: hotline.phone,
+      unit: UNIT,
+      hours: hotline.hours ?? "",
+      note,
+      sample: "on",
+      label_en: hotline.label_en ?? "",
+      action: "save",
+    };
+    const saved = await s.post(`/admin/content/hotlines/${hotline.id}`, form);
     expect(saved.status).toBe(303);
     expect(all.app.app.content.bundle().hotlines.find((h) => h.id === hotline.id)?.note).toBe(note);
-    expect((await s.post(`/admin/content/hotlines/${other.id}`, { yaml })).status).toBe(403);
+    expect((await s.post(`/admin/content/hotlines/${other.id}`, form)).status).toBe(403);
+    // Scope is checked on the submitted item too: no moving it to another unit, no making it province-wide.
+    for (const unit of [OTHER_UNIT, ""]) {
+      const moved = await s.post(`/admin/content/hotlines/${hotline.id}`, { ...form, unit });
+      expect(moved.status, unit).toBe(400);
+      expect(await moved.text()).toContain("chỉ chọn được đơn vị của bạn");
+      expect(all.app.app.content.bundle().hotlines.find((h) => h.id === hotline.id)?.unit).toBe(UNIT);
+    }
   });
 });
 

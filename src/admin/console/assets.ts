@@ -78,6 +78,24 @@ td, th { overflow-wrap:anywhere; }
   table.stack td[data-label]::before { content:attr(data-label) ": "; color:var(--muted); font-size:14px; }
   pre, code { white-space:pre-wrap; word-break:break-word; }
 }
+/* Content forms: the preview beside the form on a desktop, below it (one tap away) on a phone; Save stays in view. */
+.editor { display:grid; grid-template-columns:minmax(0,1fr) minmax(300px,440px); gap:16px; align-items:start; }
+.editor .side { position:sticky; top:8px; max-height:calc(100vh - 16px); overflow:auto; }
+.actions { position:sticky; bottom:0; z-index:2; display:flex; flex-wrap:wrap; gap:8px; padding:10px 0; margin-top:12px; background:#fff; border-top:1px solid var(--line); }
+.phone-only { display:none; }
+.field-error { color:var(--brand); margin:4px 0 0; font-size:14px; }
+[aria-invalid="true"] { border-color:var(--brand) !important; }
+.req { color:var(--brand); }
+label.check { display:inline-flex; gap:4px; align-items:center; font-weight:400; margin:4px 12px 4px 0; }
+.hours-row { display:flex; flex-wrap:wrap; gap:4px 12px; align-items:center; padding:6px 0; border-bottom:1px dashed var(--line); }
+.hours-row label.time { display:inline-flex; gap:6px; align-items:center; font-weight:400; margin:0; }
+.hours-row input[type=time] { padding:6px; border:1px solid #9aa4af; border-radius:6px; font:inherit; }
+fieldset { border:1px solid var(--line); border-radius:6px; margin:12px 0; }
+@media (max-width:900px) {
+  .editor { grid-template-columns:1fr; }
+  .editor .side { position:static; max-height:none; }
+  .phone-only { display:inline-block; }
+}
 /* The printable report */
 .report { background:#fff; max-width:210mm; margin:0 auto; padding:12mm; }
 .report h1 { text-align:center; font-size:20px; text-transform:uppercase; }

@@ -23,6 +23,8 @@ export interface ContentItemDoc {
   hash: string;
   /** Where the current version came from: a file in `content/` or an edit in the console. */
   origin: "file" | "console";
+  /** Retired by staff: kept and restorable, but the bot no longer answers with it (issue 16). */
+  retired?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -33,6 +35,7 @@ const contentItemSchema = new Schema<ContentItemDoc>(
     data: { type: Schema.Types.Mixed, required: true },
     hash: { type: String, required: true },
     origin: { type: String, enum: ["file", "console"], default: "file" },
+    retired: { type: Boolean, default: false },
   },
   { timestamps: true, minimize: false, strictQuery: true },
 );
