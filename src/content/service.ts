@@ -13,6 +13,8 @@ import { isContentEmpty, readContentFromStore, syncContent, type SyncReport } fr
 export interface SearchContext {
   channel: string;
   unit?: string;
+  /** The item a follow-up question is about (answered from it, whatever the search found). */
+  followUp?: string;
 }
 
 /** Content and search for the rest of the app. */
@@ -100,6 +102,7 @@ export function createContentService(deps: {
         q: scrubQuery(query),
         channel: ctx.channel,
         unit: ctx.unit,
+        ...(ctx.followUp ? { followUp: ctx.followUp } : {}),
         hits: res.hits.slice(0, 3).map((h) => ({ id: h.id, score: h.score })),
         confidence: res.confidence,
         level: res.level,

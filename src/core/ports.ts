@@ -125,7 +125,11 @@ export interface SearchAnswer {
 
 export interface ContentPort {
   view(): ContentView;
-  search(query: string, ctx: { channel: ChannelName; unit?: string }): Promise<SearchAnswer>;
+  /**
+   * Searches and logs the query. `followUp` is the item a follow-up question ("phí bao nhiêu?") is
+   * about: the bot answers it from that item, so the report does not count it as unanswered.
+   */
+  search(query: string, ctx: { channel: ChannelName; unit?: string; followUp?: string }): Promise<SearchAnswer>;
 }
 
 /** Conversation state of one chat. */

@@ -9,14 +9,14 @@ import { html, type Html } from "./html.js";
 import { VN_OFFSET_MS } from "../vn-time.js";
 import type { OutreachReport } from "./service.js";
 
-type Tr = (key: string, vars?: Record<string, unknown>) => string;
+export type Tr = (key: string, vars?: Record<string, unknown>) => string;
 
 /** "YYYY-MM-DD HH:mm" in Viet Nam time. */
-const vnStamp = (at: Date) =>
+export const vnStamp = (at: Date) =>
   new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 16).replace("T", " ");
 
 /** "dd/mm/yyyy" of a "YYYY-MM-DD" day. */
-const dmy = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+export const dmy = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 
 /** The report's title line for its period, e.g. "Quý IV năm 2026". */
 export function periodLabel(r: OutreachReport, tr: Tr): string {
@@ -33,8 +33,8 @@ export function periodLabel(r: OutreachReport, tr: Tr): string {
   }
 }
 
-/** The report as sections of (label, value) rows and tables, shared by the CSV and the page. */
-function sections(r: OutreachReport, tr: Tr) {
+/** The report as sections of (label, value) rows and tables, shared by the CSV, the page and the office files. */
+export function reportSections(r: OutreachReport, tr: Tr) {
   const pct = (n: number | null) => (n === null ? "—" : `${n}%`);
   const ch = (c: string) => tr(`channels.${c}`);
   return [
@@ -72,6 +72,7 @@ function sections(r: OutreachReport, tr: Tr) {
       rows: [
         [tr("report.questionsTotal"), r.questions.total],
         [tr("report.questionsAnswered"), r.questions.answered],
+        [tr("report.questionsFollowUps"), r.questions.followUps],
         [tr("report.questionsUnsure"), r.questions.unsure],
         [tr("report.questionsUnanswered"), r.questions.unanswered],
       ] as Array<[string, string | number]>,
@@ -175,7 +176,7 @@ export function reportCsv(r: OutreachReport, t: Translator, lang: Lang): string 
     [tr("report.to"), dmy(r.period.to)],
     [tr("report.generated"), vnStamp(r.generatedAt)],
   ];
-  for (const s of sections(r, tr)) {
+  for (const s of reportSections(r, tr)) {
     out.push([], [s.title]);
     for (const row of s.rows) out.push(row);
     if (s.table && s.table.rows.length) {
@@ -191,7 +192,7 @@ export function reportPage(
   r: OutreachReport,
   t: Translator,
   lang: Lang,
-  links: { csv: string; back: string },
+  links: { csv: string; back: string; xlsx?: string; docx?: string },
 ): string {
   const tr: Tr = (k, vars) => t(lang, `console:${k}`, vars);
   const table = (head: string[], rows: Array<Array<string | number>>): Html =>
@@ -222,6 +223,8 @@ export function reportPage(
         <main class="report">
           <p class="noprint">
             <a href="${links.back}">${tr("report.back")}</a> ·
+            ${links.xlsx ? html`<a href="${links.xlsx}">${tr("report.xlsx")}</a> · ` : ""}
+            ${links.docx ? html`<a href="${links.docx}">${tr("report.docx")}</a> · ` : ""}
             <a href="${links.csv}">${tr("report.csv")}</a> · ${tr("report.printHint")}
           </p>
           <p style="text-transform:uppercase;font-weight:700">${r.unit.name}</p>
@@ -231,7 +234,7 @@ export function reportPage(
             (${tr("report.fromTo", { from: dmy(r.period.from), to: dmy(r.period.to) })})
           </p>
           ${r.unit.sample ? html`<p class="muted">${tr("report.sampleUnit")}</p>` : ""}
-          ${sections(r, tr).map(
+          ${reportSections(r, tr).map(
             (s, i) =>
               html`<h2>${i + 1}. ${s.title}</h2>
                 ${s.rows.length ? table([tr("report.indicator"), tr("report.value")], s.rows) : ""}

@@ -111,7 +111,10 @@ export interface OutreachReport {
   };
   questions: {
     total: number;
+    /** Answered with confidence, follow-ups included. */
     answered: number;
+    /** Follow-up questions answered from the item just shown (part of `answered`). */
+    followUps: number;
     unsure: number;
     unanswered: number;
     byField: Array<{ field: string; name: string; n: number }>;
@@ -201,14 +204,32 @@ export function createReportService(deps: {
           (a.audience.units.length === 0 || a.audience.units.includes(unitId)) && sentBy.has(String(a._id)),
       );
 
-      // Questions asked in the unit.
-      const queries = await queryLogModel(conn)
+      // Questions asked in the unit, read with a cursor (a year can hold many). A follow-up the bot
+      // answered from the item just shown ("phí bao nhiêu?") counts as answered whatever its search found.
+      const asked = { total: 0, answered: 0, followUps: 0, unsure: 0, unanswered: 0 };
+      const topIds = new Map<string, number>();
+      const unanswered = new Map<string, number>();
+      const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+      for await (const q of queryLogModel(conn)
         .find({ unit: unitId, at: inPeriod })
-        .select({ q: 1, hits: 1, level: 1 })
-        .lean();
-      const answered = queries.filter((q) => q.level === "confident");
+        .select({ q: 1, hits: 1, level: 1, followUp: 1 })
+        .lean()
+        .cursor()) {
+        asked.total++;
+        if (q.followUp) {
+          asked.answered++;
+          asked.followUps++;
+        } else if (q.level === "confident") {
+          asked.answered++;
+          const top = q.hits[0]?.id;
+          if (top) bump(topIds, top);
+        } else if (q.level === "unsure") asked.unsure++;
+        else {
+          asked.unanswered++;
+          bump(unanswered, q.q.toLowerCase().trim());
+        }
+      }
       const procName = new Map(bundle.procedures.map((p) => [p.code, p]));
-      const topIds = tally(answered, (q) => q.hits[0]?.id);
       const views = await viewCountModel(conn)
         .find({ unit: unitId, day: trusted({ $gte: days.from, $lte: days.to }) })
         .lean();
@@ -222,10 +243,6 @@ export function createReportService(deps: {
         const p = procName.get(id);
         if (p) byField.set(p.field, (byField.get(p.field) ?? 0) + n);
       }
-      const unanswered = tally(
-        queries.filter((q) => q.level === "none"),
-        (q) => q.q.toLowerCase().trim(),
-      );
 
       // Feedback.
       const tickets = await ticketModel(conn)
@@ -272,10 +289,7 @@ export function createReportService(deps: {
           })),
         },
         questions: {
-          total: queries.length,
-          answered: answered.length,
-          unsure: queries.filter((q) => q.level === "unsure").length,
-          unanswered: queries.filter((q) => q.level === "none").length,
+          ...asked,
           byField: bundle.fields
             .map((f) => ({ field: f.id, name: f.name, n: byField.get(f.id) ?? 0 }))
             .filter((f) => f.n > 0)

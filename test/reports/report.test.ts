@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Types } from "mongoose";
 import { createReportService, type OutreachReport } from "../../src/reports/service.js";
+import ExcelJS from "exceljs";
+import { reportDocx, reportXlsx } from "../../src/reports/office.js";
 import { reportCsv, reportPage } from "../../src/reports/render.js";
 import { announcementModel } from "../../src/store/models/announcement.js";
 import { deliveryModel } from "../../src/store/models/delivery.js";
@@ -15,6 +17,7 @@ import { subscriberModel } from "../../src/store/models/subscriber.js";
 import { ticketModel } from "../../src/store/models/ticket.js";
 import { viewCountModel } from "../../src/store/models/view-count.js";
 import { startTestApp, type TestApp } from "../helpers/app.js";
+import { docxParagraphs, docxTableRows, zipEntry } from "../helpers/office.js";
 
 const U = "phuong-hoa-an";
 const O = "xa-tan-loc";
@@ -96,10 +99,18 @@ beforeAll(async () => {
     del(a2, subIds.oTg, "telegram", "sent", vn("2026-11-01T08:00:01")),
     del(a3, subIds.uTg, "telegram", "sent", vn("2026-09-20T08:00:01")),
   ]);
-  const q = (text: string, unit: string, level: string, hit: string | undefined, at: Date) => ({
+  const q = (
+    text: string,
+    unit: string,
+    level: string,
+    hit: string | undefined,
+    at: Date,
+    followUp?: string,
+  ) => ({
     q: text,
     channel: "telegram",
     unit,
+    ...(followUp ? { followUp } : {}),
     hits: hit ? [{ id: hit, score: 5 }] : [],
     confidence: 0.9,
     level,
@@ -113,6 +124,8 @@ beforeAll(async () => {
     q("xac nhan gi do", U, "unsure", "1.000894", vn("2026-11-04T09:00:00")),
     q("gia vang hom nay", U, "none", undefined, vn("2026-11-05T09:00:00")),
     q("Gia vang hom nay ", U, "none", undefined, vn("2026-11-06T09:00:00")),
+    // "phí bao nhiêu?" right after a card: answered from that procedure, though its own search found nothing.
+    q("phi bao nhieu", U, "none", undefined, vn("2026-11-06T09:01:00"), "1.000894"),
     q("dang ky khai sinh", U, "confident", "1.001193", vn("2026-09-30T23:59:00")),
     q("dang ky khai sinh", O, "confident", "1.001193", vn("2026-10-02T09:00:00")),
   ]);
@@ -250,7 +263,7 @@ describe("outreach report", () => {
   });
 
   it("should count questions by outcome and field, the most shown procedures and the unanswered ones", () => {
-    expect(report.questions).toMatchObject({ total: 7, answered: 4, unsure: 1, unanswered: 2 });
+    expect(report.questions).toMatchObject({ total: 8, answered: 5, followUps: 1, unsure: 1, unanswered: 2 });
     expect(report.questions.byField).toEqual([{ field: "ho-tich", name: "Hộ tịch", n: 4 }]);
     expect(report.questions.topProcedures.map((p) => [p.code, p.n])).toEqual([
       ["1.001193", 5],
@@ -316,5 +329,86 @@ describe("outreach report", () => {
     ])
       expect(html).toContain(h);
     expect(html).toContain('class="noprint"');
+  });
+
+  it("should export an Excel workbook: numbers as numbers, Vietnamese headers, one sheet per section", async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await reportXlsx(report, t.app.t, "vi"));
+    const names = wb.worksheets.map((w) => w.name);
+    expect(names).toHaveLength(10);
+    expect(names[0]).toBe("Tổng hợp");
+    expect(names[1]).toBe("1. Thông báo đã gửi");
+    expect(names[8]).toBe("8. Mức độ hài lòng");
+    expect(names.every((n) => n.length <= 31)).toBe(true);
+    /** The value beside a label in a sheet. */
+    const valueOf = (ws: ExcelJS.Worksheet, label: string) => {
+      let found: ExcelJS.Cell | undefined;
+      ws.eachRow((row) => {
+        if (row.getCell(1).value === label) found = row.getCell(2);
+      });
+      return found;
+    };
+    const summary = wb.worksheets[0]!;
+    expect(valueOf(summary, "Đơn vị")?.value).toBe("Phường Hòa An (đơn vị mẫu)");
+    expect(valueOf(summary, "Kỳ báo cáo")?.value).toBe("Quý IV năm 2026");
+    expect(valueOf(summary, "Số người dân nhận được")?.value).toBe(2);
+    expect(valueOf(summary, "Trả lời được")?.value).toBe(5);
+    expect(valueOf(summary, "Chưa trả lời được")?.value).toBe(2);
+    expect(valueOf(summary, "Trả lời đúng hạn")?.value).toBe(1);
+    const index = valueOf(summary, "Chỉ số hài lòng (Rất hài lòng + Hài lòng)")!;
+    expect(index.value).toBeCloseTo(0.6);
+    expect(index.numFmt).toBe("0.0%");
+    const satisfaction = wb.worksheets.find((w) => w.name.startsWith("8."))!;
+    expect(satisfaction.getRow(1).getCell(1).value).toBe("8. Mức độ hài lòng của người dân");
+    expect(valueOf(satisfaction, "Rất hài lòng")?.value).toBe(2);
+    const announcements = wb.worksheets[1]!;
+    expect(announcements.getRow(1).getCell(1).value).toBe("1. Thông báo, tuyên truyền đã gửi");
+    let dated: ExcelJS.Cell | undefined;
+    announcements.eachRow((row) => {
+      if (row.getCell(1).value === "Lịch tiếp công dân quý IV") dated = row.getCell(2);
+    });
+    expect(dated?.value).toEqual(new Date("2026-10-15T00:00:00Z"));
+    expect(dated?.numFmt).toBe("dd/mm/yyyy");
+  });
+
+  it("should export a Word draft in the layout of Nghị định 30/2020/NĐ-CP with the figures as text and tables", async () => {
+    const docx = await reportDocx(report, t.app.t, "vi");
+    const paras = docxParagraphs(docx);
+    for (const line of [
+      "ỦY BAN NHÂN DÂN",
+      "PHƯỜNG HÒA AN",
+      "Số:        /BC-UBND",
+      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "Độc lập - Tự do - Hạnh phúc",
+      "Hòa An, ngày     tháng     năm 2027",
+      "BÁO CÁO",
+      "Kết quả công tác tuyên truyền cải cách hành chính qua chatbot Quý IV năm 2026",
+      "(từ ngày 01/10/2026 đến ngày 31/12/2026)",
+      "I. KẾT QUẢ THỰC HIỆN",
+      "Nơi nhận:",
+      "- Lưu: VT.",
+      "TM. ỦY BAN NHÂN DÂN",
+      "CHỦ TỊCH",
+    ])
+      expect(paras, line).toContain(line);
+    expect(paras).toContain(
+      "Trong kỳ, Phường Hòa An đã gửi 1 thông báo, tin tuyên truyền qua chatbot; 2 tin nhắn được gửi thành công tới 2 người dân, 1 tin nhắn không gửi được.",
+    );
+    expect(paras).toContain(
+      "Người dân đã gửi 8 câu hỏi; chatbot trả lời được 5 câu (trong đó 1 câu hỏi tiếp theo về thủ tục vừa xem), gợi ý 1 câu và chưa trả lời được 2 câu.",
+    );
+    expect(paras).toContain(
+      "Tiếp nhận 3 phản ánh, kiến nghị; đã trả lời 2, trong đó 1 đúng hạn; 2 phản ánh, kiến nghị quá hạn.",
+    );
+    expect(paras.join("\n")).toContain("chỉ số hài lòng (Rất hài lòng và Hài lòng) đạt 60%");
+    const rows = docxTableRows(docx);
+    expect(rows).toContainEqual(["Rất hài lòng", "2"]);
+    expect(rows).toContainEqual(["1.001193", "Đăng ký khai sinh", "5"]);
+    expect(rows).toContainEqual(["gia vang hom nay", "2"]);
+    // A4, Times New Roman, left margin 30 mm (1701 twips) as the decree asks.
+    const xml = zipEntry(docx, "word/document.xml")!.toString("utf8");
+    expect(xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
+    expect(xml).toMatch(/w:left="1701"/);
+    expect(zipEntry(docx, "word/styles.xml")!.toString("utf8")).toContain("Times New Roman");
   });
 });

@@ -2,6 +2,7 @@
 import type { Request } from "express";
 import { z } from "zod";
 import { periodSchema } from "../../reports/service.js";
+import { reportDocx, reportXlsx } from "../../reports/office.js";
 import { reportCsv, reportPage } from "../../reports/render.js";
 import { assertScope, parse } from "../api.js";
 import { inScope } from "../auth.js";
@@ -77,6 +78,12 @@ export function registerReportPages(ctx: ConsoleContext): void {
           </div>
           <p class="row">
             <button type="submit">${v.tr("reports.open")}</button>
+            <button type="submit" class="secondary" formaction="/admin/reports/xlsx">
+              ${v.tr("reports.xlsx")}
+            </button>
+            <button type="submit" class="secondary" formaction="/admin/reports/docx">
+              ${v.tr("reports.docx")}
+            </button>
             <button type="submit" class="secondary" formaction="/admin/reports/csv">
               ${v.tr("reports.csv")}
             </button>
@@ -93,9 +100,14 @@ export function registerReportPages(ctx: ConsoleContext): void {
     const qs = new URLSearchParams(
       Object.entries(req.query).map(([k, x]): [string, string] => [k, str(x)]),
     ).toString();
-    res
-      .type("html")
-      .send(reportPage(r, deps.t, v.lang, { csv: `/admin/reports/csv?${qs}`, back: "/admin/reports" }));
+    res.type("html").send(
+      reportPage(r, deps.t, v.lang, {
+        csv: `/admin/reports/csv?${qs}`,
+        xlsx: `/admin/reports/xlsx?${qs}`,
+        docx: `/admin/reports/docx?${qs}`,
+        back: "/admin/reports",
+      }),
+    );
   });
 
   ctx.route("get", "/reports/csv", "reports.view", async (req, res, v) => {
@@ -108,4 +120,24 @@ export function registerReportPages(ctx: ConsoleContext): void {
       .set("Content-Disposition", `attachment; filename="${name}"`)
       .send(reportCsv(r, deps.t, v.lang));
   });
+
+  // The office's own files: Excel to work the figures, Word to edit, sign and file (issue 16 point 6).
+  const office = [
+    ["xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", reportXlsx],
+    ["docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", reportDocx],
+  ] as const;
+  for (const [ext, type, render] of office) {
+    ctx.route("get", `/reports/${ext}`, "reports.view", async (req, res, v) => {
+      const { unit, period } = readQuery(req);
+      assertScope(v.actor, unit);
+      const r = await deps.reports.build(unit, period);
+      res
+        .type(type)
+        .set(
+          "Content-Disposition",
+          `attachment; filename="bao-cao-${unit}-${r.period.from}-${r.period.to}.${ext}"`,
+        )
+        .send(await render(r, deps.t, v.lang));
+    });
+  }
 }

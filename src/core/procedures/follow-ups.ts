@@ -24,6 +24,8 @@ export async function answerQuestion(kit: Kit, cat: Catalogue, turn: Turn, text:
   const answer = await ports.content.search(residual || text, {
     channel: turn.msg.channel,
     unit: turn.session.unit,
+    // Logged with the question: a follow-up is answered from `last` whatever the search finds.
+    followUp: facet && last ? last : undefined,
   });
   const top = answer.hits[0];
   if (facet && last && !(answer.level === "confident" && top && top.id !== last))

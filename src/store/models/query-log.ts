@@ -7,6 +7,11 @@ export interface QueryLogDoc {
   q: string;
   channel: string;
   unit?: string;
+  /**
+   * Set when the question followed up on an item the bot had just shown ("phí bao nhiêu?" after a
+   * card): the bot answers it from that item, so it counts as answered whatever `level` says.
+   */
+  followUp?: string;
   hits: Array<{ id: string; score: number }>;
   confidence: number;
   level: "confident" | "unsure" | "none";
@@ -21,6 +26,7 @@ const schema = new Schema<QueryLogDoc>(
     q: { type: String, required: true, maxlength: 200 },
     channel: { type: String, required: true },
     unit: String,
+    followUp: String,
     hits: [{ _id: false, id: String, score: Number }],
     confidence: Number,
     level: { type: String, enum: ["confident", "unsure", "none"], required: true },
