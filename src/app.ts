@@ -288,6 +288,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     connection: store.connection,
     content: () => content.bundle(),
     sources: reportSources,
+    now,
   });
   const adminApi = createAdminApi({
     guard,

@@ -3,9 +3,11 @@
  * XML, and the paragraphs and table rows of a Word document as plain text.
  */
 import zlib from "node:zlib";
+import ExcelJS from "exceljs";
 
 /** The bytes of one file inside a ZIP archive (stored or deflated), or undefined. */
-export function zipEntry(zip: Buffer, name: string): Buffer | undefined {
+export function zipEntry(bytes: Uint8Array, name: string): Buffer | undefined {
+  const zip = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let eocd = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 65_557); i--)
     if (zip.readUInt32LE(i) === 0x06054b50) {
@@ -45,15 +47,23 @@ const unxml = (s: string) =>
     .replace(/&amp;/g, "&");
 
 /** The text of every paragraph of a .docx body, in order (table cells included). */
-export function docxParagraphs(docx: Buffer): string[] {
+export function docxParagraphs(docx: Uint8Array): string[] {
   const xml = zipEntry(docx, "word/document.xml")?.toString("utf8") ?? "";
   return [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((m) => unxml(m[0]));
 }
 
 /** The rows of every table of a .docx body, each row as its cells' text. */
-export function docxTableRows(docx: Buffer): string[][] {
+export function docxTableRows(docx: Uint8Array): string[][] {
   const xml = zipEntry(docx, "word/document.xml")?.toString("utf8") ?? "";
   return [...xml.matchAll(/<w:tr[ >][\s\S]*?<\/w:tr>/g)].map((row) =>
     [...row[0].matchAll(/<w:tc>[\s\S]*?<\/w:tc>/g)].map((c) => unxml(c[0]).trim()),
   );
+}
+
+/** An .xlsx file opened with exceljs. */
+export async function openXlsx(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  // exceljs types its input as its own Buffer alias; any Node Buffer is accepted at run time.
+  await wb.xlsx.load(Buffer.from(bytes) as unknown as Parameters<typeof wb.xlsx.load>[0]);
+  return wb;
 }
