@@ -129,7 +129,10 @@ export interface ContentPort {
    * Searches and logs the query. `followUp` is the item a follow-up question ("phí bao nhiêu?") is
    * about: the bot answers it from that item, so the report does not count it as unanswered.
    */
-  search(query: string, ctx: { channel: ChannelName; unit?: string; followUp?: string }): Promise<SearchAnswer>;
+  search(
+    query: string,
+    ctx: { channel: ChannelName; unit?: string; followUp?: string },
+  ): Promise<SearchAnswer>;
 }
 
 /** Conversation state of one chat. */
