@@ -252,12 +252,13 @@ export function formFields(
     const err = mine.length
       ? html`<p class="field-error" id="e-${f.name}">${mine.map((p) => problemText(v, p)).join("; ")}</p>`
       : "";
-    const described = html`${mine.length ? html`aria-invalid="true" aria-describedby="e-${f.name}"` : ""}`;
+    const described = html`${f.required ? html`aria-required="true"` : ""}
+    ${mine.length ? html`aria-invalid="true" aria-describedby="e-${f.name}"` : ""}`;
     const locked = f.provinceOnly && !opts.units.provinceWide ? "readonly" : ro;
     const hintKey = `contentForm.hints.${f.name}`;
     const hint = v.tr(hintKey) !== hintKey ? html` <span class="hint">${v.tr(hintKey)}</span>` : "";
     const label = html`<label for="${id}"
-      >${fieldLabel(v, f.name)}${f.required ? html` <span class="req">*</span>` : ""}${hint}</label
+      >${fieldLabel(v, f.name)}${f.required ? html` <span class="req" aria-hidden="true">*</span>` : ""}${hint}</label
     >`;
     const value = item[f.name];
     const list = (xs: unknown) => (Array.isArray(xs) ? xs.map(String).join("\n") : "");
