@@ -108,7 +108,7 @@ export async function reportXlsx(r: OutreachReport, t: Translator, lang: Lang): 
   fit(summary);
 
   sections.forEach((s, i) => {
-    const ws = wb.addWorksheet(sheetName(`${i + 1}. ${tr(`office.sheets.${i + 1}`)}`, taken));
+    const ws = wb.addWorksheet(sheetName(`${i + 1}. ${tr(`office.sheets.${s.key}`)}`, taken));
     addRow(ws, [`${i + 1}. ${s.title}`], { bold: true });
     addRow(ws, [tr("report.unit"), r.unit.name]);
     addRow(ws, [tr("report.periodLabel"), periodLabel(r, tr)]);
@@ -204,21 +204,21 @@ function twoColumns(left: Paragraph[], right: Paragraph[], leftPct = 40): Table 
   });
 }
 
-/** The sentence that states a section's figures, by section (same order as {@link reportSections}). */
-function sectionText(r: OutreachReport, tr: Tr, i: number, unit: string): string | undefined {
+/** The sentence that states a section's figures, by the section's key. */
+function sectionText(r: OutreachReport, tr: Tr, key: string, unit: string): string | undefined {
   const pct = (n: number | null) => (n === null ? tr("office.noIndex") : `${n}%`);
-  switch (i) {
-    case 0:
+  switch (key) {
+    case "announcements":
       return tr("office.text.announcements", { unit, ...r.announcements });
-    case 1:
+    case "subscribers":
       return tr("office.text.subscribers", r.subscribers);
-    case 2:
+    case "questions":
       return tr("office.text.questions", r.questions);
-    case 6:
+    case "tickets":
       return tr("office.text.tickets", r.tickets);
-    case 7:
+    case "satisfaction":
       return tr("office.text.satisfaction", { n: r.satisfaction.n, index: pct(r.satisfaction.index) });
-    case 8:
+    case "handoffs":
       return tr("office.text.handoffs", { ...r.handoffs });
     default:
       return undefined;
@@ -270,7 +270,7 @@ export async function reportDocx(r: OutreachReport, t: Translator, lang: Lang): 
   body.push(p(tr("office.partResults"), { bold: true, size: 13, before: 120 }));
   sections.forEach((s, i) => {
     body.push(p(`${i + 1}. ${s.title}`, { bold: true, size: 13, before: 120 }));
-    const text = sectionText(r, tr, i, unit);
+    const text = sectionText(r, tr, s.key, unit);
     if (text) body.push(p(text, { indent: true, size: 13 }));
     if (s.table && s.table.rows.length) body.push(figuresTable(s.table.head, s.table.rows));
     else if (!s.table && s.rows.length)

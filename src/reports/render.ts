@@ -39,6 +39,7 @@ export function reportSections(r: OutreachReport, tr: Tr) {
   const ch = (c: string) => tr(`channels.${c}`);
   return [
     {
+      key: "announcements" as const,
       title: tr("report.s.announcements"),
       rows: [
         [tr("report.announcementsCount"), r.announcements.count],
@@ -56,6 +57,7 @@ export function reportSections(r: OutreachReport, tr: Tr) {
       },
     },
     {
+      key: "subscribers" as const,
       title: tr("report.s.subscribers"),
       rows: [
         [tr("report.subscribersTotal"), r.subscribers.total],
@@ -68,6 +70,7 @@ export function reportSections(r: OutreachReport, tr: Tr) {
       },
     },
     {
+      key: "questions" as const,
       title: tr("report.s.questions"),
       rows: [
         [tr("report.questionsTotal"), r.questions.total],
@@ -82,6 +85,7 @@ export function reportSections(r: OutreachReport, tr: Tr) {
       },
     },
     {
+      key: "topProcedures" as const,
       title: tr("report.s.topProcedures"),
       rows: [],
       table: {
@@ -90,6 +94,7 @@ export function reportSections(r: OutreachReport, tr: Tr) {
       },
     },
     {
+      key: "unanswered" as const,
       title: tr("report.s.unanswered"),
       rows: [],
       table: {
@@ -98,6 +103,7 @@ export function reportSections(r: OutreachReport, tr: Tr) {
       },
     },
     {
+      key: "guides" as const,
       title: tr("report.s.guides"),
       rows: [],
       table: {
@@ -106,6 +112,7 @@ export function reportSections(r: OutreachReport, tr: Tr) {
       },
     },
     {
+      key: "tickets" as const,
       title: tr("report.s.tickets"),
       rows: [
         [tr("report.ticketsReceived"), r.tickets.received],
@@ -119,6 +126,7 @@ export function reportSections(r: OutreachReport, tr: Tr) {
       },
     },
     {
+      key: "satisfaction" as const,
       title: tr("report.s.satisfaction"),
       rows: [
         [tr("report.ratings"), r.satisfaction.n],
@@ -133,6 +141,7 @@ export function reportSections(r: OutreachReport, tr: Tr) {
       },
     },
     {
+      key: "handoffs" as const,
       title: tr("report.s.handoffs"),
       rows: [
         [tr("report.handoffRequests"), r.handoffs.requests],
@@ -145,6 +154,7 @@ export function reportSections(r: OutreachReport, tr: Tr) {
       table: undefined,
     },
     {
+      key: "unverified" as const,
       title: tr("report.s.unverified"),
       rows: [
         [tr("report.unverifiedShared"), r.unverified.shared],

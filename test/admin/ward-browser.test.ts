@@ -99,7 +99,7 @@ describe("a ward's editor in the console", () => {
     const xlsxPath = path.join(ARTIFACTS, "ward-report.xlsx");
     await xlsx.saveAs(xlsxPath);
     const wb = await openXlsx(fs.readFileSync(xlsxPath));
-    expect(wb.worksheets).toHaveLength(10);
+    expect(wb.worksheets).toHaveLength(11);
     const figures = new Map<string, unknown>();
     wb.worksheets[0]!.eachRow((row) => {
       const label = row.getCell(1).value;

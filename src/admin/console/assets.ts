@@ -107,6 +107,8 @@ fieldset { border:1px solid var(--line); border-radius:6px; margin:12px 0; }
   header.top, .noprint, .skip { display:none !important; }
   main { padding:0; max-width:none; }
   .report { padding:0; max-width:none; }
+  .report th, .report td { padding:3px 6px; }
+  .report h2 { margin:14px 0 6px; }
   h2 { page-break-after:avoid; }
   a { color:inherit; text-decoration:none; }
 }
