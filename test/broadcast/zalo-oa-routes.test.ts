@@ -94,14 +94,14 @@ describe("announcements to Zalo OA followers", () => {
     expect(skipped?.detail).toMatch(/7 days/);
 
     const report = await app.app.broadcast.report(String(a._id));
-    expect(report?.routes).toEqual({ consultation: 1, template: 1, skip: 1 });
+    expect(report?.routes).toEqual({ consultation: 1, template: 1, "skip-7-days": 1 });
     expect(report?.estimatedCostVnd).toBe(300);
     expect(report?.counts).toMatchObject({ sent: 2, skipped: 1 });
 
     // What staff read on the announcement's page.
     const staff = await signIn(app.url, await createStaff(app.app, "admin", [], "admin-routes"));
     const page = await (await staff.get(`/admin/announcements/${String(a._id)}`)).text();
-    for (const key of ["consultation", "template", "skip"])
+    for (const key of ["consultation", "template", "skip-7-days"])
       expect(page).toContain(app.app.t("vi", `console:ann.routes.${key}`));
     expect(page).toContain(app.app.t("vi", "console:ann.routes.cost", { n: "300" }));
   });
@@ -124,7 +124,7 @@ describe("announcements to Zalo OA followers", () => {
       );
       await plain.app.broadcast.tick();
       const report = await plain.app.broadcast.report(String(a._id));
-      expect(report?.routes).toEqual({ skip: 1 });
+      expect(report?.routes).toEqual({ "skip-no-template": 1 });
       const row = await deliveryModel(plain.app.store.connection).findOne({ announcement: a._id }).lean();
       expect(row).toMatchObject({ status: "skipped" });
       expect(row?.detail).toMatch(/48-hour.*no template/);

@@ -34,6 +34,8 @@ export interface ZaloBotEmulator {
   /** Methods called, in order (e.g. deleteWebhook before getUpdates). */
   calls: string[];
   webhook: { url: string; secret: string } | undefined;
+  /** Holds each sendMessage answer this long (a slow platform). */
+  sendDelayMs: number;
   /** Queues an update for getUpdates (polling mode). */
   push(update: Record<string, unknown>): void;
   /** POSTs an update to the registered webhook with its secret, as the platform does. */
@@ -56,10 +58,11 @@ export async function startZaloBotEmulator(
   const queue: Array<Record<string, unknown>> = [];
   const waiters: Array<() => void> = [];
   let webhook: ZaloBotEmulator["webhook"] = opts.webhook;
+  let sendDelayMs = 0;
   const fail = (res: express.Response, code: number, description: string) =>
     res.json({ ok: false, error_code: code, description });
 
-  app.post("/bot:token/:method", express.json({ limit: "1mb" }), (req, res) => {
+  app.post("/bot:token/:method", express.json({ limit: "1mb" }), async (req, res) => {
     if (req.params.token !== token) {
       res.status(401).json({ ok: false, error_code: 401, description: "Unauthorized" });
       return;
@@ -80,6 +83,7 @@ export async function startZaloBotEmulator(
         });
         return;
       case "sendMessage": {
+        if (sendDelayMs) await new Promise((r) => setTimeout(r, sendDelayMs));
         const text = body.text;
         if (!chatOk || typeof text !== "string" || text.length === 0 || text.length > 2000)
           return fail(res, 400, "Bad Request: invalid chat_id or text");
@@ -169,6 +173,12 @@ export async function startZaloBotEmulator(
     calls,
     get webhook() {
       return webhook;
+    },
+    get sendDelayMs() {
+      return sendDelayMs;
+    },
+    set sendDelayMs(ms: number) {
+      sendDelayMs = ms;
     },
     push(update) {
       queue.push(update);

@@ -22,7 +22,7 @@ export interface AnnouncementContent {
 
 /** How one announcement reached (or did not reach) a subscriber, and what it is estimated to cost. */
 export type AnnouncementOutcome = SendOutcome & {
-  /** e.g. "consultation", "template", "paid-consultation", "skip" (Zalo OA). */
+  /** e.g. "consultation", "template", "paid-consultation", "skip-no-template", "skip-7-days" (Zalo OA). */
   route?: string;
   costVnd?: number;
 };

@@ -128,14 +128,19 @@ export function createOaAnnouncer(deps: OaAnnouncerDeps): AnnouncementRouter {
       } catch (err) {
         return failed(err);
       }
-      return {
-        status: "skipped",
-        route: "skip",
-        detail:
-          age < OA_CONSULT_WINDOW_MS
-            ? "outside the free 48-hour window; no template configured for this announcement type"
-            : "no interaction within 7 days: Zalo allows no consultation message, and no template is sent",
-      };
+      // The route names the reason, so the report can say why in words.
+      return age < OA_CONSULT_WINDOW_MS
+        ? {
+            status: "skipped",
+            route: "skip-no-template",
+            detail: "outside the free 48-hour window; no template configured for this announcement type",
+          }
+        : {
+            status: "skipped",
+            route: "skip-7-days",
+            detail:
+              "no interaction within 7 days: Zalo allows no consultation message, and no template is sent",
+          };
     },
   };
 }

@@ -105,6 +105,18 @@ describe("Zalo Bot webhook", () => {
     expect((await textsTo("zb-6", 2))[1]).toBe(app.app.t("vi", "zalo.voice"));
   });
 
+  it("should acknowledge a delivery before the turn's replies go out", async () => {
+    bot.sendDelayMs = 800;
+    try {
+      const res = await post(botTextUpdate("zb-8", "hotline"));
+      expect(res.status).toBe(200);
+      expect(bot.messagesTo("zb-8")).toEqual([]);
+      expect((await textsTo("zb-8"))[0]).toContain("Đường dây nóng");
+    } finally {
+      bot.sendDelayMs = 0;
+    }
+  });
+
   it("should show typing while it answers", async () => {
     expect((await post(botTextUpdate("zb-7", "hotline"))).status).toBe(200);
     await textsTo("zb-7");
