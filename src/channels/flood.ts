@@ -10,16 +10,20 @@ export interface FloodGuard {
 
 /**
  * Creates a guard allowing bursts of `burst` messages, refilled at `perSecond`, e.g.
- * `createFloodGuard({ burst: 8, perSecond: 1 })`.
+ * `createFloodGuard({ burst: 8, perSecond: 1 })`. A chat is warned at most once per `warnEveryMs`
+ * (default a minute), however its bucket refills in between: a steady flood gets one slow-down, not one
+ * per refilled token.
  */
 export function createFloodGuard(opts: {
   burst: number;
   perSecond: number;
   now?: () => number;
   maxKeys?: number;
+  warnEveryMs?: number;
 }): FloodGuard {
   const now = opts.now ?? (() => Date.now());
-  const buckets = new Map<string, { tokens: number; at: number; warned: boolean }>();
+  const warnEveryMs = opts.warnEveryMs ?? 60_000;
+  const buckets = new Map<string, { tokens: number; at: number; warnedAt: number }>();
   const maxKeys = opts.maxKeys ?? 100_000;
   return {
     check(key) {
@@ -27,18 +31,17 @@ export function createFloodGuard(opts: {
       let b = buckets.get(key);
       if (!b) {
         if (buckets.size >= maxKeys) buckets.delete(buckets.keys().next().value!);
-        b = { tokens: opts.burst, at: t, warned: false };
+        b = { tokens: opts.burst, at: t, warnedAt: -Infinity };
         buckets.set(key, b);
       }
       b.tokens = Math.min(opts.burst, b.tokens + ((t - b.at) / 1000) * opts.perSecond);
       b.at = t;
       if (b.tokens >= 1) {
         b.tokens -= 1;
-        b.warned = false;
         return "ok";
       }
-      if (b.warned) return "drop";
-      b.warned = true;
+      if (t - b.warnedAt < warnEveryMs) return "drop";
+      b.warnedAt = t;
       return "warn";
     },
   };
