@@ -359,6 +359,8 @@ describe("content editing", () => {
     expect(form).toContain("<b>Bộ phận một cửa là gì, làm việc ở đâu?</b>");
     expect(form).toContain('href="/admin/content/faqs/bo-phan-mot-cua-la-gi/yaml"');
     const page = await (await admin.get(path)).text();
+    // Named by the item's question, not its key.
+    expect(page).toContain("<h1>Hỏi – Đáp: Bộ phận một cửa là gì, làm việc ở đâu?</h1>");
     const yaml = unescape(/id="yaml"[^>]*>\n?([\s\S]*?)<\/textarea>/.exec(page)![1]!);
     const renamed = await admin.post(path, {
       yaml: yaml.replace("slug: bo-phan-mot-cua-la-gi", "slug: doi-ten"),

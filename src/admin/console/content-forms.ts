@@ -210,7 +210,12 @@ export function problemText(v: View, p: FieldIssue): string {
 const fieldOf = (p: FieldIssue) => p.path.split(".")[0] ?? "";
 
 /** The label of a field of `kind`. */
-export const fieldLabel = (v: View, name: string) => v.tr(`contentForm.fields.${name}`);
+export const fieldLabel = (v: View, name: string) => {
+  const key = `contentForm.fields.${name}`;
+  const label = v.tr(key);
+  // A field without a label of its own (the dictionary's, in the YAML view) is named as written.
+  return label === key ? name : label;
+};
 
 /** The problems of a form, each named by its field's label and linked to it. */
 export function problemsBox(

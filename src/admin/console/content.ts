@@ -146,6 +146,16 @@ export function registerContentPages(ctx: ConsoleContext): void {
       <button type="submit" class="${item.retired ? "" : "danger"}">${v.tr(`contentForm.${to}`)}</button>
     </form>`;
   };
+  /** What staff call an item: its name, title, question or label; the kind's name for a singleton. */
+  const itemTitle = (v: StaffView, kind: ContentKind, data: Record<string, unknown>): string => {
+    const en = v.lang === "en";
+    const pick = (...keys: string[]) => keys.map((k) => str(data[k])).find(Boolean);
+    return (
+      (en ? pick("name_en", "title_en", "question_en", "label_en") : undefined) ??
+      pick(isFormKind(kind) ? TITLE_FIELD[kind] : "name", "name", "title", "question", "label") ??
+      v.tr(`content.kinds.${kind}`)
+    );
+  };
   const yamlLink = (v: StaffView, kind: ContentKind, key: string) =>
     can(v.actor, "content.advanced")
       ? html`<p><a href="/admin/content/${kind}/${key}/yaml">${v.tr("contentForm.advanced")}</a></p>`
@@ -549,8 +559,7 @@ ${kind === "lines" ? list(k) : val(k)}</textarea>`
     const items = (await listStored(deps.content.models, kind)).filter(
       (i) => !mine || mayEditContent(v.actor, kind, i.data),
     );
-    const titleOf = (i: StoredItem) =>
-      isFormKind(kind) ? str(i.data[TITLE_FIELD[kind]]) || i.key : v.tr(`content.kinds.${kind}`);
+    const titleOf = (i: StoredItem) => itemTitle(v, kind, i.data);
     const unitCol = kind === "faqs" || kind === "hotlines" || kind === "articles";
     res.type("html").send(
       page(
@@ -651,7 +660,7 @@ ${kind === "lines" ? list(k) : val(k)}</textarea>`
         : `/admin/content/${kind}/${key}`;
     return page(
       v,
-      `${v.tr(`content.kinds.${kind}`)}: ${key}`,
+      `${v.tr(`content.kinds.${kind}`)}: ${itemTitle(v, kind, item.data)}`,
       html`${problemsBox(v, problems)}
         <form class="card" method="post" action="${action}">
           ${csrfField(v)}
