@@ -59,6 +59,8 @@ export function createZaloBotChannel(deps: ZaloBotChannelDeps): ZaloBotChannel {
     const chatId = m.chat.id;
     // Voice and stickers carry nothing to answer: a short fitting reply instead of an empty turn.
     if (update.kind === "voice" || update.kind === "sticker") {
+      // A flood of stickers is a flood like any other: counted, and answered at most as the guard allows.
+      if (deps.flood.check(`zalo-bot:${chatId}`) !== "ok") return;
       await sendZaloBotTexts(
         deps.client,
         limiter,

@@ -8,6 +8,7 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/logger.js";
 import { startTestApp, type TestApp } from "../../helpers/app.js";
+import { createStaff, signIn } from "../../helpers/console.js";
 import { oaEnv, oaTextEvent, startZaloOaEmulator, type ZaloOaEmulator } from "../../emulators/zalo-oa.js";
 
 let oa: ZaloOaEmulator;
@@ -104,5 +105,10 @@ describe("Zalo OA with the OA key given as the App Secret (the common mistake)",
       .collection("zalo_oa_tokens")
       .findOne({ _id: "oa" as never });
     expect(stored?.refreshError).toMatchObject({ code: -14002 });
+    // Staff see it on the console's dashboard.
+    const staff = await signIn(app.url, await createStaff(app.app, "admin", [], "admin-secrets"));
+    const dashboard = await (await staff.get("/admin")).text();
+    expect(dashboard).toContain("ZALO_APP_SECRET");
+    expect(dashboard).toContain("-14002");
   });
 });
