@@ -68,6 +68,8 @@ export interface ZaloOaChannel {
   stop(): Promise<void>;
   /** Handles pending events now (also run by the sweeper); resolves when done. */
   drain(): Promise<void>;
+  /** Refreshes the OA token now if it is due (the hourly idle check runs this). */
+  keepFresh(): Promise<void>;
   readonly sender: OutboundSender;
 }
 
@@ -283,5 +285,6 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
       await inbox.stop();
     },
     drain: () => inbox.drain(),
+    keepFresh: () => deps.client.keepFresh(),
   };
 }

@@ -58,6 +58,19 @@ describe("Zalo OA with two different secrets", () => {
     expect(oa.refreshCalls).toBe(calls + 2);
     expect(oa.refreshFailures).toEqual([]);
   });
+
+  it("should refresh an idle OA's token when it falls due, with no message to send", async () => {
+    const calls = oa.refreshCalls;
+    await app.app.zaloOa!.keepFresh();
+    expect(oa.refreshCalls).toBe(calls); // still fresh: nothing to do
+    await expireStoredToken(app);
+    await app.app.zaloOa!.keepFresh();
+    expect(oa.refreshCalls).toBe(calls + 1);
+    const stored = await app.app.store.connection
+      .collection("zalo_oa_tokens")
+      .findOne({ _id: "oa" as never });
+    expect((stored?.expiresAt as Date).getTime()).toBeGreaterThan(Date.now() + 24 * 3600_000);
+  });
 });
 
 describe("Zalo OA with the OA key given as the App Secret (the common mistake)", () => {
