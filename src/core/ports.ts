@@ -242,8 +242,14 @@ export type HandoffState =
 
 /** Talking to a person: the advisory team's queue (see src/handoff). */
 export interface HandoffPort {
-  /** Whether the unit's team can be reached in chat at all, and whether it is in at `at`. */
-  availability(unit: string | undefined, at: Date): { reachable: boolean; open: boolean; nextOpen?: Date };
+  /**
+   * Whether the unit's team can be reached in chat at all, whether it is in at `at` (opening hours),
+   * whether someone is actually on duty (a staff member acted recently), and when it next opens.
+   */
+  availability(
+    unit: string | undefined,
+    at: Date,
+  ): { reachable: boolean; open: boolean; staffed: boolean; nextOpen?: Date | undefined };
   /** Puts the chat in the unit's queue (or returns its open request); `recent` are its last questions. */
   request(r: {
     channel: ChannelName;

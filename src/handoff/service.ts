@@ -20,6 +20,10 @@ import type { PhotoRef, StaffDesk, StaffInbound, StaffRef } from "./ports.js";
 
 /** Handling time assumed before a unit has any history (minutes). */
 export const DEFAULT_HANDLING_MINUTES = 6;
+/** Minutes a unit counts as staffed after a staff member's last action (console or staff group). */
+export const ON_DUTY_MINUTES = 30;
+/** Longest wait the citizen is ever told (minutes); beyond it they are told "more than". */
+export const MAX_ETA_MINUTES = 60;
 /** Closed requests whose handling times feed the wait estimate. */
 const HISTORY = 20;
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -63,6 +67,8 @@ export interface HandoffService extends HandoffPort {
   stats(q: { from: Date; to: Date; unit?: string | undefined }): Promise<HandoffStats>;
   exportChat(channel: ChannelName, chatId: string): Promise<Array<Record<string, unknown>>>;
   anonymiseChat(channel: ChannelName, chatId: string): Promise<void>;
+  /** Records that a staff member of these units is at work now (the console or the staff group). */
+  staffSeen(units: string | readonly string[]): void;
 }
 
 export interface HandoffDeps {
@@ -100,6 +106,14 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
   let desk: StaffDesk | undefined;
 
   const unitOf = (id: string | undefined) => deps.units().find((u) => u.id === id);
+  /** When a staff member of each unit last acted (in this process). */
+  const lastSeen = new Map<string, number>();
+  const seen = (units: string | readonly string[]) => {
+    for (const u of typeof units === "string" ? [units] : units) lastSeen.set(u, now().getTime());
+  };
+  const onDuty = (unit: string, at: Date) =>
+    at.getTime() - (lastSeen.get(unit) ?? -Infinity) <= ON_DUTY_MINUTES * 60_000;
+  const unitOfGroup = (chatId: string) => Object.keys(deps.groups).find((u) => deps.groups[u] === chatId);
   const openKey = (channel: string, chatId: string) => `${channel}:${chatId}`;
 
   function staffLabel(lang: Lang, staff: HandoffDoc["staff"]): string {
@@ -134,14 +148,9 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
       .sort((a, b) => a - b);
     const handling = percentile(durations, 0.5) ?? DEFAULT_HANDLING_MINUTES * 60_000;
     const active = await Handoffs.distinct("staff.id", { unit, status: "active" });
-    let waitMs = (pos * handling) / Math.max(1, active.length);
-    const u = unitOf(unit);
-    const at = now();
-    if (u && !isOpen(u, at)) {
-      const next = nextOpening(u, at);
-      if (next) waitMs += next.getTime() - at.getTime();
-    }
-    return Math.max(1, Math.ceil(waitMs / 60_000));
+    const waitMs = (pos * handling) / Math.max(1, active.length);
+    // Out of hours the citizen is told when the team opens, never a wait counted in hundreds of minutes.
+    return Math.min(MAX_ETA_MINUTES, Math.max(1, Math.ceil(waitMs / 60_000)));
   }
 
   async function stateOf(doc: HandoffDoc | null | undefined, id: string): Promise<HandoffState> {
@@ -311,6 +320,7 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
       text: t(doc.lang, "handoff.claimed", { staff: staffLabel(doc.lang, doc.staff) }),
       buttons: endButton(doc.lang, "handoff.end"),
     });
+    seen(doc.unit);
     await refreshCard(doc);
     await updateQueue(doc.unit);
     return "claimed";
@@ -332,6 +342,7 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
     }
     if (doc.status === "closed") return "closed";
     if (doc.staff?.id !== staff.id) return "not-owner";
+    seen(doc.unit);
     const label = staffLabel(doc.lang, doc.staff);
     const text = (m.text ?? "").slice(0, 3000);
     let result: "sent" | "undelivered" | "photo-unsupported";
@@ -362,6 +373,8 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
   const inbound: StaffInbound = {
     isStaffChat: (chatId) => staffChats.has(chatId),
     async onButton(b) {
+      const groupUnit = unitOfGroup(b.chatId);
+      if (groupUnit) seen(groupUnit);
       const [kind, id = ""] = b.data.split(":");
       if (kind === "hc") {
         const r = await claim(id, b.staff);
@@ -374,6 +387,8 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
       return t("vi", "handoff.staff.unknownButton");
     },
     async onMessage(m) {
+      const groupUnit = unitOfGroup(m.chatId);
+      if (groupUnit) seen(groupUnit);
       const text = m.text?.trim();
       if (text && /^\/(hangcho|queue)(@\w+)?$/i.test(text)) return { reply: await queueList(m.chatId) };
       if (m.replyTo === undefined) return undefined;
@@ -438,15 +453,20 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
     setDesk(d) {
       desk = d;
     },
+    staffSeen: seen,
     availability(unit, at) {
       const u = unitOf(unit);
       const inConsole = (id: string) => deps.consoleUnits === "all" || (deps.consoleUnits ?? []).includes(id);
       const reachable = u !== undefined && (deps.groups[u.id] !== undefined || inConsole(u.id));
-      if (!u || !reachable) return { reachable: false, open: false };
-      // A unit without hours set is treated as always staffed.
-      if (!u.working_hours?.length) return { reachable, open: true };
-      const open = isOpen(u, at);
-      return { reachable, open, nextOpen: open ? undefined : nextOpening(u, at) };
+      if (!u || !reachable) return { reachable: false, open: false, staffed: false };
+      // A unit without hours set is open whenever someone is on duty.
+      const open = u.working_hours?.length ? isOpen(u, at) : true;
+      return {
+        reachable,
+        open,
+        staffed: open && onDuty(u.id, at),
+        nextOpen: open ? undefined : nextOpening(u, at),
+      };
     },
     async request(r) {
       const key = openKey(r.channel, r.chatId);
