@@ -13,6 +13,7 @@ import {
   fieldsFileSchema,
   guideMetaSchema,
   hotlinesFileSchema,
+  referralsFileSchema,
   portalSchema,
   procedureSchema,
   surveysFileSchema,
@@ -165,6 +166,10 @@ export function readContentDir(dir: string): ReadResult {
     const a = markdown(articleMetaSchema, f);
     return a ? [a] : [];
   });
+  const referralsFile = readFile("referrals.yaml");
+  const referrals = referralsFile
+    ? (validate(referralsFileSchema, parseYaml(referralsFile), referralsFile)?.referrals ?? [])
+    : [];
   const surveysFile = readFile("surveys.yaml");
   const surveys = surveysFile ? validate(surveysFileSchema, parseYaml(surveysFile), surveysFile) : undefined;
   const dictFile = readFile("dictionary.yaml");
@@ -261,6 +266,6 @@ export function readContentDir(dir: string): ReadResult {
   }
   return {
     ok: true,
-    bundle: { units, hotlines, fields, procedures, guides, faqs, articles, surveys, dictionary, portal },
+    bundle: { units, hotlines, referrals, fields, procedures, guides, faqs, articles, surveys, dictionary, portal },
   };
 }

@@ -69,6 +69,31 @@ export const hotlineSchema = z
 export type Hotline = z.infer<typeof hotlineSchema>;
 export const hotlinesFileSchema = z.object({ hotlines: z.array(hotlineSchema) }).strict();
 
+// === Referrals: matters that are not the commune's
+
+/** An agency family that handles matters the commune does not, and the phrases that name them. */
+export const referralSchema = z
+  .object({
+    /** Stable key, e.g. `cong-an`, `toa-an`, `bhxh`. */
+    key: slug,
+    /** Who handles it, as said to the citizen: "Công an (…)". */
+    agency: text,
+    agency_en: text,
+    /** What it handles, one line. */
+    handles: text,
+    handles_en: text,
+    /** How to reach it, without numbers or addresses unless the deployment supplies them. */
+    reach: text,
+    reach_en: text,
+    /** Phrases (with or without diacritics) that name a matter of this agency. */
+    topics: z.array(text).min(1),
+    /** Phrases that, when present, mean the matter is the commune's after all (e.g. "bản sao"). */
+    except: z.array(text).default([]),
+  })
+  .strict();
+export type Referral = z.infer<typeof referralSchema>;
+export const referralsFileSchema = z.object({ referrals: z.array(referralSchema) }).strict();
+
 // === Procedures
 
 export const FACT_FIELDS = [
@@ -90,6 +115,8 @@ export const verificationMarkSchema = z
 const localized = z
   .object({
     name: text.optional(),
+    /** What English speakers call it ("birth certificate"), searched like the Vietnamese aliases. */
+    aliases: z.array(text).optional(),
     summary: text.optional(),
     where: text.optional(),
     documents: z.array(text).optional(),
@@ -154,6 +181,7 @@ export const guideMetaSchema = z
     title_en: text.optional(),
     summary: text,
     aliases: z.array(text).default([]),
+    aliases_en: z.array(text).default([]),
     keywords: z.array(text).default([]),
     links: z.array(z.object({ label: text, url: z.url() }).strict()).default([]),
     verified: z.boolean().default(true),
@@ -173,6 +201,7 @@ export const faqSchema = z
     answer: text,
     answer_en: text.optional(),
     aliases: z.array(text).default([]),
+    aliases_en: z.array(text).default([]),
     related: z.array(z.union([procedureCode, z.string().regex(/^guide:[a-z0-9-]+$/)])).default([]),
     unit: slug.optional(),
     /** false while the answer rests on a fact marked (verify) in content-facts. */
@@ -238,6 +267,8 @@ export type Dictionary = z.infer<typeof dictionarySchema>;
 export interface ContentBundle {
   units: Unit[];
   hotlines: Hotline[];
+  /** Matters that are not the commune's, and who handles them (absent file: none). */
+  referrals: Referral[];
   fields: Field[];
   procedures: Procedure[];
   guides: Guide[];

@@ -9,6 +9,7 @@ import {
   fieldsFileSchema,
   guideSchema,
   hotlineSchema,
+  referralSchema,
   portalSchema,
   procedureSchema,
   surveysFileSchema,
@@ -45,6 +46,7 @@ function itemsOf(bundle: ContentBundle): Array<{ kind: ContentKind; key: string;
   return [
     ...bundle.units.map((d) => ({ kind: "units" as const, key: d.id, data: d })),
     ...bundle.hotlines.map((d) => ({ kind: "hotlines" as const, key: d.id, data: d })),
+    ...bundle.referrals.map((d) => ({ kind: "referrals" as const, key: d.key, data: d })),
     ...bundle.fields.map((d) => ({ kind: "fields" as const, key: d.id, data: d })),
     ...bundle.procedures.map((d) => ({ kind: "procedures" as const, key: d.code, data: d })),
     ...bundle.guides.map((d) => ({ kind: "guides" as const, key: d.slug, data: d })),
@@ -135,6 +137,7 @@ export async function readContentFromStore(
   const bundle = {
     units: parseAll(unitSchema, await all("units"), "units", problems),
     hotlines: parseAll(hotlineSchema, await all("hotlines"), "hotlines", problems),
+    referrals: parseAll(referralSchema, await all("referrals"), "referrals", problems),
     fields: parseAll(fieldsFileSchema.shape.fields.element, await all("fields"), "fields", problems),
     procedures: parseAll(procedureSchema, await all("procedures"), "procedures", problems),
     guides: parseAll(guideSchema, await all("guides"), "guides", problems),
@@ -152,6 +155,7 @@ export async function readContentFromStore(
 export const ITEM_SCHEMAS: Record<ContentKind, z.ZodType> = {
   units: unitSchema,
   hotlines: hotlineSchema,
+  referrals: referralSchema,
   fields: fieldsFileSchema.shape.fields.element,
   procedures: procedureSchema,
   guides: guideSchema,
@@ -221,6 +225,7 @@ export function keyField(kind: ContentKind): string {
 /** The key an item is stored under, read from the item itself. */
 export function keyOf(kind: ContentKind, data: Record<string, unknown>): string {
   if (kind === "procedures") return String(data.code);
+  if (kind === "referrals") return String(data.key);
   if (kind === "guides" || kind === "faqs" || kind === "articles") return String(data.slug);
   if (kind === "surveys" || kind === "dictionary" || kind === "portal") return "default";
   return String(data.id);

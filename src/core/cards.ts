@@ -80,8 +80,10 @@ function facetBody(p: ProcedureInfo, facet: Facet, lang: Lang, t: Translate, vie
       return `${head}${t(lang, "card.documents")}:\n${list(l.documents)}`;
     case "steps":
       return `${head}${t(lang, "card.steps")}:\n${l.steps.map((s, i) => `${i + 1}. ${plain(s)}`).join("\n")}`;
-    case "legal":
+    case "legal_basis":
       return `${head}${t(lang, "card.legal")}:\n${list(p.legal_basis)}`;
+    case "who":
+      return `${head}${t(lang, "card.who")}: ${p.who ? plain(p.who) : t(lang, "card.whoUnknown")}`;
     case "online":
       return p.online === "none"
         ? `${head}${onlineLine(p, lang, t)}`

@@ -16,6 +16,8 @@ import type { EnginePorts } from "./ports.js";
 import { createPrivacyFeature } from "./privacy.js";
 import { createProceduresFeature } from "./procedures/index.js";
 import { createRatingsFeature } from "./ratings.js";
+import { createReferralFeature } from "./referral.js";
+import { createSmallTalkFeature } from "./small-talk.js";
 import { createSubscriptionsFeature } from "./subscriptions.js";
 import { LANGS, type IncomingMessage, type Lang, type Reply } from "./types.js";
 
@@ -76,13 +78,15 @@ export function createEngine(ports: EnginePorts): Engine {
     : undefined;
   const procedures = createProceduresFeature(kit);
   const features: Feature[] = [
-    ...(flow ? [createHandoffFeature(flow)] : []),
+    ...(flow ? [createHandoffFeature(kit, flow)] : []),
     ...(ports.feedback ? [createFeedbackFeature(kit, ports.feedback)] : []),
     createRatingsFeature(kit),
     createPrivacyFeature(kit),
-    createMenuFeature(kit),
-    createOfficeFeature(kit),
     createSubscriptionsFeature(kit),
+    createMenuFeature(kit),
+    createSmallTalkFeature(kit),
+    createOfficeFeature(kit),
+    createReferralFeature(kit),
     procedures,
   ];
 
@@ -119,24 +123,34 @@ export function createEngine(ports: EnginePorts): Engine {
     const text = (raw ?? "").slice(0, MAX_TEXT_CHARS).trim();
     const cmd = text ? parseCommand(text) : undefined;
     if (cmd) return onCommand(turn, cmd.name, cmd.arg);
-    // An open form takes what is typed or sent first.
-    for (const f of features) {
-      if (!f.form?.open(turn)) continue;
-      const replies = await f.form.input(turn, text || undefined, photo);
-      if (replies) return replies;
-    }
-    if (!text) return photo ? [menu(turn, t(turn.lang, "errors.textOnly"))] : [menu(turn)];
     const folded = foldText(text);
     const choices = turn.session.choices;
     if (choices && /^\d{1,2}$/.test(folded)) {
       const chosen = choices[Number(folded) - 1];
       if (chosen) return onPayload(turn, chosen);
     }
+    // An open form takes what is typed or sent first; what it does not take (a question asked in the
+    // middle of it) is answered as usual, and the form waits with "continue" and "cancel" buttons.
+    let paused: Feature | undefined;
     for (const f of features) {
-      const replies = await f.text?.(turn, text, folded);
+      if (!f.form?.open(turn)) continue;
+      const replies = await f.form.input(turn, text || undefined, photo);
       if (replies) return replies;
+      if (f.form.open(turn)) paused ??= f;
     }
-    return procedures.catalogue.notFound(turn);
+    if (!text) return photo ? [menu(turn, t(turn.lang, "errors.photoOutsideForm"))] : [menu(turn)];
+    let replies: Reply[] | undefined;
+    for (const f of features) {
+      replies = await f.text?.(turn, text, folded);
+      if (replies) break;
+    }
+    replies ??= procedures.catalogue.notFound(turn);
+    const row = paused?.form?.pausedRow?.(turn);
+    if (row && replies.length && !turn.forget) {
+      const last = replies[replies.length - 1]!;
+      replies[replies.length - 1] = { ...last, buttons: [row, ...(last.buttons ?? [])] };
+    }
+    return replies;
   }
 
   async function handleTurn(msg: IncomingMessage): Promise<{ replies: Reply[]; lang: Lang }> {
@@ -153,9 +167,11 @@ export function createEngine(ports: EnginePorts): Engine {
       replies ??= await onText(turn, msg.text, msg.photo);
     else replies ??= [menu(turn, t(turn.lang, "errors.textOnly"))];
     if (!turn.forget) {
-      turn.session.choices = replies
+      const actions = replies
         .flatMap((r) => (r.buttons ?? []).flat())
-        .flatMap((b) => (b.kind === "action" ? [b.payload] : []));
+        .flatMap((b) => (b.kind === "action" ? [b] : []));
+      turn.session.choices = actions.map((b) => b.payload);
+      turn.session.labels = actions.map((b) => b.label.slice(0, 64));
       if (!turn.session.lang) turn.session.lang = turn.lang;
       await ports.sessions.save(msg.channel, msg.chatId, turn.session);
     }

@@ -29,6 +29,8 @@ export interface FeatureForm {
    * (the form stays open unless `leave` closes it).
    */
   input(turn: Turn, text: string | undefined, photo: string | undefined): Promise<Reply[] | undefined>;
+  /** Buttons added under an answer given while the form waits ("continue", "cancel"). */
+  pausedRow?(turn: Turn): Button[];
 }
 
 /** What a feature module declares to the engine. */

@@ -4,6 +4,7 @@
  */
 import { plain } from "./cards.js";
 import { action, type Feature, type Kit, type Turn } from "./feature.js";
+import { foldText, isCancel, isResume, matchLabel } from "./intents.js";
 import type { FeedbackPort } from "./ports.js";
 import type { Button, Lang, Reply } from "./types.js";
 
@@ -20,6 +21,16 @@ export const TICKET_CODE = /\bPA-\d{4}-\d{6}\b/i;
 
 const CATEGORIES = ["thu-tuc", "thai-do", "dich-vu-cong", "de-xuat", "khac"] as const;
 
+/** "I want to complain / suggest": starts the form with what was typed as its draft. */
+const COMPLAIN =
+  /\b(phan anh|gop y|kien nghi|khieu nai|to cao|phan nan|complain|complaint|feedback|report a problem)\b/;
+/** "How is my complaint going?" */
+const STATUS =
+  /\b(tinh trang|tra cuu|den dau|the nao roi|tien do|da xu ly|chua (tra loi|xu ly|giai quyet)|xem lai|status)\b/;
+/** A question typed inside the form rather than an answer to it ("à thôi, cho hỏi…"). */
+const ASIDE =
+  /^(a |a thoi|thoi|nhan tien|tien the|tien hoi|hoi luon|hoi them|cho hoi|cho em hoi|cho toi hoi|ma |con |but |by the way)|\b(cho hoi|hoi luon|nhan tien|tien the hoi)\b/;
+
 /** Creates the feedback feature; absent ports.feedback, it is not registered at all. */
 export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature {
   const { t, ports } = kit;
@@ -27,7 +38,7 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
   const form = (replies: Reply[]): Reply[] =>
     replies.map((r) => (r.meta ? r : { ...r, meta: { kind: "feedback_form" } }));
 
-  async function start(turn: Turn): Promise<Reply[]> {
+  async function start(turn: Turn, draft?: string): Promise<Reply[]> {
     const L = turn.lang;
     const since = new Date(ports.clock.now().getTime() - 24 * 3600_000);
     if ((await feedback.ticketsSince(turn.msg.channel, turn.msg.chatId, since)) >= TICKETS_PER_DAY) {
@@ -38,9 +49,12 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
         },
       ];
     }
+    turn.session.fb = { step: "category", category: "", ...(draft ? { draft } : {}) };
     return form([
       {
-        text: t(L, "feedback.intro"),
+        text: draft
+          ? `${t(L, "feedback.intro")}\n\n${t(L, "feedback.draftKept", { draft: plain(draft) })}`
+          : t(L, "feedback.intro"),
         buttons: [
           ...CATEGORIES.map((c) => [action(t(L, `feedback.category.${c}`), `fb:c:${c}`)]),
           [action(t(L, "menu.back"), "menu")],
@@ -53,8 +67,28 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
     const L = turn.lang;
     const fb = turn.session.fb!;
     switch (fb.step) {
+      case "category":
+        return form([
+          {
+            text: t(L, "feedback.intro"),
+            buttons: [
+              ...CATEGORIES.map((c) => [action(t(L, `feedback.category.${c}`), `fb:c:${c}`)]),
+              cancelRow(L),
+            ],
+          },
+        ]);
       case "text":
-        return form([{ text: t(L, "feedback.askText", { max: MAX_TICKET_CHARS }), buttons: [cancelRow(L)] }]);
+        return form([
+          {
+            text: fb.draft
+              ? t(L, "feedback.askTextDraft", { draft: plain(fb.draft), max: MAX_TICKET_CHARS })
+              : t(L, "feedback.askText", { max: MAX_TICKET_CHARS }),
+            buttons: [
+              ...(fb.draft && fb.draft.length >= 10 ? [[action(t(L, "feedback.useDraft"), "fb:draft")]] : []),
+              cancelRow(L),
+            ],
+          },
+        ]);
       case "photo":
         return form([
           {
@@ -225,13 +259,21 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
   return {
     name: "feedback",
     payloads: {
-      "m:fb": start,
+      "m:fb": (turn) => start(turn),
       "m:tk": lookupHelp,
       tk: (turn, [code = ""]) => lookup(turn, code),
       fb: async (turn, [a, b]) => {
         const L = turn.lang;
         if (a === "c" && (CATEGORIES as readonly string[]).includes(b ?? "")) {
-          turn.session.fb = { step: "text", category: b! };
+          const draft = turn.session.fb?.draft;
+          turn.session.fb = { step: "text", category: b!, ...(draft ? { draft } : {}) };
+          return prompt(turn);
+        }
+        if (a === "resume" && turn.session.fb) return prompt(turn);
+        if (a === "draft" && turn.session.fb?.step === "text" && turn.session.fb.draft) {
+          const fb = turn.session.fb;
+          fb.text = fb.draft!.slice(0, MAX_TICKET_CHARS);
+          fb.step = fb.photo ? "consent" : "photo";
           return prompt(turn);
         }
         if (a === "cancel") {
@@ -247,26 +289,58 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
       },
     },
     commands: {
-      gopy: start,
-      phananh: start,
+      gopy: (turn) => start(turn),
+      phananh: (turn) => start(turn),
       tracuu: (turn, arg) => {
         const code = TICKET_CODE.exec(arg)?.[0];
         return code ? lookup(turn, code) : lookupHelp(turn);
       },
     },
     form: {
-      open: (turn) => {
-        const step = turn.session.fb?.step;
-        return step === "text" || step === "photo" || step === "name" || step === "phone";
+      open: (turn) => turn.session.fb !== undefined,
+      async input(turn, text, photo) {
+        const fb = turn.session.fb!;
+        const folded = text ? foldText(text) : "";
+        if (text && isCancel(folded)) {
+          delete turn.session.fb;
+          return [{ ...kit.menu(turn, t(turn.lang, "feedback.cancelled")), meta: { kind: "menu" } }];
+        }
+        if (text && isResume(folded)) return prompt(turn);
+        // A shared contact card (Zalo OA one-tap) answers the name and phone steps.
+        if (turn.msg.contact && (fb.step === "name" || fb.step === "phone")) return input(turn, undefined, undefined);
+        if (photo && (fb.step === "text" || fb.step === "photo"))
+          return input(turn, fb.step === "text" ? text : undefined, photo);
+        if (!text) return prompt(turn);
+        // A step answered by its buttons: a typed label counts as pressing it.
+        if (fb.step === "category" || fb.step === "photo" || fb.step === "consent" || fb.step === "confirm") {
+          const rows = prompt(turn)[0]?.buttons ?? [];
+          const buttons = rows.flat().flatMap((b) => (b.kind === "action" ? [b] : []));
+          const i = matchLabel(
+            folded,
+            buttons.map((b) => b.label),
+          );
+          if (i !== undefined) return kit.press(turn, buttons[i]!.payload);
+          return undefined; // a question: answered elsewhere, the form waits
+        }
+        if (ASIDE.test(folded)) return undefined;
+        return input(turn, text, undefined);
       },
-      input: (turn, text, photo) => Promise.resolve(input(turn, text, photo)),
+      pausedRow: (turn) => [
+        action(t(turn.lang, "feedback.resume"), "fb:resume"),
+        action(t(turn.lang, "feedback.cancel"), "fb:cancel"),
+      ],
     },
-    leave(turn) {
-      delete turn.session.fb;
+    leave(turn, by) {
+      if (by === "command") delete turn.session.fb;
     },
-    text(turn, text) {
+    text(turn, text, folded) {
       const code = TICKET_CODE.exec(text)?.[0];
-      return code ? lookup(turn, code) : undefined;
+      if (code) return lookup(turn, code);
+      if (/\b(phan anh|phieu|gop y|kien nghi|khieu nai|ticket)\b/.test(folded) && STATUS.test(folded))
+        return lookupHelp(turn);
+      if (COMPLAIN.test(folded))
+        return start(turn, text.length > 12 ? text.slice(0, MAX_TICKET_CHARS) : undefined);
+      return undefined;
     },
   };
 }

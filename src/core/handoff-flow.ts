@@ -76,7 +76,22 @@ export function createHandoffFlow(deps: HandoffFlowDeps): HandoffFlow {
           text: t(L, "handoff.unreachable"),
           buttons: [
             [action(t(L, "menu.hotlines"), "m:hot")],
-            ...(deps.canFileTicket ? [[action(t(L, "handoff.leaveQuestion"), "m:fb")]] : []),
+            ...(deps.canFileTicket ? [[action(t(L, "handoff.leaveQuestion"), "h:leave")]] : []),
+            [action(t(L, "menu.back"), "menu")],
+          ],
+        },
+      ];
+    }
+    // Open by the clock but nobody has been at the desk lately: say so at once rather than queue.
+    if (av.open && !av.staffed && !evenIfClosed) {
+      return [
+        {
+          text: t(L, "handoff.nobodyOnDuty"),
+          buttons: [
+            ...(deps.canFileTicket ? [[action(t(L, "handoff.leaveQuestion"), "h:leave")]] : []),
+            [action(t(L, "menu.hotlines"), "m:hot")],
+            ...(deps.canFileTicket ? [[action(t(L, "menu.feedback"), "m:fb")]] : []),
+            [action(t(L, "handoff.waitAnyway"), "h:queue")],
             [action(t(L, "menu.back"), "menu")],
           ],
         },
@@ -89,7 +104,8 @@ export function createHandoffFlow(deps: HandoffFlowDeps): HandoffFlow {
             ? t(L, "handoff.closed", { next: formatLocal(av.nextOpen, L) })
             : t(L, "handoff.closedNoHours"),
           buttons: [
-            ...(deps.canFileTicket ? [[action(t(L, "handoff.leaveQuestion"), "m:fb")]] : []),
+            ...(deps.canFileTicket ? [[action(t(L, "handoff.leaveQuestion"), "h:leave")]] : []),
+            [action(t(L, "menu.hotlines"), "m:hot")],
             [action(t(L, "handoff.waitAnyway"), "h:queue")],
             [action(t(L, "menu.back"), "menu")],
           ],

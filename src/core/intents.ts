@@ -25,28 +25,54 @@ export function parseCommand(text: string): { name: string; arg: string } | unde
 }
 
 /** Parts of a procedure a follow-up question can ask about. */
-export type Facet = "fee" | "time" | "online" | "documents" | "where" | "steps" | "legal";
+export type Facet = "fee" | "time" | "online" | "documents" | "where" | "steps" | "legal_basis" | "who";
 
+/**
+ * Facets by what the question means, in priority order ("lệ phí nộp online" asks the fee). Words such
+ * as "tiền", "hồ sơ", "giấy" alone decide nothing: "hỗ trợ tiền mai táng" asks for an allowance.
+ */
 const FACETS: Array<[Facet, RegExp]> = [
-  ["fee", /\b(bao nhieu tien|het bao nhieu|gia bao nhieu|mat tien|le phi|tien|cost|phi|fee)\b/],
-  ["time", /\b(bao nhieu ngay|khi nao co|thoi gian|lau khong|may ngay|thoi han|how long|bao lau)\b/],
-  ["online", /\b(qua dien thoai|truc tuyen|tren mang|qua mang|online|vneid|onl)\b/],
+  [
+    "who",
+    /\b(ai (duoc|co the|lam|di|nop|dung ten)|nguoi khac|(lam|di|ky|nop|dang ky|xin|dung ten|nhan) thay|thay (cho|duoc)|uy quyen cho|nho (nguoi|ban|em|anh|chi|con|chau|vo|chong|bo|me|ong|ba)|who can|on behalf|someone else)\b/,
+  ],
+  [
+    "fee",
+    /\b(le phi|phi (bao nhieu|bn|nhieu|the nao|la bao nhieu|sao|gi|ra sao|het)|^phi$|mat phi|ton phi|mien phi|tra phi|thu phi|chi phi|bao nhieu tien|het bao nhieu|het bn|mat bao nhieu|ton bao nhieu|mat tien|ton tien|dong tien|tra tien|nop tien|phai dong|fee|fees|cost|costs|how much|is it free|free of charge|charge)\b/,
+  ],
+  [
+    "time",
+    /\b(bao lau|may ngay|bao nhieu ngay|thoi gian|thoi han|khi nao (co|lay|xong|nhan)|bao gio (co|lay|xong|nhan)|lau khong|lau ko|trong ngay|lay ngay|lay luon|nhanh nhat|how long|how many days|take long)\b/,
+  ],
+  [
+    "online",
+    /\b(online|onl|truc tuyen|qua mang|tren mang|vneid|qua dien thoai|tai nha|qua app|tren app|qua cong|tren cong dich vu cong)\b/,
+  ],
   [
     "documents",
-    /\b(can nhung gi|mang theo|documents|chuan bi|giay to|mang gi|giay gi|can gi|papers|ho so)\b/,
+    /\b(giay to|ho so (gom|lam|can|co|xin)|thanh phan ho so|can mang|mang gi|mang theo|chuan bi|can gi|can nhung gi|giay gi|ban goc|ban sao gi|documents|papers|paperwork|what do (i|we) need|need to bring)\b/,
   ],
-  ["where", /\b(nop o dau|noi nop|cho nao|o dau|where)\b/],
-  ["steps", /\b(lam the nao|nhu the nao|quy trinh|cac buoc|trinh tu|cach lam|steps)\b/],
-  ["legal", /\b(can cu phap ly|co so phap ly|legal basis|nghi dinh|luat nao|phap ly|can cu)\b/],
+  [
+    "legal_basis",
+    /\b(can cu|co so phap ly|phap ly|luat nao|nghi dinh nao|van ban nao|quy dinh nao|theo luat|legal basis|which law)\b/,
+  ],
+  [
+    "where",
+    /\b(o dau|nop o dau|noi nop|cho nao|nop tai|lam tai|nop cho ai|co quan nao|o phuong hay|xa hay|hay ubnd|hay cong an|where)\b/,
+  ],
+  [
+    "steps",
+    /\b(cac buoc|trinh tu|quy trinh|lam the nao|lam nhu the nao|lam sao|the nao|cach lam|ra sao|steps|procedure steps|how do (i|we) (do|apply|file))\b/,
+  ],
 ];
 
-/** The facet a short follow-up asks about ("phí bao nhiêu?" → fee), if any. */
+/** The facet a question asks about ("phí bao nhiêu?" → fee), if any. */
 export function detectFacet(folded: string): Facet | undefined {
   for (const [facet, re] of FACETS) if (re.test(folded)) return facet;
   return undefined;
 }
 
-/** The text without the words that name the facet ("lệ phí kết hôn" → "kết hôn"). */
+/** The text without the words that name any facet ("lệ phí kết hôn" → "kết hôn"). */
 export function withoutFacet(folded: string): string {
   let out = folded;
   for (const [, re] of FACETS) out = out.replace(new RegExp(re.source, "g"), " ");
@@ -77,9 +103,61 @@ export function scrubQuery(text: string): string {
 }
 
 const PERSON =
-  /\b(gap|noi chuyen (voi|cung)|chat voi|ket noi (voi)?|lien he truc tiep (voi)?|muon gap|cho (toi|em|minh) gap) ?(mot )?(nguoi that|nguoi|can bo|nhan vien|tu van vien|chuyen vien|ai do)\b|\b(tu van truc tiep|ho tro truc tiep|nguoi that|talk to (a |an )?(human|person|agent|staff|someone|officer)|real person|live (agent|chat))\b/;
+  /\b(gap|noi chuyen (voi|cung)|chat voi|ket noi (voi)?|lien he truc tiep (voi)?|muon gap|cho (toi|em|minh) gap) ?(mot )?(nguoi that|nguoi|can bo|nhan vien|tu van vien|chuyen vien|ai do)\b|\b(tu van truc tiep|ho tro truc tiep|hoi truc tiep|gap truc tiep|nguoi that|talk to (a |an )?(human|person|agent|staff|someone|officer)|real person|live (agent|chat))\b/;
 
 /** True when the citizen asks for a person ("cho tôi gặp cán bộ", "nói chuyện với người thật"). */
 export function wantsPerson(folded: string): boolean {
   return PERSON.test(folded) && !/\b(so dien thoai|sdt|hotline|duong day nong)\b/.test(folded);
+}
+
+const NEGATION = /\b(khong|ko|k|kg|hok|chua|dung|no|not|dont|without)\b/;
+const LABEL_FILLER = /\b(di|nhe|nha|a|oi|luon|thi|la|cho|toi|em|minh|vay|roi)\b/g;
+
+/**
+ * Which of the last reply's buttons a typed answer names ("không đăng công khai" → the button "Gửi
+ * (không đăng công khai)"), by shared words with the same negation; undefined when none or several fit.
+ */
+export function matchLabel(folded: string, labels: string[]): number | undefined {
+  const words = (s: string) =>
+    s
+      .replace(/\bko\b|\bk\b|\bkg\b|\bhok\b/g, "khong")
+      .replace(LABEL_FILLER, " ")
+      .split(" ")
+      .filter(Boolean);
+  const said = words(folded);
+  if (!said.length) return undefined;
+  const negated = NEGATION.test(folded);
+  let best: number | undefined;
+  let bestScore = 0;
+  let tie = false;
+  const same = labels.map((label) => NEGATION.test(foldText(label)) === negated);
+  // "không" answers the one negative button there is ("Không, gửi không kèm liên hệ").
+  if (negated && said.length <= 4 && same.filter(Boolean).length === 1) return same.indexOf(true);
+  labels.forEach((label, i) => {
+    const l = foldText(label);
+    if (!same[i]) return;
+    const have = new Set(words(l));
+    const shared = said.filter((w) => have.has(w)).length;
+    const score = shared / said.length;
+    if (score > bestScore) {
+      best = i;
+      bestScore = score;
+      tie = false;
+    } else if (score === bestScore && score > 0) tie = true;
+  });
+  return best !== undefined && !tie && bestScore >= 0.5 ? best : undefined;
+}
+
+/** Words that end an open form ("hủy", "thôi không gửi nữa"). */
+export function isCancel(folded: string): boolean {
+  return /^(huy|huy bo|cancel|thoi|thoi khong gui nua|khong gui nua|dung lai|bo qua phan anh|thoat|exit|stop)$/.test(
+    folded,
+  );
+}
+
+/** Words that resume a paused form ("tiếp tục"). */
+export function isResume(folded: string): boolean {
+  return /^(tiep tuc|tiep|tiep tuc gui|gui tiep|continue|resume|quay lai form|quay lai phieu)( .*)?$/.test(
+    folded,
+  );
 }

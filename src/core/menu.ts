@@ -122,7 +122,12 @@ export function createMenuFeature(kit: Kit): Feature {
       ngonngu: languageChoice,
     },
     text(turn, _text, folded) {
-      if (folded === "menu") return [kit.menu(turn)];
+      if (
+        /^((quay )?(ve|lai|tro ve) )?(menu|trang chu|menu chinh|main menu|back to menu)( chinh)?$/.test(
+          folded,
+        )
+      )
+        return [kit.menu(turn)];
       if (isGreeting(folded)) return start(turn);
       return undefined;
     },

@@ -2,9 +2,48 @@
  * The unit's own office: hotlines, address and opening hours. Owns payload `m:hot` and the commands
  * /hotline and /duongdaynong.
  */
-import { hotlineLine } from "./cards.js";
+import { hotlineLine, plain } from "./cards.js";
 import { action, type Feature, type Kit, type Turn } from "./feature.js";
+import { formatLocal, isOpen, nextOpening } from "./hours.js";
+import type { UnitInfo } from "./ports.js";
 import type { Button, Reply } from "./types.js";
+
+/** What a citizen asks about the office itself. */
+export type OfficeAsk = "address" | "hours" | "phone" | "hotlines";
+
+const OFFICE = String.raw`(uy ban|ubnd|tru so|phuong|xa|bo phan mot cua|mot cua|trung tam phuc vu hanh chinh cong|trung tam hanh chinh cong|office)`;
+const ADDRESS = new RegExp(
+  String.raw`\b${OFFICE}( phuong| xa)?( minh| toi| nay| em| ta)? (o dau|nam o dau|o cho nao|nam cho nao|dia chi)\b|\bdia chi (cua )?${OFFICE}\b|\bwhere is (the )?(ward|commune|office)\b`,
+);
+const DAY = String.raw`(thu (2|3|4|5|6|7|hai|ba|tu|nam|sau|bay)|chu nhat|cuoi tuan|hom nay|ngay mai|mai|gio nay|bay gio|trua|buoi trua|le|tet|saturday|sunday|weekend|today)`;
+const HOURS = new RegExp(
+  String.raw`\b(may gio (mo cua|dong cua|lam viec|lam|bat dau|nghi)|gio (lam viec|hanh chinh|mo cua)|mo cua|dong cua|opening hours|office hours|open on)\b|\b${DAY}\b.*\b(lam viec|co lam|con lam|lam khong|lam ko|lam k|lam ha|mo cua|nghi|open)\b|\b(lam viec|co lam|con lam|mo cua|open)\b.*\b${DAY}\b|\b(phuong|xa|uy ban|ubnd)( minh| toi)? (lam viec|mo cua) (may gio|luc nao|gio nao)\b`,
+);
+const PHONE = /\b(so dien thoai|sdt|so dt|dien thoai|so may|goi so nao|so lien he|phone number|phone)\b/;
+const HOTLINE = /\b(duong day nong|hotline|tong dai|1022)\b/;
+/** Words that make it a question about a procedure's result, not the office ("mấy giờ có kết quả"). */
+const PROCEDURE_TIME = /\b(ket qua|lay (giay|ket qua)|tra ket qua|bao lau|may ngay|ngay lam viec)\b/;
+
+/** What the message asks about the office, if it is about the office at all. */
+export function officeAsk(folded: string): OfficeAsk | undefined {
+  if (HOTLINE.test(folded)) return "hotlines";
+  if (PHONE.test(folded) && !/\b(tai khoan|vneid|dang ky so|doi so)\b/.test(folded)) return "phone";
+  if (ADDRESS.test(folded)) return "address";
+  if (HOURS.test(folded) && !PROCEDURE_TIME.test(folded)) return "hours";
+  return undefined;
+}
+
+const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
+
+/** The weekday a question names: "thứ 7" → sat. */
+function askedDay(folded: string): (typeof WEEKDAYS)[number] | undefined {
+  if (/\b(thu 7|thu bay|saturday)\b/.test(folded)) return "sat";
+  if (/\b(chu nhat|sunday)\b/.test(folded)) return "sun";
+  const m = /\bthu (2|3|4|5|6|hai|ba|tu|nam|sau)\b/.exec(folded);
+  if (!m) return undefined;
+  const n = { "2": 1, hai: 1, "3": 2, ba: 2, "4": 3, tu: 3, "5": 4, nam: 4, "6": 5, sau: 5 }[m[1]!] ?? 1;
+  return WEEKDAYS[n];
+}
 
 /** Creates the office feature. */
 export function createOfficeFeature(kit: Kit): Feature {
@@ -41,9 +80,76 @@ export function createOfficeFeature(kit: Kit): Feature {
     return [{ text: lines.join("\n"), buttons: rows, meta: { kind: "hotlines" } }];
   }
 
+  function unitName(turn: Turn, u: UnitInfo): string {
+    return turn.lang === "en" && u.name_en ? u.name_en : u.name;
+  }
+
+  /** The office's own facts asked for, from the unit record. */
+  function unitInfo(turn: Turn, ask: OfficeAsk, folded: string): Reply[] {
+    const L = turn.lang;
+    if (ask === "hotlines") return hotlines(turn);
+    const unit = kit.unitOf(turn);
+    if (!unit) {
+      // Which office? The answer depends on the unit: ask for it first.
+      return [
+        {
+          text: t(L, "office.whichUnit"),
+          buttons: kit.selectableUnits().map((u) => [action(unitName(turn, u), `u:${u.id}`)]),
+          meta: { kind: "menu" },
+        },
+      ];
+    }
+    const lines: string[] = [`**${plain(unitName(turn, unit))}**`];
+    if (ask === "phone") {
+      const own = ports.content.view().hotlines.filter((h) => h.unit === unit.id);
+      if (own.length) for (const h of own) lines.push(hotlineLine(h, L, t));
+      else lines.push(t(L, "office.noPhone"));
+      if (own.some((h) => h.sample)) lines.push("", t(L, "hotlines.sampleNote"));
+    }
+    if (ask === "address" || ask === "hours") {
+      lines.push(unit.address ? `📍 ${plain(unit.address)}` : t(L, "office.noAddress"));
+      lines.push(unit.office_hours ? `🕒 ${plain(unit.office_hours)}` : t(L, "office.noHours"));
+    }
+    if (ask === "hours" && unit.working_hours?.length) {
+      const day = askedDay(folded);
+      if (day) {
+        const periods = unit.working_hours.filter((o) => o.days.includes(day));
+        const label = t(L, `office.days.${day}`);
+        lines.push(
+          periods.length
+            ? t(L, "office.dayOpen", {
+                day: label,
+                hours: periods.map((o) => `${o.from}–${o.to}`).join(", "),
+              })
+            : t(L, "office.dayClosed", { day: label }),
+        );
+      }
+      const now = ports.clock.now();
+      if (isOpen(unit, now)) lines.push(t(L, "office.openNow"));
+      else {
+        const next = nextOpening(unit, now);
+        lines.push(
+          next ? t(L, "office.closedNow", { next: formatLocal(next, L) }) : t(L, "office.closedNoHours"),
+        );
+      }
+    }
+    if (unit.sample) lines.push("", t(L, "office.sample"));
+    return [
+      {
+        text: lines.join("\n"),
+        buttons: [[action(t(L, "menu.hotlines"), "m:hot"), action(t(L, "menu.back"), "menu")]],
+        meta: { kind: "unit_info" },
+      },
+    ];
+  }
+
   return {
     name: "office",
     payloads: { "m:hot": hotlines },
     commands: { hotline: hotlines, duongdaynong: hotlines },
+    text(turn, _text, folded) {
+      const ask = officeAsk(folded);
+      return ask ? unitInfo(turn, ask, folded) : undefined;
+    },
   };
 }

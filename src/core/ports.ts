@@ -105,6 +105,19 @@ export interface SurveyLinkInfo {
   sample: boolean;
 }
 
+/** A matter that is not the commune's: who handles it (content/referrals.yaml). */
+export interface ReferralInfo {
+  key: string;
+  agency: string;
+  agency_en: string;
+  handles: string;
+  handles_en: string;
+  reach: string;
+  reach_en: string;
+  topics: string[];
+  except: string[];
+}
+
 /** The content the engine reads (a snapshot; it changes when staff edit content). */
 export interface ContentView {
   procedures: ProcedureInfo[];
@@ -113,6 +126,7 @@ export interface ContentView {
   fields: FieldInfo[];
   units: UnitInfo[];
   hotlines: HotlineInfo[];
+  referrals: ReferralInfo[];
   surveys: { links: SurveyLinkInfo[] };
   portal: { name: string; url: string; procedure_url: string; search_url: string };
 }
@@ -146,8 +160,10 @@ export interface Session {
   awaiting?: "delete-confirm";
   /** The feedback form in progress. */
   fb?: {
-    step: "text" | "photo" | "consent" | "name" | "phone" | "confirm";
+    step: "category" | "text" | "photo" | "consent" | "name" | "phone" | "confirm";
     category: string;
+    /** What the citizen typed when asking to complain ("tôi muốn phản ánh đường ngập nước"). */
+    draft?: string;
     text?: string;
     photo?: string;
     name?: string;
@@ -158,7 +174,9 @@ export interface Session {
   /** The last questions typed (at most 3, each cut to 200 characters), shown to staff on handoff. */
   recent?: string[];
   /** The rating just given, for an optional comment and the SIPAS questions. */
-  rating?: { id: string; step: "comment" | "sipas"; next?: number };
+  rating?: { id: string; step: "rated" | "comment" | "sipas"; next?: number };
+  /** Labels of the last reply's buttons (same order as `choices`), so a typed label selects one. */
+  labels?: string[];
 }
 
 export interface SessionPort {

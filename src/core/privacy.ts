@@ -61,6 +61,22 @@ export function createPrivacyFeature(kit: Kit): Feature {
             : kit.stale(turn),
     },
     commands: { privacy, baomat: privacy, xoadulieu: askDelete },
+    text(turn, _text, folded) {
+      if (
+        /\b(xoa|huy|delete|erase)\b.*\b(du lieu|thong tin|data)\b.*\b(toi|minh|em|cua toi|my)?\b/.test(
+          folded,
+        ) &&
+        /\b(xoa|delete|erase)\b/.test(folded)
+      )
+        return askDelete(turn);
+      if (
+        /\b(luu|thu thap|giu|dung|bao mat)\b.*\b(thong tin|du lieu)\b|\b(du lieu ca nhan|quyen rieng tu|privacy|personal data)\b/.test(
+          folded,
+        )
+      )
+        return privacy(turn);
+      return undefined;
+    },
     form: {
       open: (turn) => turn.session.awaiting === "delete-confirm",
       async input(turn, text) {

@@ -61,11 +61,16 @@ export function createRatingsFeature(kit: Kit): Feature {
     });
     if (r === "duplicate")
       return [{ ...kit.menu(turn, t(L, "rating.already")), meta: { kind: "rating_recorded" } }];
-    turn.session.rating = { id: r.id, step: "comment" };
+    // A comment is an explicit choice: whatever is typed next without pressing it is a new question.
+    turn.session.rating = { id: r.id, step: "rated" };
     return [
       {
         text: t(L, "rating.thanks"),
-        buttons: [[action(t(L, "rating.sipas"), "sp:start")], [action(t(L, "rating.skip"), "rc:skip")]],
+        buttons: [
+          [action(t(L, "rating.addComment"), "rc:comment")],
+          [action(t(L, "rating.sipas"), "sp:start")],
+          [action(t(L, "rating.skip"), "rc:skip")],
+        ],
         meta: { kind: "rating_recorded" },
       },
     ];
@@ -112,7 +117,17 @@ export function createRatingsFeature(kit: Kit): Feature {
             rt: (turn: Turn, [kind = "", id = ""]: string[]) => scale(turn, kind, id),
             rs: (turn: Turn, [kind = "", id = "", score = ""]: string[]) =>
               rate(turn, kind, id, Number(score)),
-            rc: (turn: Turn) => {
+            rc: (turn: Turn, [a]: string[]) => {
+              if (a === "comment" && turn.session.rating) {
+                turn.session.rating = { ...turn.session.rating, step: "comment" };
+                return [
+                  {
+                    text: t(turn.lang, "rating.askComment"),
+                    buttons: [[action(t(turn.lang, "rating.skip"), "rc:skip")]],
+                    meta: { kind: "rating" },
+                  },
+                ];
+              }
               delete turn.session.rating;
               return [kit.menu(turn, t(turn.lang, "rating.bye"))];
             },

@@ -65,6 +65,13 @@ export function createSubscriptionsFeature(kit: Kit): Feature {
 
   return {
     name: "subscriptions",
+    text(turn, _text, folded) {
+      if (/\b(huy|ngung|dung|thoi|bo|tat) (dang ky )?(nhan )?(thong bao|tin)\b|\bunsubscribe\b/.test(folded))
+        return unsubscribe(turn);
+      if (/\b(dang ky|muon|cho toi|cho em) (nhan )?(thong bao|tin tuc|ban tin)\b|\bsubscribe\b/.test(folded))
+        return subscriptionMenu(turn);
+      return undefined;
+    },
     payloads: {
       "m:sub": (turn) => subscriptionMenu(turn),
       sub: (turn, [a]) => (a === "on" ? subscribe(turn) : a === "off" ? unsubscribe(turn) : kit.stale(turn)),

@@ -129,7 +129,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
         channel: "telegram",
         chatId: String(m.chat.id),
         userId: m.from ? String(m.from.id) : undefined,
-        text: m.text,
+        // A photo's caption is what the citizen typed with it (the feedback form takes both).
+        text: m.text ?? m.caption,
         photo: m.photo?.at(-1)?.file_id,
         localeHint: m.from?.language_code,
         messageId: String(update.update_id),

@@ -70,7 +70,8 @@ export function documentsFromContent(bundle: ContentBundle): IndexDoc[] {
       title: p.name,
       fields: {
         title: [p.name],
-        aliases: p.aliases,
+        // English names are searched too (English mode, or an English question in Vietnamese mode).
+        aliases: [...p.aliases, ...(p.en?.name ? [p.en.name] : []), ...(p.en?.aliases ?? [])],
         keywords: [...p.keywords, fieldName.get(p.field) ?? ""],
         summary: [p.summary],
         body: [p.who ?? "", p.where, ...p.documents, ...p.steps],
@@ -84,7 +85,7 @@ export function documentsFromContent(bundle: ContentBundle): IndexDoc[] {
       title: g.title,
       fields: {
         title: [g.title],
-        aliases: g.aliases,
+        aliases: [...g.aliases, ...(g.title_en ? [g.title_en] : []), ...g.aliases_en],
         keywords: g.keywords,
         summary: [g.summary],
         body: [g.body],
@@ -96,7 +97,11 @@ export function documentsFromContent(bundle: ContentBundle): IndexDoc[] {
       id: `faq:${f.slug}`,
       kind: "faq",
       title: f.question,
-      fields: { title: [f.question], aliases: f.aliases, body: [f.answer] },
+      fields: {
+        title: [f.question],
+        aliases: [...f.aliases, ...(f.question_en ? [f.question_en] : []), ...f.aliases_en],
+        body: [f.answer],
+      },
     });
   }
   return docs;
@@ -355,5 +360,7 @@ const UNCOVERED_CAP = 0.45;
 
 /** Builds the index from validated content, e.g. `createSearchIndex(bundle).search("dk ket hon")`. */
 export function createSearchIndex(bundle: ContentBundle): SearchIndex {
-  return new SearchIndex(documentsFromContent(bundle), bundle.dictionary);
+  // Matters of other agencies (the referral table) are never answered confidently by a catalogue item.
+  const notCovered = [...bundle.dictionary.not_covered, ...(bundle.referrals ?? []).flatMap((r) => r.topics)];
+  return new SearchIndex(documentsFromContent(bundle), { ...bundle.dictionary, not_covered: notCovered });
 }

@@ -1,49 +1,92 @@
 /**
  * A typed question about the catalogue: which item it is about (the topic in discussion, or another
- * one it names) and which facet it asks for ("phí bao nhiêu" → the fee of the procedure in discussion).
+ * one it names clearly) and which facet it asks for ("phí bao nhiêu" → the fee of the procedure in
+ * discussion). This is where "phí bao nhiêu", "các bước", "căn cứ", "hết mấy ngày" are answered.
  */
 import { action, type Kit, type Turn } from "../feature.js";
-import { detectFacet, foldText, scrubQuery, withoutFacet } from "../intents.js";
+import { detectFacet, foldText, scrubQuery, withoutFacet, type Facet } from "../intents.js";
+import { carriesGrief } from "../small-talk.js";
+import type { SearchAnswer } from "../ports.js";
 import type { Reply } from "../types.js";
 import type { Catalogue } from "./index.js";
 
+/** Words that name nothing by themselves in a follow-up ("thủ tục này thì sao ạ"). */
+const FILLER = new Set(
+  (
+    "a ah a oi vay the thi nhi nhe nha ko khong k kg co duoc dc cho hoi em toi minh con cai nay do luon nua roi ma la " +
+    "gi nao sao can phai neu con thu tuc viec lam nop xin lay nhan mat het moi xong di den ve tu trong ngoai voi va " +
+    "hay hoac cua o tai cung chi bao nhieu may anh chi ba ong chau be ban chung toi chung em bo me vo chong nguoi " +
+    "xa phuong ubnd uy ban cong an truc tiep khac nhau giong ket qua ngay thang tuan nam lan nhanh cham " +
+    "dang ky giay to ho so it is it do i we can the a an of for to my our please also and or what how this that"
+  ).split(" "),
+);
+
+/** The words of a question that could name an item (not fillers, not facet words). */
+function contentWords(folded: string): string[] {
+  return withoutFacet(folded)
+    .split(" ")
+    .filter((w) => w && !FILLER.has(w) && !/^\d+$/.test(w));
+}
+
+type Hit = SearchAnswer["hits"][number];
+
 /** Answers typed text from the catalogue: a card, a facet of the topic, choices, or not found. */
 export async function answerQuestion(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promise<Reply[]> {
-  const { t, ports } = kit;
   // Kept (scrubbed) for staff, should the citizen ask for a person next (only where one can be reached).
-  if (kit.handoffOffered(turn))
+  if (kit.handoffOffered(turn) || kit.ports.feedback)
     turn.session.recent = [...(turn.session.recent ?? []), scrubQuery(text)].slice(-3);
+  const replies = await answer(kit, cat, turn, text);
+  // Grief typed with a question ("mẹ tôi vừa mất, giờ làm gì") is met with a condolence first.
+  const first = replies[0];
+  if (first && carriesGrief(foldText(text)))
+    replies[0] = { ...first, text: `${kit.t(turn.lang, "talk.condolence")}\n\n${first.text}` };
+  return replies;
+}
+
+async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promise<Reply[]> {
+  const { ports } = kit;
   const folded = foldText(text);
   const facet = detectFacet(folded);
-  const last = turn.session.lastProcedure;
-  // After a card, a question about one of its facets ("phí bao nhiêu?") is about that procedure,
-  // unless what remains once the facet words are gone clearly names something else.
-  const residual = facet && last ? withoutFacet(folded) : text;
-  // Nothing but the facet words ("online?", "căn cứ pháp lý?"): it can only be about the last card.
-  if (facet && last && !residual) return cat.showFacet(turn, last, facet);
-  const answer = await ports.content.search(residual || text, {
-    channel: turn.msg.channel,
-    unit: turn.session.unit,
-    // Logged with the question: a follow-up is answered from `last` whatever the search finds.
-    followUp: facet && last ? last : undefined,
-  });
-  const top = answer.hits[0];
-  if (facet && last && !(answer.level === "confident" && top && top.id !== last))
-    return cat.showFacet(turn, last, facet);
-  if (answer.level === "confident" && top) {
-    if (facet && top.kind === "procedure" && facet !== "documents") return cat.showFacet(turn, top.id, facet);
-    return cat.showHit(turn, top);
+  const topic = turn.session.lastProcedure;
+  const search = (q: string, followUp?: string) =>
+    ports.content.search(q, { channel: turn.msg.channel, unit: turn.session.unit, followUp });
+  const show = (hit: Hit, f: Facet | undefined) =>
+    f && hit.kind === "procedure" ? cat.showFacet(turn, hit.id, f) : cat.showHit(turn, hit);
+
+  // A follow-up about the topic in discussion, unless what remains once the facet words are gone
+  // clearly names another item.
+  if (facet && topic) {
+    const words = contentWords(folded);
+    // Logged with the question: a follow-up answered from the topic counts as answered.
+    const other = await search(text, topic);
+    if (words.length < 2) return cat.showFacet(turn, topic, facet);
+    const top = other.hits[0];
+    // Only another procedure takes the topic over: a guide that shares words ("lệ phí", "online")
+    // is not what a follow-up about fees or filing means.
+    if (other.level === "confident" && top && top.id !== topic) {
+      if (top.kind === "procedure") return show(top, facet);
+      const rest = await search(withoutFacet(folded));
+      if (rest.level === "confident" && rest.hits[0]?.id === top.id) return show(top, facet);
+    }
+    return cat.showFacet(turn, topic, facet);
   }
-  if (answer.level === "unsure" && answer.hits.length) {
+  const found = await search(text);
+  const top = found.hits[0];
+  if (found.level === "confident" && top) {
+    // A first question that asks for papers or steps gets the whole card (it lists both).
+    const f = facet === "documents" || facet === "steps" ? undefined : facet;
+    return show(top, f);
+  }
+  if (found.level === "unsure" && found.hits.length && contentWords(folded).length) {
     const L = turn.lang;
-    const hits = answer.hits.slice(0, 3);
+    const hits = found.hits.slice(0, 3);
     return [
       {
-        text: t(L, "search.unsure"),
+        text: kit.t(L, "search.unsure"),
         buttons: [
           ...hits.map((h) => [action(h.title, cat.hitPayload(h))]),
           ...kit.personRow(turn),
-          [action(t(L, "search.noneOfThese"), "m:hot"), action(t(L, "menu.back"), "menu")],
+          [action(kit.t(L, "search.noneOfThese"), "m:hot"), action(kit.t(L, "menu.back"), "menu")],
         ],
         meta: { kind: "choices", items: hits.map((h) => h.id) },
       },

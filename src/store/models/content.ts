@@ -5,6 +5,7 @@ import { Schema, type Connection, type Model } from "mongoose";
 export const CONTENT_KINDS = [
   "units",
   "hotlines",
+  "referrals",
   "fields",
   "procedures",
   "guides",

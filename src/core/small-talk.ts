@@ -1,0 +1,79 @@
+/**
+ * Small talk: thanks, greetings answered elsewhere (menu), goodbyes, apologies, distress and insults get
+ * a short fitting reply and never a catalogue search. Grief inside a question is met with a condolence
+ * line before the answer (see `condolence`).
+ */
+import { action, type Feature, type Kit, type Turn } from "./feature.js";
+import type { Reply } from "./types.js";
+
+type Talk = "thanks" | "bye" | "sorry" | "insult" | "distress" | "ok";
+
+const PATTERNS: Array<[Talk, RegExp]> = [
+  [
+    "insult",
+    /\b(bot|may|ad|admin)( nay)? (ngu|do|vo dung|te|kem|dot)\b|\b(ngu|dot) (qua|the|vay|vl|vcl)\b|\bdo ngu\b|\bvo dung\b|\bhoi gi cung (ko|k|khong) biet\b|\b(stupid|useless)\b/,
+  ],
+  ["distress", /\b(met moi|met qua|buon qua|chan qua|stress|kho qua|nan qua|tuyet vong|so qua|lo qua)\b/],
+  ["thanks", /\b(cam on|cam ön|camon|tks|thanks?|thank you|thx|ty|da ta|cam ta)\b/],
+  ["bye", /\b(tam biet|bye|goodbye|hen gap lai|chao nhe)\b/],
+  ["sorry", /\b(xin loi|sorry)\b/],
+  ["ok", /^(ok|oke|okay|okie|uh|u|um|vang|da|duoc roi|roi|hieu roi|biet roi|good|great|tot)$/],
+];
+
+/** Words that carry no question of their own around small talk. */
+const FILLER =
+  /\b(ok|oke|okay|nhe|nha|nhieu|lam|qua|rat|xin|a|ah|ad|admin|anh|chi|em|toi|minh|can bo|ban|bot|cac|moi nguoi|thoi|vay|da|vang|nhe|roi|oi|so much|very|you|a lot|nhieu nhe|ca nha|nhe ad)\b/g;
+
+/** Grief typed inside a question ("bố em mất hôm qua"): the answer starts with a condolence. */
+const GRIEF =
+  /\b(vua mat|moi mat|da mat|mat hom|mat roi|qua doi|tu tran|tu vong|tu tran|mat som nay|mat dem qua|mat tuan|bi mat hom|passed away|died)\b/;
+const KIN =
+  /\b(bo|me|ba|ong|cha|chong|vo|con|anh|chi|em|chau|co|chu|bac|di|cau|mo|nguoi nha|father|mother|wife|husband)\b/;
+
+/** True when the question carries the death of someone close (and is not about a lost paper). */
+export function carriesGrief(folded: string): boolean {
+  if (/\b(qua doi|tu tran|tu vong|passed away|died)\b/.test(folded)) return true;
+  return (
+    GRIEF.test(folded) &&
+    KIN.test(folded) &&
+    !/\b(giay|so|the|bang|ho so|chung minh|can cuoc)\b.*\bmat\b/.test(folded)
+  );
+}
+
+/** What kind of small talk a message is, when it is nothing else. */
+export function smallTalkOf(text: string, folded: string): Talk | undefined {
+  if (!/[\p{L}\p{N}]/u.test(text)) return "ok"; // emoji, stickers' text, punctuation
+  for (const [kind, re] of PATTERNS) {
+    if (!re.test(folded)) continue;
+    if (kind === "insult") return kind;
+    // Only when little else is said: "cảm ơn, cho hỏi thêm…" goes on to the question.
+    const rest = folded.replace(re, " ").replace(FILLER, " ").replace(/\s+/g, " ").trim();
+    if (rest.split(" ").filter(Boolean).length <= 2) return kind;
+  }
+  return undefined;
+}
+
+/** Creates the small-talk feature. */
+export function createSmallTalkFeature(kit: Kit): Feature {
+  const { t } = kit;
+  function reply(turn: Turn, kind: Talk): Reply[] {
+    const L = turn.lang;
+    const rows = [
+      ...(kind === "insult" || kind === "distress" ? kit.personRow(turn) : []),
+      ...(kind === "insult"
+        ? [[action(t(L, "menu.hotlines"), "m:hot"), action(t(L, "menu.feedback"), "m:fb")]]
+        : kind === "distress"
+          ? [[action(t(L, "menu.hotlines"), "m:hot")]]
+          : []),
+      [action(t(L, "menu.back"), "menu")],
+    ];
+    return [{ text: t(L, `talk.${kind}`), buttons: rows, meta: { kind: "small_talk" } }];
+  }
+  return {
+    name: "small-talk",
+    text(turn, text, folded) {
+      const kind = smallTalkOf(text, folded);
+      return kind ? reply(turn, kind) : undefined;
+    },
+  };
+}
