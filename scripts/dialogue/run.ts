@@ -97,7 +97,10 @@ export function check(replies: Reply[], e: DialogueTurn["expect"]): string | und
   const text = foldText(replies.map((r) => r.text).join(" "));
   const problems: string[] = [];
   if (e.card !== undefined && !(m?.kind === "card" && m.item === e.card)) problems.push(`card ${e.card}`);
-  if (e.facet !== undefined && !(m?.kind === "facet" && m.facet === e.facet && (!e.about || m.item === e.about)))
+  if (
+    e.facet !== undefined &&
+    !(m?.kind === "facet" && m.facet === e.facet && (!e.about || m.item === e.about))
+  )
     problems.push(`facet ${e.facet} of ${e.about ?? "?"}`);
   if (e.choices && !(m?.kind === "choices" && e.choices.every((c) => m.items?.includes(c))))
     problems.push(`choices ${e.choices.join(",")}`);
@@ -151,45 +154,48 @@ export async function createDialogueHarness(opts: { contentDir?: string } = {}):
     onContentChange: () => content.reload(),
     now,
   });
-  // Which units offer handoff changes per dialogue (`handoff` field).
-  const consoleUnits: string[] = [];
-  const handoff = createHandoffService({
-    connection,
-    senders: {},
-    t,
-    logger,
-    groups: {},
-    consoleUnits,
-    idleMinutes: 30,
-    waitMaxMinutes: 120,
-    showStaffNames: false,
-    units: () => content.bundle().units,
-    now,
-  });
   const sessions = createSessionStore(connection, { cacheSize: 1_000 });
   const chatStore = createPrivacyStore(connection, sessions);
-  const engine: Engine = createEngine({
-    content: { view: () => content.bundle(), search: (q, ctx) => content.search(q, ctx) },
-    sessions,
-    subscriptions: createSubscriptionStore(connection),
-    privacy: {
-      deleteChatData: async (channel, chatId) => {
-        await Promise.all([chatStore.deleteChatData(channel, chatId), feedback.anonymiseChat(channel, chatId)]);
+  // Each dialogue gets its own handoff desk: which unit offers it, and whether anyone is on duty.
+  const engineFor = (d: Dialogue): Engine => {
+    const handoff = createHandoffService({
+      connection,
+      senders: {},
+      t,
+      logger,
+      groups: {},
+      consoleUnits: d.handoff && d.unit ? [d.unit] : [],
+      idleMinutes: 30,
+      waitMaxMinutes: 120,
+      showStaffNames: false,
+      units: () => content.bundle().units,
+      now,
+    });
+    if (d.handoff === "staffed" && d.unit) handoff.staffSeen(d.unit);
+    return createEngine({
+      content: { view: () => content.bundle(), search: (q, ctx) => content.search(q, ctx) },
+      sessions,
+      subscriptions: createSubscriptionStore(connection),
+      privacy: {
+        deleteChatData: async (channel, chatId) => {
+          await Promise.all([
+            chatStore.deleteChatData(channel, chatId),
+            feedback.anonymiseChat(channel, chatId),
+          ]);
+        },
       },
-    },
-    feedback,
-    handoff,
-    clock: { now },
-    t,
-  });
+      feedback,
+      handoff,
+      clock: { now },
+      t,
+    });
+  };
   let chats = 0;
 
   return {
     async run(d) {
       clock = new Date(d.at ?? DEFAULT_AT);
-      consoleUnits.length = 0;
-      if (d.handoff && d.unit) consoleUnits.push(d.unit);
-      if (d.handoff === "staffed" && d.unit) handoff.staffSeen(d.unit);
+      const engine = engineFor(d);
       const chatId = `dlg-${++chats}`;
       const base: IncomingMessage = { channel: "telegram", chatId };
       if (d.unit || d.lang !== "vi")

@@ -25,6 +25,7 @@ export function contentFiles(bundle: ContentBundle): Array<[string, string]> {
   return [
     ...bundle.units.map((u): [string, string] => [`units/${u.id}.yaml`, yaml(u)]),
     ["hotlines.yaml", yaml({ hotlines: bundle.hotlines })],
+    ["referrals.yaml", yaml({ referrals: bundle.referrals })],
     ["fields.yaml", yaml({ fields: bundle.fields })],
     ...bundle.procedures.map(procedureFile),
     ...bundle.guides.map((g): [string, string] => [`guides/${g.slug}.md`, markdown(g)]),

@@ -166,7 +166,10 @@ export function readContentDir(dir: string): ReadResult {
     const a = markdown(articleMetaSchema, f);
     return a ? [a] : [];
   });
-  const referralsFile = readFile("referrals.yaml");
+  // Optional: a deployment without a referral table simply refers nothing.
+  const referralsFile = fs.existsSync(path.join(dir, "referrals.yaml"))
+    ? readFile("referrals.yaml")
+    : undefined;
   const referrals = referralsFile
     ? (validate(referralsFileSchema, parseYaml(referralsFile), referralsFile)?.referrals ?? [])
     : [];
@@ -266,6 +269,18 @@ export function readContentDir(dir: string): ReadResult {
   }
   return {
     ok: true,
-    bundle: { units, hotlines, referrals, fields, procedures, guides, faqs, articles, surveys, dictionary, portal },
+    bundle: {
+      units,
+      hotlines,
+      referrals,
+      fields,
+      procedures,
+      guides,
+      faqs,
+      articles,
+      surveys,
+      dictionary,
+      portal,
+    },
   };
 }

@@ -104,8 +104,8 @@ export function createEngine(ports: EnginePorts): Engine {
     const [kind = "", a = ""] = parts;
     const exact = `${kind}:${a}`;
     const owner = payloadOwners.get(exact) ?? payloadOwners.get(kind);
-    // Leaving a form through another feature's button abandons it.
-    for (const f of features) if (f !== owner) f.leave?.(turn, "payload");
+    // Another feature's button pauses (or, for some, closes) what a feature has open.
+    if (owner) for (const f of features) if (f !== owner) f.leave?.(turn, "payload");
     if (!owner) return kit.stale(turn);
     if (payloadOwners.get(exact) === owner && owner.payloads?.[exact])
       return owner.payloads[exact](turn, parts.slice(2));

@@ -219,10 +219,11 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
   async function lookup(turn: Turn, code: string): Promise<Reply[]> {
     const L = turn.lang;
     const v = await feedback.ticket(code, turn.msg.channel, turn.msg.chatId);
-    if (!v)
+    // Only the chat that filed a ticket sees it: codes are sequential, so anyone could guess one.
+    if (!v?.own)
       return [
         {
-          text: t(L, "feedback.notFound", { code: code.toUpperCase() }),
+          text: t(L, "feedback.notFoundHere", { code: code.toUpperCase() }),
           buttons: [[action(t(L, "menu.back"), "menu")]],
           meta: { kind: "ticket_status" },
         },
@@ -236,7 +237,6 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
     ];
     if (v.rejectReason) lines.push(t(L, "feedback.reason", { reason: plain(v.rejectReason) }));
     for (const r of v.replies) lines.push("", `💬 ${fmt(r.at)}: ${plain(r.text)}`);
-    if (!v.own) lines.push("", t(L, "feedback.notOwner"));
     return [
       {
         text: lines.join("\n"),
@@ -269,7 +269,10 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
           turn.session.fb = { step: "text", category: b!, ...(draft ? { draft } : {}) };
           return prompt(turn);
         }
-        if (a === "resume" && turn.session.fb) return prompt(turn);
+        if (a === "resume" && turn.session.fb) {
+          delete turn.session.fb.paused;
+          return prompt(turn);
+        }
         if (a === "draft" && turn.session.fb?.step === "text" && turn.session.fb.draft) {
           const fb = turn.session.fb;
           fb.text = fb.draft!.slice(0, MAX_TICKET_CHARS);
@@ -305,12 +308,19 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
           delete turn.session.fb;
           return [{ ...kit.menu(turn, t(turn.lang, "feedback.cancelled")), meta: { kind: "menu" } }];
         }
-        if (text && isResume(folded)) return prompt(turn);
+        if (text && isResume(folded)) {
+          delete fb.paused;
+          return prompt(turn);
+        }
         // A shared contact card (Zalo OA one-tap) answers the name and phone steps.
-        if (turn.msg.contact && (fb.step === "name" || fb.step === "phone")) return input(turn, undefined, undefined);
-        if (photo && (fb.step === "text" || fb.step === "photo"))
+        if (turn.msg.contact && (fb.step === "name" || fb.step === "phone"))
+          return input(turn, undefined, undefined);
+        // The photo step takes a photo (with or without a caption) whenever it comes.
+        if (photo && (fb.step === "text" || fb.step === "photo")) {
+          delete fb.paused;
           return input(turn, fb.step === "text" ? text : undefined, photo);
-        if (!text) return prompt(turn);
+        }
+        if (!text) return fb.paused ? undefined : prompt(turn);
         // A step answered by its buttons: a typed label counts as pressing it.
         if (fb.step === "category" || fb.step === "photo" || fb.step === "consent" || fb.step === "confirm") {
           const rows = prompt(turn)[0]?.buttons ?? [];
@@ -319,10 +329,18 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
             folded,
             buttons.map((b) => b.label),
           );
-          if (i !== undefined) return kit.press(turn, buttons[i]!.payload);
+          if (i !== undefined) {
+            delete fb.paused;
+            return kit.press(turn, buttons[i]!.payload);
+          }
+          fb.paused = true;
           return undefined; // a question: answered elsewhere, the form waits
         }
-        if (ASIDE.test(folded)) return undefined;
+        // Free text is the form's only while it is not paused and not a question asked on the side.
+        if (fb.paused || ASIDE.test(folded)) {
+          fb.paused = true;
+          return undefined;
+        }
         return input(turn, text, undefined);
       },
       pausedRow: (turn) => [
@@ -331,7 +349,9 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
       ],
     },
     leave(turn, by) {
+      // A command leaves the form; another button only pauses it ("tiếp tục" resumes).
       if (by === "command") delete turn.session.fb;
+      else if (turn.session.fb) turn.session.fb.paused = true;
     },
     text(turn, text, folded) {
       const code = TICKET_CODE.exec(text)?.[0];

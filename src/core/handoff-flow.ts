@@ -45,7 +45,12 @@ export function createHandoffFlow(deps: HandoffFlowDeps): HandoffFlow {
     if (s.status === "active")
       return [{ text: t(L, "handoff.connected"), buttons: [[action(t(L, "handoff.end"), "h:end")]] }];
     if (s.status !== "waiting") return [deps.menu(turn)];
-    const text = t(L, "handoff.queued", { position: s.position, minutes: s.etaMinutes });
+    // Out of hours, say when the team opens rather than a wait counted in hundreds of minutes.
+    const av = port.availability(turn.session.unit, deps.clock.now());
+    const text =
+      !av.open && av.nextOpen
+        ? t(L, "handoff.queuedClosed", { position: s.position, next: formatLocal(av.nextOpen, L) })
+        : t(L, "handoff.queued", { position: s.position, minutes: s.etaMinutes });
     return [
       {
         text: lead ? `${lead}\n\n${text}` : text,

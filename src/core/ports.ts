@@ -164,6 +164,8 @@ export interface Session {
     category: string;
     /** What the citizen typed when asking to complain ("tôi muốn phản ánh đường ngập nước"). */
     draft?: string;
+    /** Set while the citizen does something else; typed text is then not taken until "tiếp tục". */
+    paused?: boolean;
     text?: string;
     photo?: string;
     name?: string;

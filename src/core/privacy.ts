@@ -4,6 +4,7 @@
  * `awaiting: "delete-confirm"`.
  */
 import { action, type Feature, type Kit, type Turn } from "./feature.js";
+import { CONTACT_RETENTION_NOTICE_DAYS } from "./feedback.js";
 import { yesNo, foldText } from "./intents.js";
 import type { Reply } from "./types.js";
 
@@ -15,7 +16,7 @@ export function createPrivacyFeature(kit: Kit): Feature {
     const L = turn.lang;
     return [
       {
-        text: t(L, "privacy.text"),
+        text: t(L, "privacy.text", { days: CONTACT_RETENTION_NOTICE_DAYS }),
         buttons: [[action(t(L, "privacy.delete"), "del:ask")], [action(t(L, "menu.back"), "menu")]],
         meta: { kind: "privacy" },
       },

@@ -39,7 +39,7 @@ describe.each(drivers)("the citizen conversation on %s", (_name, make) => {
     const u = make();
     expect(await u.say("/start")).toContain("Xin chào!");
     expect(await u.choose("u:phuong-hoa-an", "Phường Hòa An (đơn vị mẫu)")).toContain(
-      "Đơn vị của bạn: Phường Hòa An",
+      "Đơn vị của Anh/Chị: Phường Hòa An",
     );
     const card = await u.say("lam giay khai sinh cho con can nhung gi");
     expect(card).toContain("Đăng ký khai sinh (mã 1.001193)");

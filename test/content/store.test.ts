@@ -29,6 +29,7 @@ describe("syncContent", () => {
       bundle.procedures.length +
         bundle.units.length +
         bundle.hotlines.length +
+        bundle.referrals.length +
         bundle.fields.length +
         bundle.guides.length +
         bundle.faqs.length +

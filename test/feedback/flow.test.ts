@@ -71,10 +71,14 @@ describe("feedback in chat", () => {
     expect(own).toContain(`${code}** — Đã trả lời`);
     expect(own).toContain("mời nhận tại quầy số 2");
     const other = chat(c.engine);
+    // Another chat learns nothing from a (sequential, guessable) code: not even that it exists.
     const seen = textOf(await other.say(`/tracuu ${code}`));
-    expect(seen).toContain("Đã trả lời");
+    expect(seen).toContain(c.t("vi", "feedback.notFoundHere", { code }));
+    expect(seen).not.toContain("Đã trả lời");
     expect(seen).not.toContain("quầy số 2");
-    expect(textOf(await other.say("PA-2026-999999"))).toContain("Không tìm thấy phiếu PA-2026-999999");
+    expect(textOf(await other.say("PA-2026-999999"))).toContain(
+      c.t("vi", "feedback.notFoundHere", { code: "PA-2026-999999" }),
+    );
   });
 
   it("should limit a chat to five tickets a day", async () => {
@@ -83,13 +87,16 @@ describe("feedback in chat", () => {
     expect(textOf(await u.press("m:fb"))).toContain(c.t("vi", "feedback.limit", { max: 5 }));
   });
 
-  it("should abandon the form when the citizen leaves it", async () => {
+  it("should answer a question when the citizen leaves the form, keep the form waiting and resume it", async () => {
     const u = chat(c.engine);
     await u.press("m:fb");
     await u.press("fb:c:khac");
     await u.press("menu");
     const replies = await u.say("đăng ký kết hôn");
     expect(textOf(replies)).toContain("Đăng ký kết hôn");
+    expect(payloads(replies)).toContain("fb:resume");
+    expect(textOf(await u.say("tiếp tục"))).toContain(c.t("vi", "feedback.askText", { max: 2000 }));
+    expect(textOf(await u.say("hủy"))).toContain(c.t("vi", "feedback.cancelled"));
   });
 
   it("should give every ticket a distinct code, even when filed at once", async () => {
@@ -144,7 +151,10 @@ describe("ratings in chat", () => {
     const u = chat(c.engine);
     await u.press("m:survey");
     await u.press("rt:s:");
-    await u.press("rs:s::2");
+    const thanks = await u.press("rs:s::2");
+    // A comment is an explicit choice: a question typed right after a rating is answered as a question.
+    expect(payloads(thanks)).toContain("rc:comment");
+    await u.press("rc:comment");
     expect(textOf(await u.say("Chờ lâu quá"))).toContain(c.t("vi", "rating.commentThanks"));
     expect(await ratingModel(c.store.connection).countDocuments({ comment: "Chờ lâu quá", score: 2 })).toBe(
       1,

@@ -73,7 +73,7 @@ describe("ticket lifecycle", () => {
     expect(texts[0]).toContain(`Phiếu ${code}: Đang xử lý.`);
     expect(texts[1]).toContain("Hồ sơ thiếu bản sao giấy khai sinh.");
     expect(texts[2]).toContain(`Phiếu ${code}: Đã kết thúc.`);
-    expect(texts[2]).toContain("Bạn hài lòng thế nào?");
+    expect(texts[2]).toContain("Anh/Chị hài lòng thế nào?");
   });
 
   it("should refuse impossible transitions and rejections without a reason", async () => {

@@ -21,6 +21,13 @@ const FILLER = new Set(
   ).split(" "),
 );
 
+/** Question words and particles that say nothing about which item is meant. */
+const PARTICLES = new Set(
+  "a ah a oi vay the thi nhi nhe nha ko khong k co duoc dc cho hoi gi nao sao the nao ra sao la ma roi".split(
+    " ",
+  ),
+);
+
 /** The words of a question that could name an item (not fillers, not facet words). */
 function contentWords(folded: string): string[] {
   return withoutFacet(folded)
@@ -77,7 +84,8 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
     const f = facet === "documents" || facet === "steps" ? undefined : facet;
     return show(top, f);
   }
-  if (found.level === "unsure" && found.hits.length && contentWords(folded).length) {
+  // Choices only when the question says something beyond question words ("đăng ký" does; "sao ạ" does not).
+  if (found.level === "unsure" && found.hits.length && folded.split(" ").some((w) => !PARTICLES.has(w))) {
     const L = turn.lang;
     const hits = found.hits.slice(0, 3);
     return [

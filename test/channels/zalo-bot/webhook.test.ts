@@ -66,7 +66,7 @@ describe("Zalo Bot webhook", () => {
     expect(first[0]).toContain("Trả lời bằng số để chọn");
     expect((await post({ ok: true, result: botTextUpdate("zb-1", "2") })).status).toBe(200);
     const second = await textsTo("zb-1", 2);
-    expect(second[1]).toContain("Đơn vị của bạn: Phường Hòa An");
+    expect(second[1]).toContain("Đơn vị của Anh/Chị: Phường Hòa An");
   });
 
   it("should refuse a wrong or missing secret with 401", async () => {

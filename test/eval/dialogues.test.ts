@@ -1,0 +1,161 @@
+/**
+ * Residents judged by whole conversations: the dialogue development set must keep its figure (a floor),
+ * and the examples of issue 17 each hold turn by turn.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createDialogueHarness,
+  readDialogues,
+  summarise,
+  type Dialogue,
+  type DialogueHarness,
+  type TurnResult,
+} from "../../scripts/dialogue/run.js";
+
+/** Turn pass rate the development set must keep (measured 0.909 when set; the target is 0.95). */
+const DEV_FLOOR = 0.9;
+
+let h: DialogueHarness;
+beforeAll(async () => {
+  h = await createDialogueHarness();
+}, 60_000);
+afterAll(async () => {
+  await h.close();
+});
+
+const failures = (rs: TurnResult[]) =>
+  rs.filter((r) => !r.pass).map((r) => `${r.dialogue} #${r.n} ${r.sent} -> ${r.got}`);
+
+describe("dialogue evaluation", () => {
+  it("should pass at least the floor of turns on the shared development set", async () => {
+    const results: TurnResult[] = [];
+    for (const d of readDialogues("../shared/dialogue-dev-set.jsonl")) results.push(...(await h.run(d)));
+    const s = summarise(results);
+    expect(s.rate, failures(results).join("\n")).toBeGreaterThanOrEqual(DEV_FLOOR);
+  }, 300_000);
+
+  it("should pass at least 0.9 of turns on the project's own hold-out dialogues", async () => {
+    const results: TurnResult[] = [];
+    for (const d of readDialogues("test/fixtures/dialogue-holdout.jsonl")) results.push(...(await h.run(d)));
+    expect(summarise(results).rate, failures(results).join("\n")).toBeGreaterThanOrEqual(0.9);
+  }, 120_000);
+});
+
+/** The ten examples of issue 17, as dialogues. */
+const EXAMPLES: Dialogue[] = [
+  {
+    id: "rating-then-question",
+    unit: "phuong-hoa-an",
+    lang: "vi",
+    turns: [
+      { say: "nhap ho khau cho con", expect: { card: "1.004222" } },
+      { press: "danh gia", expect: { lacks_card: true } },
+      { press: "rat hai long", expect: { intent: "rating_recorded" } },
+      { say: "the con nhap khau cho vo thi sao", expect: { intent: ["card", "facet", "choices"] } },
+    ],
+  },
+  {
+    id: "photo-in-form",
+    unit: "phuong-hoa-an",
+    lang: "vi",
+    turns: [
+      { say: "toi muon phan anh duong ngap nuoc", expect: { intent: "feedback_form" } },
+      { say: "noi dung khac", expect: { intent: "feedback_form" } },
+      {
+        say: "Duong truoc nha so 12 ngap nuoc moi khi mua, xe may chet may.",
+        expect: { intent: "feedback_form" },
+      },
+      { photo: true, expect: { intent: "feedback_form", text_lacks: ["chi doc duoc tin nhan chu"] } },
+    ],
+  },
+  {
+    id: "office-questions",
+    unit: "phuong-hoa-an",
+    lang: "vi",
+    turns: [
+      { say: "so dien thoai phuong", expect: { intent: ["unit_info", "hotlines"] } },
+      { say: "phuong lam viec may gio", expect: { intent: "unit_info" } },
+      { say: "thu 7 co lam viec ko", expect: { intent: "unit_info" } },
+    ],
+  },
+  {
+    id: "follow-ups-bind-to-the-topic",
+    unit: "phuong-hoa-an",
+    lang: "vi",
+    turns: [
+      { say: "dang ky khai sinh", expect: { card: "1.001193" } },
+      { say: "cac buoc", expect: { facet: "steps", about: "1.001193" } },
+      { say: "can cu phap ly", expect: { facet: "legal_basis", about: "1.001193" } },
+      { say: "het may ngay", expect: { facet: "time", about: "1.001193" } },
+    ],
+  },
+  {
+    id: "money-is-not-a-fee",
+    unit: "phuong-hoa-an",
+    lang: "vi",
+    turns: [{ say: "co duoc ho tro tien mai tang ko", expect: { card: "1.001731" } }],
+  },
+  {
+    id: "complaints-and-unsubscribe",
+    unit: "phuong-hoa-an",
+    lang: "vi",
+    turns: [
+      { say: "gop y the nao", expect: { intent: "feedback_form" } },
+      { say: "huy nhan thong bao", expect: { intent: "unsubscribe" } },
+    ],
+  },
+  {
+    id: "question-inside-the-form",
+    unit: "phuong-hoa-an",
+    lang: "vi",
+    turns: [
+      { say: "toi muon gop y", expect: { intent: "feedback_form" } },
+      { say: "thu tuc hanh chinh", expect: { intent: "feedback_form" } },
+      { say: "à thôi, cho hỏi làm khai sinh online thế nào", expect: { facet: "online", about: "1.001193" } },
+      { say: "tiep tuc", expect: { intent: "feedback_form" } },
+    ],
+  },
+  {
+    id: "english",
+    unit: "phuong-hoa-an",
+    lang: "en",
+    turns: [
+      { say: "how do I register a birth?", expect: { card: "1.001193" } },
+      { say: "birth registration", expect: { card: "1.001193" } },
+    ],
+  },
+  {
+    id: "not-the-wards-matters",
+    unit: "phuong-hoa-an",
+    lang: "vi",
+    turns: [
+      { say: "lam ho chieu o dau", expect: { intent: "refer", agency: "cong-an" } },
+      { say: "lam so do lan dau", expect: { intent: "refer", agency: "van-phong-dang-ky-dat-dai" } },
+    ],
+  },
+  {
+    id: "small-talk-and-grief",
+    unit: "phuong-hoa-an",
+    lang: "vi",
+    turns: [
+      { say: "Cảm ơn", expect: { intent: "small_talk" } },
+      { say: "🙏", expect: { intent: "small_talk" } },
+      { say: "bot ngu qua", expect: { intent: "small_talk" } },
+      { say: "mẹ tôi vừa mất, giờ làm gì", expect: { card: "1.000656", text_has: ["chia buon"] } },
+    ],
+  },
+  {
+    id: "nobody-on-duty",
+    unit: "phuong-hoa-an",
+    lang: "vi",
+    handoff: "unstaffed",
+    turns: [{ say: "cho toi gap can bo", expect: { intent: "handoff", text_lacks: ["phut"] } }],
+  },
+];
+
+describe("the examples of issue 17", () => {
+  it.each(EXAMPLES.map((d) => [d.id, d] as const))("should hold in every turn: %s", async (_id, d) => {
+    const results = await h.run(d);
+    expect(failures(results)).toEqual([]);
+  });
+});
