@@ -1,7 +1,7 @@
 /**
  * What a feature module of the conversation declares, and what the engine hands it: the turn being
  * answered and a small kit of shared helpers. As grammY composes a bot from composers, the engine
- * knows features only by these declarations (see docs in src/core/README.md).
+ * knows features only by these declarations (README.md, "Conversations", lists the modules).
  */
 import type { EnginePorts, Session, Translate, UnitInfo } from "./ports.js";
 import type { Button, IncomingMessage, Lang, Reply, ReplyMeta } from "./types.js";
