@@ -39,7 +39,7 @@ import { createReportService } from "./reports/service.js";
 import { staffModel, staffSessionModel, auditModel } from "./store/models/staff.js";
 import type { Senders } from "./channels/outbound/sender.js";
 import { CONTACT_RETENTION_NOTICE_DAYS } from "./core/engine.js";
-import type { ChannelName } from "./core/types.js";
+import type { ChannelName, IncomingMessage, Reply } from "./core/types.js";
 import { createFeedbackService, type FeedbackService } from "./feedback/service.js";
 import { scheduleFeedbackJobs } from "./feedback/jobs.js";
 import { scheduleHandoffJobs } from "./handoff/jobs.js";
@@ -95,6 +95,11 @@ export interface AppOverrides {
   ttlIntervalMs?: number;
   /** The clock of conversations and the handoff queue (tests move it past working hours). */
   now?: () => Date;
+  /**
+   * Observes every turn the engine answers, with the replies' meta (what they are): the dialogue
+   * evaluation reads it when it drives the real channels end to end.
+   */
+  onTurn?: (msg: IncomingMessage, replies: Reply[]) => void;
 }
 
 /** Builds the app, e.g. `const app = await createApp(loadConfig())`; then `start()`, and `close()` when done. */
@@ -162,7 +167,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       handoff.anonymiseChat(channel, chatId),
     ]);
   };
-  const engine = createEngine({
+  const answering = createEngine({
     content: { view: () => content.bundle(), search: (q, ctx) => content.search(q, ctx) },
     sessions,
     subscriptions,
@@ -181,6 +186,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock: { now },
     t,
   });
+  const onTurn = overrides.onTurn;
+  const engine: Engine = onTurn
+    ? {
+        handle: async (msg) => (await engine.handleTurn(msg)).replies,
+        async handleTurn(msg) {
+          const out = await answering.handleTurn(msg);
+          onTurn(msg, out.replies);
+          return out;
+        },
+      }
+    : answering;
   const processed = processedUpdateModel(store.connection);
   // Webhook dedupe is the hottest write: straight to the embedded engine when this process runs it.
   const marks: UpdateMarks = directStore

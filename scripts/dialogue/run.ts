@@ -191,70 +191,81 @@ export async function createDialogueHarness(opts: { contentDir?: string } = {}):
     });
   };
   let chats = 0;
-
-  return {
-    async run(d) {
+  const direct: DialogueTransport = {
+    async open(d) {
       clock = new Date(d.at ?? DEFAULT_AT);
       const engine = engineFor(d);
       const chatId = `dlg-${++chats}`;
-      const base: IncomingMessage = { channel: "telegram", chatId };
       if (d.unit || d.lang !== "vi")
         await sessions.save("telegram", chatId, { ...(d.unit ? { unit: d.unit } : {}), lang: d.lang });
-      const results: TurnResult[] = [];
-      let last: Reply[] = [];
-      for (const [i, turn] of d.turns.entries()) {
-        let msg: IncomingMessage;
-        let sent: string;
-        if (turn.press !== undefined) {
-          const want = foldText(turn.press);
-          const button = last
-            .flatMap((r) => (r.buttons ?? []).flat())
-            .find((b) => b.kind === "action" && foldText(b.label).includes(want));
-          sent = `[press ${turn.press}]`;
-          if (!button || button.kind !== "action") {
-            results.push({
-              dialogue: d.id,
-              n: i + 1,
-              sent,
-              expected: JSON.stringify(turn.expect),
-              got: `no button "${turn.press}" in: ${describe(last)}`,
-              pass: false,
-            });
-            // The citizen types the label instead.
-            msg = { ...base, text: turn.press };
-          } else msg = { ...base, payload: button.payload };
-        } else if (turn.photo) {
-          msg = { ...base, photo: `photo-${chatId}-${i}`, ...(turn.caption ? { text: turn.caption } : {}) };
-          sent = `[photo${turn.caption ? ` "${turn.caption}"` : ""}]`;
-        } else {
-          const text = turn.command ?? turn.say ?? "";
-          msg = { ...base, text };
-          sent = text;
-        }
-        const replies = await engine.handle(msg);
-        last = replies;
-        const problem = check(replies, turn.expect);
-        if (results.at(-1)?.n === i + 1) {
-          if (problem) results.at(-1)!.got += ` / ${describe(replies)}`;
-          continue;
-        }
-        results.push({
-          dialogue: d.id,
-          n: i + 1,
-          sent,
-          expected: JSON.stringify(turn.expect),
-          got: problem ? `${describe(replies)} [missing: ${problem}]` : describe(replies),
-          pass: !problem,
-        });
-      }
-      return results;
+      return (m) => engine.handle({ channel: "telegram", chatId, ...m });
     },
+  };
+
+  return {
+    run: (d) => runDialogue(d, direct),
     async close() {
       await connection.close();
       await server.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** What a turn sends: typed text, a pressed button's payload, a photo (with its caption). */
+export type TurnMessage = Pick<IncomingMessage, "text" | "payload" | "photo">;
+
+/**
+ * How dialogues reach the bot: `open` prepares a fresh chat for a dialogue (unit, language, clock,
+ * handoff desk) and returns how to send it a message and get the replies. The direct transport calls
+ * the engine; the end-to-end test sends through the Telegram emulator and the real app.
+ */
+export interface DialogueTransport {
+  open(d: Dialogue): Promise<(m: TurnMessage) => Promise<Reply[]>>;
+}
+
+/** Runs one dialogue over a transport and checks every turn. */
+export async function runDialogue(d: Dialogue, transport: DialogueTransport): Promise<TurnResult[]> {
+  const send = await transport.open(d);
+  const results: TurnResult[] = [];
+  let last: Reply[] = [];
+  for (const [i, turn] of d.turns.entries()) {
+    let msg: TurnMessage;
+    let sent: string;
+    let missing: string | undefined;
+    if (turn.press !== undefined) {
+      const want = foldText(turn.press);
+      const button = last
+        .flatMap((r) => (r.buttons ?? []).flat())
+        .find((b) => b.kind === "action" && foldText(b.label).includes(want));
+      sent = `[press ${turn.press}]`;
+      if (!button || button.kind !== "action") {
+        missing = `no button "${turn.press}" in: ${describe(last)}`;
+        // The citizen types the label instead.
+        msg = { text: turn.press };
+      } else msg = { payload: button.payload };
+    } else if (turn.photo) {
+      msg = { photo: `photo-${d.id}-${i}`, ...(turn.caption ? { text: turn.caption } : {}) };
+      sent = `[photo${turn.caption ? ` "${turn.caption}"` : ""}]`;
+    } else {
+      const text = turn.command ?? turn.say ?? "";
+      msg = { text };
+      sent = text;
+    }
+    const replies = await send(msg);
+    last = replies;
+    const problem = check(replies, turn.expect);
+    const got = problem ? `${describe(replies)} [missing: ${problem}]` : describe(replies);
+    results.push({
+      dialogue: d.id,
+      n: i + 1,
+      sent,
+      expected: JSON.stringify(turn.expect),
+      got: missing ? `${missing} / ${got}` : got,
+      pass: !problem && !missing,
+    });
+  }
+  return results;
 }
 
 /** Figures of a run: turns, passes, and the share of dialogues right in every turn. */

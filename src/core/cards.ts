@@ -102,22 +102,38 @@ function onlineLine(p: ProcedureInfo, lang: Lang, t: Translate): string {
   return `${t(lang, "card.onlineLabel")}: ${label}${p.online_note ? ` — ${plain(p.online_note)}` : ""}`;
 }
 
-/** The full card of a procedure. */
-export function procedureCard(p: ProcedureInfo, lang: Lang, t: Translate, view: ContentView): string {
+/** The first sentence of a summary (the rest is in the facets). */
+function firstSentence(text: string): string {
+  const m = /^(.+?[.!?…])\s+\p{Lu}/u.exec(text);
+  return m ? m[1]! : text;
+}
+
+/** The summary's first sentence when it is short; a long one would push the facts off the screen. */
+function summaryLine(summary: string): string[] {
+  const first = firstSentence(summary);
+  return first.length <= 160 ? [plain(first)] : [];
+}
+
+/** "Where" without its "or online …" tail when the online line right below says the same. */
+function withoutOnlineAlternative(where: string, p: ProcedureInfo): string {
+  if (p.online === "none") return where;
+  return where.replace(/[;,]\s*(hoặc|or)\s+(nộp\s+)?(trực tuyến|online)[^;]*\.?$/iu, ".").replace(/\.\.$/, ".");
+}
+
+/**
+ * The first answer about a procedure, short enough for a phone screen (about 600 characters): what it
+ * is, who handles it, time, fee, where, online; papers, steps and legal basis are a button away.
+ */
+export function procedureCard(p: ProcedureInfo, lang: Lang, t: Translate, _view: ContentView): string {
   const l = localized(p, lang);
-  const field = view.fields.find((f) => f.id === p.field);
   const lines = [
     `${bold(l.name)} (${t(lang, "card.code")} ${p.code})`,
-    `${t(lang, "card.field")}: ${field ? (lang === "en" ? field.name_en : field.name) : p.field} · ${t(lang, `card.agency.${p.agency}`)}`,
+    ...summaryLine(l.summary),
     "",
-    plain(l.summary),
-    "",
-    `📄 ${bold(t(lang, "card.documents"))}:\n${list(l.documents)}`,
     `⏱ ${bold(t(lang, "card.time"))}: ${plain(l.processingTime)}`,
     `💰 ${bold(t(lang, "card.fee"))}: ${plain(l.fee)}`,
-    `📍 ${bold(t(lang, "card.where"))}: ${plain(l.where)}`,
-    `🌐 ${onlineLine(p, lang, t)}`,
-    `⚖️ ${bold(t(lang, "card.legal"))}: ${p.legal_basis.map(plain).join("; ")}`,
+    `📍 ${bold(t(lang, "card.where"))}: ${plain(withoutOnlineAlternative(l.where, p))}`,
+    `🌐 ${t(lang, "card.onlineLabel")}: ${t(lang, `card.online.${p.online}`)}`,
   ];
   return withNote(lines.join("\n"), p, lang, t);
 }
@@ -125,10 +141,14 @@ export function procedureCard(p: ProcedureInfo, lang: Lang, t: Translate, view: 
 /** Buttons under a procedure card. */
 export function procedureButtons(p: ProcedureInfo, lang: Lang, t: Translate, view: ContentView): Button[][] {
   const rows: Button[][] = [
-    [{ kind: "action", label: t(lang, "card.buttons.steps"), payload: `ps:${p.code}` }],
+    [
+      { kind: "action", label: t(lang, "card.buttons.documents"), payload: `pf:${p.code}:documents` },
+      { kind: "action", label: t(lang, "card.buttons.steps"), payload: `ps:${p.code}` },
+    ],
+    [{ kind: "action", label: t(lang, "card.buttons.legal"), payload: `pf:${p.code}:legal_basis` }],
   ];
   if (p.online !== "none")
-    rows[0]!.push({ kind: "url", label: t(lang, "card.buttons.portal"), url: portalLink(view, p) });
+    rows[1]!.push({ kind: "url", label: t(lang, "card.buttons.portal"), url: portalLink(view, p) });
   if (p.related.length)
     rows.push([{ kind: "action", label: t(lang, "card.buttons.related"), payload: `pr:${p.code}` }]);
   rows.push([

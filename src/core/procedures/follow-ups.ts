@@ -80,9 +80,10 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
   const found = await search(text);
   const top = found.hits[0];
   if (found.level === "confident" && top) {
-    // A first question that asks for papers or steps gets the whole card (it lists both).
-    const f = facet === "documents" || facet === "steps" ? undefined : facet;
-    return show(top, f);
+    // A first question that asks for papers or steps gets the short card, then what it asked for.
+    if ((facet === "documents" || facet === "steps") && top.kind === "procedure")
+      return [...cat.showProcedure(turn, top.id), ...cat.showFacet(turn, top.id, facet)];
+    return show(top, facet);
   }
   // Choices only when the question says something beyond question words ("đăng ký" does; "sao ạ" does not).
   if (found.level === "unsure" && found.hits.length && folded.split(" ").some((w) => !PARTICLES.has(w))) {

@@ -10,6 +10,18 @@ import type { SearchAnswer } from "../ports.js";
 import type { Button, Reply } from "../types.js";
 import { answerQuestion } from "./follow-ups.js";
 
+/** Facets a button may ask for (`pf:<code>:<facet>`). */
+const FACETS: readonly string[] = [
+  "fee",
+  "time",
+  "online",
+  "documents",
+  "where",
+  "steps",
+  "legal_basis",
+  "who",
+];
+
 /** Procedures listed per page when browsing a field. */
 export const PAGE_SIZE = 6;
 
@@ -204,6 +216,8 @@ export function createProceduresFeature(kit: Kit): Feature & { catalogue: Catalo
     payloads: {
       p: (turn, [code = ""]) => showProcedure(turn, code),
       ps: (turn, [code = ""]) => showFacet(turn, code, "steps"),
+      pf: (turn, [code = "", facet = ""]) =>
+        FACETS.includes(facet as Facet) ? showFacet(turn, code, facet as Facet) : kit.stale(turn),
       pr: (turn, [code = ""]) => related(turn, code),
       g: (turn, [slug = ""]) => showGuide(turn, slug),
       q: (turn, [slug = ""]) => showFaq(turn, slug),

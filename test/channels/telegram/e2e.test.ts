@@ -52,7 +52,9 @@ describe("Telegram end to end", () => {
     got = await botMessages(tg, chatId);
     expect(allText(got)).toContain("<b>Đăng ký khai sinh</b> (mã 1.001193)");
     expect(allText(got)).toContain("Giấy chứng sinh");
-    const urls = (got.at(-1)?.reply_markup?.inline_keyboard ?? [])
+    // The card (first of the answer's messages) carries the portal link; the papers asked for follow it.
+    const urls = got
+      .flatMap((m) => m.reply_markup?.inline_keyboard ?? [])
       .flat()
       .flatMap((b) => (b.url ? [b.url] : []));
     expect(urls).toContain("https://dichvucong.gov.vn/p/home/dvc-tim-kiem-thu-tuc.html");
