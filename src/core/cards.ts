@@ -117,7 +117,9 @@ function summaryLine(summary: string): string[] {
 /** "Where" without its "or online …" tail when the online line right below says the same. */
 function withoutOnlineAlternative(where: string, p: ProcedureInfo): string {
   if (p.online === "none") return where;
-  return where.replace(/[;,]\s*(hoặc|or)\s+(nộp\s+)?(trực tuyến|online)[^;]*\.?$/iu, ".").replace(/\.\.$/, ".");
+  return where
+    .replace(/[;,]\s*(hoặc|or)\s+(nộp\s+)?(trực tuyến|online)[^;]*\.?$/iu, ".")
+    .replace(/\.\.$/, ".");
 }
 
 /**

@@ -67,8 +67,11 @@ export interface HandoffService extends HandoffPort {
   stats(q: { from: Date; to: Date; unit?: string | undefined }): Promise<HandoffStats>;
   exportChat(channel: ChannelName, chatId: string): Promise<Array<Record<string, unknown>>>;
   anonymiseChat(channel: ChannelName, chatId: string): Promise<void>;
-  /** Records that a staff member of these units is at work now (the console or the staff group). */
-  staffSeen(units: string | readonly string[]): void;
+  /**
+   * Records that a staff member of these units (of every unit, for an unscoped account) is at work now:
+   * seen in the console queue or the staff group.
+   */
+  staffSeen(units?: string | readonly string[]): void;
 }
 
 export interface HandoffDeps {
@@ -108,8 +111,10 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
   const unitOf = (id: string | undefined) => deps.units().find((u) => u.id === id);
   /** When a staff member of each unit last acted (in this process). */
   const lastSeen = new Map<string, number>();
-  const seen = (units: string | readonly string[]) => {
-    for (const u of typeof units === "string" ? [units] : units) lastSeen.set(u, now().getTime());
+  const seen = (units?: string | readonly string[]) => {
+    const ids =
+      units === undefined ? deps.units().map((u) => u.id) : typeof units === "string" ? [units] : units;
+    for (const u of ids) lastSeen.set(u, now().getTime());
   };
   const onDuty = (unit: string, at: Date) =>
     at.getTime() - (lastSeen.get(unit) ?? -Infinity) <= ON_DUTY_MINUTES * 60_000;

@@ -588,13 +588,15 @@ describe("announcements from the console", () => {
 describe("handoffs from the console", () => {
   it("should queue a Zalo Bot citizen for a console-answered ward, let one staff member claim, relay the reply and close", async () => {
     const citizen = zaloBotDriver(all.bot, "zb-handoff-1");
+    const handler = as("handler");
     await citizen.say("/start");
     await citizen.choose(`u:${UNIT}`, "Phường Hòa An (đơn vị mẫu)");
+    // A handler with the queue page open is on duty (so the citizen is queued, not told nobody is in).
+    await handler.get("/admin/handoffs");
     expect(await citizen.say("cho tôi gặp cán bộ tư vấn")).toMatch(/vị trí số 1/);
     const doc = await handoffModel(all.app.app.store.connection).findOne({ chatId: "zb-handoff-1" }).lean();
     const code = doc!._id;
     all.bot.push(botTextUpdate("zb-handoff-1", "Tôi cần hỏi về giấy tờ khai sinh cho con"));
-    const handler = as("handler");
     await createStaff(all.app.app, "handler", [], "handler-two");
     const other = await signIn(url, "handler-two");
     const queue = await (await handler.get("/admin/handoffs")).text();

@@ -515,7 +515,7 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
     const q = parse(handoffFilter, req.query);
     const unit = v.actor.units.length ? v.actor.units : undefined;
     // Someone watching the queue is on duty: citizens of these units are told a person can answer.
-    if (unit) deps.handoff.staffSeen(unit);
+    deps.handoff.staffSeen(unit);
     const text = q.q?.trim() || undefined;
     const pageNo = q.page ?? 1;
     const [waiting, active, closed, closedTotal] = await Promise.all([

@@ -217,7 +217,7 @@ export function createProceduresFeature(kit: Kit): Feature & { catalogue: Catalo
       p: (turn, [code = ""]) => showProcedure(turn, code),
       ps: (turn, [code = ""]) => showFacet(turn, code, "steps"),
       pf: (turn, [code = "", facet = ""]) =>
-        FACETS.includes(facet as Facet) ? showFacet(turn, code, facet as Facet) : kit.stale(turn),
+        FACETS.includes(facet) ? showFacet(turn, code, facet as Facet) : kit.stale(turn),
       pr: (turn, [code = ""]) => related(turn, code),
       g: (turn, [slug = ""]) => showGuide(turn, slug),
       q: (turn, [slug = ""]) => showFaq(turn, slug),

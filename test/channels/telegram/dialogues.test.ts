@@ -70,7 +70,7 @@ function telegram(screen: string[]): DialogueTransport {
             ...(m.text ? { caption: m.text } : {}),
           }) as unknown as Record<string, unknown>;
           delete message.text;
-          await client.sendMessage(message as never);
+          await client.sendMessage(message);
         } else if (m.text?.startsWith("/")) await client.sendCommand(client.makeCommand(m.text));
         else await client.sendMessage(client.makeMessage(m.text ?? ""));
         const got = await botMessages(tg, chatId);
