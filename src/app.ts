@@ -131,6 +131,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     dueDays: config.feedback.dueDays,
     contactRetentionDays: CONTACT_RETENTION_NOTICE_DAYS,
     onContentChange: () => content.reload(),
+    onFiled: config.feedback.notifyTelegram
+      ? async (tk) => {
+          // Through the Telegram channel's outbound limiter, like every other message (issue 16).
+          const group = tk.unit ? config.handoff.telegramGroups[tk.unit] : undefined;
+          if (!group || !senders.telegram) return;
+          const text = t("vi", "feedback.staffNotice", {
+            code: tk.code,
+            category: t("vi", `console:tickets.categories.${tk.category}`),
+            text: tk.text.length > 200 ? `${tk.text.slice(0, 200)}…` : tk.text,
+          });
+          const url = config.publicUrl
+            ? `${config.publicUrl.replace(/\/$/, "")}/admin/tickets/${tk.code}`
+            : "";
+          await senders.telegram.send(group, { text: url ? `${text}\n${url}` : text }, "reply");
+        }
+      : undefined,
   });
   const now = overrides.now ?? (() => new Date());
   const handoff = createHandoffService({

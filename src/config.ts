@@ -148,6 +148,7 @@ const envSchema = z.object({
     .default("21:00-07:00"),
   BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   TICKET_DUE_DAYS: z.coerce.number().int().min(1).max(90).default(10),
+  TICKET_NOTIFY_TELEGRAM: booleanish.default(false),
   PRIVACY_SALT: z.string().min(8).default("motcua-default-salt-change-me"),
   ADMIN_API_TOKEN: emptyAsUnset(z.string().min(24, "at least 24 characters")),
   FLOOD_BURST: z.coerce.number().int().min(1).max(1000).default(12),
@@ -204,7 +205,12 @@ export type Config = Readonly<{
     timeoutMs: number;
     origin: string | undefined;
   };
-  feedback: { dueDays: number; salt: string };
+  feedback: {
+    dueDays: number;
+    salt: string;
+    /** Tell the unit's staff Telegram group (HANDOFF_TELEGRAM_GROUPS) about each new ticket. */
+    notifyTelegram: boolean;
+  };
   handoff: {
     /** The staff Telegram group of each unit, by unit id. */
     telegramGroups: Readonly<Record<string, string>>;
@@ -288,7 +294,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : undefined,
     flood: { burst: e.FLOOD_BURST, perSecond: e.FLOOD_PER_SECOND },
     broadcast: { quietHours: e.QUIET_HOURS, concurrency: e.BROADCAST_CONCURRENCY },
-    feedback: { dueDays: e.TICKET_DUE_DAYS, salt: e.PRIVACY_SALT },
+    feedback: { dueDays: e.TICKET_DUE_DAYS, salt: e.PRIVACY_SALT, notifyTelegram: e.TICKET_NOTIFY_TELEGRAM },
     linkCheck: {
       enabled: e.LINK_CHECK_ENABLED ?? (e.NODE_ENV !== "test" || e.LINK_CHECK_ORIGIN !== undefined),
       cron: e.LINK_CHECK_CRON,

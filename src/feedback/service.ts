@@ -116,6 +116,13 @@ export interface FeedbackDeps {
   dueDays: number;
   contactRetentionDays: number;
   now?: () => Date;
+  /** Called after a ticket is filed (e.g. to tell the unit's staff group); failures are logged. */
+  onFiled?: (ticket: {
+    code: string;
+    unit: string | undefined;
+    category: TicketCategory;
+    text: string;
+  }) => Promise<void>;
   /** Called after a FAQ is published, to rebuild the search index. */
   onContentChange?: () => Promise<void>;
 }
@@ -188,6 +195,10 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
         history: [{ at, status: "received", by: "citizen" }],
         replies: [],
       });
+      if (deps.onFiled)
+        await deps
+          .onFiled({ code, unit: input.unit, category, text: input.text })
+          .catch((err: unknown) => logger.warn({ err, code }, "new-ticket notice not sent"));
       return { code };
     },
 
