@@ -15,12 +15,16 @@ const OFFICE = String.raw`(uy ban|ubnd|tru so|phuong|xa|bo phan mot cua|mot cua|
 const ADDRESS = new RegExp(
   String.raw`\b${OFFICE}( phuong| xa)?( minh| toi| nay| em| ta)? (o dau|nam o dau|o cho nao|nam cho nao|dia chi)\b|\bdia chi (cua )?${OFFICE}\b|\bwhere is (the )?(ward|commune|office)\b`,
 );
-const DAY = String.raw`(thu (2|3|4|5|6|7|hai|ba|tu|nam|sau|bay)|chu nhat|cuoi tuan|hom nay|ngay mai|mai|gio nay|bay gio|trua|buoi trua|le|tet|saturday|sunday|weekend|today)`;
+const DAY = String.raw`(thu (2|3|4|5|6|7|hai|ba|tu|nam|sau|bay)|chu nhat|cuoi tuan|hom nay|ngay mai|mai|gio nay|bay gio|trua|buoi trua|(sang|chieu|toi) (nay|mai)|buoi (sang|chieu)|le|tet|saturday|sunday|weekend|today|tomorrow)`;
 const HOURS = new RegExp(
-  String.raw`\b(may gio (mo cua|dong cua|lam viec|lam|bat dau|nghi)|gio (lam viec|hanh chinh|mo cua)|mo cua|dong cua|opening hours|office hours|open on)\b|\b${DAY}\b.*\b(lam viec|co lam|con lam|lam khong|lam ko|lam k|lam ha|mo cua|nghi|open)\b|\b(lam viec|co lam|con lam|mo cua|open)\b.*\b${DAY}\b|\b(phuong|xa|uy ban|ubnd)( minh| toi)? (lam viec|mo cua) (may gio|luc nao|gio nao)\b`,
+  String.raw`\b(may gio (mo|dong|lam viec|lam|bat dau|nghi)|gio (lam viec|hanh chinh|mo cua)|mo cua|dong cua|opening hours|office hours|open on)\b|\b${DAY}\b.*\b(lam viec|co lam|con lam|lam khong|lam ko|lam k|lam ha|mo cua|nghi|open)\b|\b(lam viec|co lam|con lam|mo cua|open)\b.*\b${DAY}\b|\b(phuong|xa|uy ban|ubnd)( minh| toi)? (lam viec|mo cua) (may gio|luc nao|gio nao)\b`,
 );
 const PHONE = /\b(so dien thoai|sdt|so dt|dien thoai|so may|goi so nao|so lien he|phone number|phone)\b/;
 const HOTLINE = /\b(duong day nong|hotline|tong dai|1022)\b/;
+/** A follow-up that only names another time ("chiều nay thì sao"), after a question about the hours. */
+const HOURS_FOLLOW_UP = new RegExp(
+  String.raw`^(con |the |vay |con vao )?${DAY}( thi)?( sao| the nao| co (lam|mo)( viec| cua)?( khong| ko| k)?)?( a| vay| nhi)?$`,
+);
 /** Words that make it a question about a procedure's result, not the office ("mấy giờ có kết quả"). */
 const PROCEDURE_TIME = /\b(ket qua|lay (giay|ket qua)|tra ket qua|bao lau|may ngay|ngay lam viec)\b/;
 
@@ -148,8 +152,14 @@ export function createOfficeFeature(kit: Kit): Feature {
     payloads: { "m:hot": hotlines },
     commands: { hotline: hotlines, duongdaynong: hotlines },
     text(turn, _text, folded) {
-      const ask = officeAsk(folded);
-      return ask ? unitInfo(turn, ask, folded) : undefined;
+      const ask =
+        officeAsk(folded) ?? (turn.session.lastOffice && HOURS_FOLLOW_UP.test(folded) ? "hours" : undefined);
+      if (!ask) {
+        delete turn.session.lastOffice;
+        return undefined;
+      }
+      turn.session.lastOffice = ask;
+      return unitInfo(turn, ask, folded);
     },
   };
 }

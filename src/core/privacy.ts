@@ -71,9 +71,11 @@ export function createPrivacyFeature(kit: Kit): Feature {
       )
         return askDelete(turn);
       if (
-        /\b(luu|thu thap|giu|dung|bao mat)\b.*\b(thong tin|du lieu)\b|\b(du lieu ca nhan|quyen rieng tu|privacy|personal data)\b/.test(
+        /\b(luu|thu thap|giu|dung|bao mat)\b.*\b(thong tin|du lieu)\b|\b(du lieu ca nhan|quyen rieng tu|privacy|personal data)\b|\b(luu|thu thap|giu|ghi lai)( lai)? (sdt|so dien thoai|so dt|dien thoai|tin nhan|cau hoi|cuoc tro chuyen)\b/.test(
           folded,
-        )
+        ) &&
+        // The portal's personal data store ("kho dữ liệu cá nhân trên Cổng") is a guide, not this notice.
+        !/\b(kho du lieu|cong dich vu cong)\b/.test(folded)
       )
         return privacy(turn);
       return undefined;

@@ -68,6 +68,15 @@ export function createSubscriptionsFeature(kit: Kit): Feature {
     text(turn, _text, folded) {
       if (/\b(huy|ngung|dung|thoi|bo|tat) (dang ky )?(nhan )?(thong bao|tin)\b|\bunsubscribe\b/.test(folded))
         return unsubscribe(turn);
+      // Right after the subscription screen, "thôi không nhận nữa, hủy đi" needs no object.
+      const onSubscription = (turn.session.choices ?? []).some((p) => /^(sub|t):/.test(p));
+      if (
+        onSubscription &&
+        /\b((khong|ko|k) (muon )?nhan( thong bao| tin)? nua|huy (di|dang ky)|ngung nhan|stop)\b|^(huy|thoi)$/.test(
+          folded,
+        )
+      )
+        return unsubscribe(turn);
       if (/\b(dang ky|muon|cho toi|cho em) (nhan )?(thong bao|tin tuc|ban tin)\b|\bsubscribe\b/.test(folded))
         return subscriptionMenu(turn);
       return undefined;

@@ -130,10 +130,12 @@ export class SearchIndex {
   private readonly vocab: FuzzyVocabulary;
   private readonly codes: Map<string, number>;
   private readonly uncovered: string[];
+  /** Matters of other agencies (the referral table): a look-alike item is at most offered as a choice. */
+  private readonly referred: string[];
   /** Per document: its title, aliases and keywords folded, to tell whether it names an uncovered topic. */
   private readonly names: string[];
 
-  constructor(docs: IndexDoc[], dictionary: Dictionary) {
+  constructor(docs: IndexDoc[], dictionary: Dictionary, referred: string[] = []) {
     this.docs = docs;
     const n = docs.length;
     const perDoc = docs.map((d) => {
@@ -208,7 +210,9 @@ export class SearchIndex {
     );
     this.vocab = new FuzzyVocabulary([...this.postings.keys()].filter((t) => !t.includes(" ")));
     this.codes = new Map(docs.map((d, i) => [d.id, i]));
-    this.uncovered = dictionary.not_covered.map((p) => ` ${syllables(p).map(fold).join(" ")} `);
+    const folded = (p: string) => ` ${syllables(p).map(fold).join(" ")} `;
+    this.uncovered = dictionary.not_covered.map(folded);
+    this.referred = referred.map(folded);
     this.names = docs.map(
       (d) =>
         ` ${[...(d.fields.title ?? []), ...(d.fields.aliases ?? []), ...(d.fields.keywords ?? [])].map((t) => syllables(t).map(fold).join(" ")).join(" | ")} `,
@@ -216,9 +220,9 @@ export class SearchIndex {
   }
 
   /** Whether the question names a topic the catalogue does not cover (and the result does not name it). */
-  private namesUncoveredTopic(tokens: string[], doc: number): boolean {
+  private namesUncoveredTopic(tokens: string[], doc: number, list = this.uncovered): boolean {
     const q = ` ${tokens.map(fold).join(" ")} `;
-    return this.uncovered.some((p) => q.includes(p) && !this.names[doc]!.includes(p));
+    return list.some((p) => q.includes(p) && !this.names[doc]!.includes(p));
   }
 
   /** Number of indexed documents. */
@@ -310,6 +314,8 @@ export class SearchIndex {
     // other words are the citizen's own story, so offer the closest items rather than nothing.
     if (margin >= 0.1 && this.holdsName(top.doc, queryWords)) confidence = Math.max(confidence, NAMED_FLOOR);
     if (this.namesUncoveredTopic(analyzed.tokens, top.doc)) confidence = Math.min(confidence, UNCOVERED_CAP);
+    if (this.namesUncoveredTopic(analyzed.tokens, top.doc, this.referred))
+      confidence = Math.min(confidence, REFERRED_CAP);
     const level: Confidence =
       confidence >= THRESHOLDS.confident ? "confident" : confidence >= THRESHOLDS.unsure ? "unsure" : "none";
     return {
@@ -355,12 +361,18 @@ function calibrate(coverage: number, strength: number, margin: number, evidence:
 /** Confidence given to a question that names an item whole (an "unsure" answer: the closest items). */
 const NAMED_FLOOR = 0.42;
 
-/** A question naming a topic the catalogue does not cover is at most "unsure". */
-const UNCOVERED_CAP = 0.45;
+/**
+ * A question naming a topic the catalogue does not cover (the weather, a loan, a joke) finds nothing:
+ * an honest "not found" with the hotline, never look-alike choices.
+ */
+const UNCOVERED_CAP = 0.2;
+
+/** A question naming another agency's matter is at most "unsure" (the referral answers it first). */
+const REFERRED_CAP = 0.45;
 
 /** Builds the index from validated content, e.g. `createSearchIndex(bundle).search("dk ket hon")`. */
 export function createSearchIndex(bundle: ContentBundle): SearchIndex {
   // Matters of other agencies (the referral table) are never answered confidently by a catalogue item.
-  const notCovered = [...bundle.dictionary.not_covered, ...(bundle.referrals ?? []).flatMap((r) => r.topics)];
-  return new SearchIndex(documentsFromContent(bundle), { ...bundle.dictionary, not_covered: notCovered });
+  const referred = (bundle.referrals ?? []).flatMap((r) => r.topics);
+  return new SearchIndex(documentsFromContent(bundle), bundle.dictionary, referred);
 }
