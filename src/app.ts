@@ -29,6 +29,7 @@ import {
 import { parseQuietHours } from "./broadcast/schedule.js";
 import { createBroadcastScheduler } from "./broadcast/scheduler.js";
 import { createBroadcastService, type BroadcastService } from "./broadcast/service.js";
+import { createStaffActions } from "./admin/actions.js";
 import { createAdminApi } from "./admin/api.js";
 import { createAuditLog, createStaffService, type StaffService } from "./admin/auth.js";
 import { createConsole } from "./admin/console/index.js";
@@ -311,7 +312,33 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let stopHandoffJobs: (() => Promise<void>) | undefined;
   const staff = createStaffService({ connection: store.connection });
   const audit = createAuditLog(store.connection);
-  const guard = createGuard({ staff, apiToken: config.adminApiToken });
+  const guard = createGuard({ staff, apiToken: config.adminApiToken, publicUrl: config.publicUrl });
+  const actions = createStaffActions({
+    audit,
+    feedback,
+    broadcast,
+    handoff,
+    content,
+    staff,
+    citizens: {
+      async unitsOf(channel, chatId) {
+        const [sub, tickets, handoffs] = await Promise.all([
+          subscriberModel(store.connection).findOne({ channel, chatId }, { unit: 1 }).lean(),
+          ticketModel(store.connection).find({ channel, chatId }, { unit: 1 }).lean(),
+          handoffModel(store.connection).find({ channel, chatId }, { unit: 1 }).lean(),
+        ]);
+        const units = [sub?.unit, ...tickets.map((x) => x.unit), ...handoffs.map((x) => x.unit)];
+        return [...new Set(units.filter((u): u is string => typeof u === "string"))];
+      },
+      async export(channel, chatId) {
+        return {
+          ...(await feedback.exportCitizen(channel, chatId)),
+          handoffs: await handoff.exportChat(channel, chatId),
+        };
+      },
+      erase: eraseChat,
+    },
+  });
   const reportSources = {
     satisfaction: feedback.satisfaction.bind(feedback),
     handoffStats: handoff.stats.bind(handoff),
@@ -324,12 +351,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   const adminApi = createAdminApi({
     guard,
-    audit,
+    actions,
     feedback,
     broadcast,
     handoff,
     reports,
-    citizenErase: eraseChat,
   });
   const links = createLinkChecker({
     connection: store.connection,
@@ -344,18 +370,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     guard,
     staff,
     audit,
+    actions,
     content,
     broadcast,
     feedback,
     handoff,
     reports,
+    publicUrl: config.publicUrl,
     dashboard: createDashboard({
       connection: store.connection,
       content: () => content.bundle(),
       sources: reportSources,
     }),
     links,
-    secureCookies: config.publicUrl?.startsWith("https:") ?? false,
     now,
     channelAlerts: async () => {
       const failed = await oaTokens?.refreshError();
@@ -368,6 +395,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     metrics,
     bodyLimit: config.requestBodyLimit,
+    trustProxy: config.trustProxy,
+    metricsToken: config.metricsToken,
     ready: () => store.ping(),
     mount: (app) => {
       app.use("/admin/api", adminApi.router);

@@ -151,6 +151,15 @@ const envSchema = z.object({
   TICKET_NOTIFY_TELEGRAM: booleanish.default(false),
   PRIVACY_SALT: z.string().min(8).default("motcua-default-salt-change-me"),
   ADMIN_API_TOKEN: emptyAsUnset(z.string().min(24, "at least 24 characters")),
+  METRICS_TOKEN: emptyAsUnset(z.string().min(24, "at least 24 characters")),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(
+      /^$|^(false|true|\d{1,2}|[\w.:/-]+(,[\w.:/-]+)*)$/,
+      "false, true, a number of hops, or addresses/subnets separated by commas (e.g. loopback,10.0.0.5)",
+    )
+    .default(""),
   FLOOD_BURST: z.coerce.number().int().min(1).max(1000).default(12),
   FLOOD_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(2),
   HANDOFF_TELEGRAM_GROUPS: z
@@ -221,6 +230,13 @@ export type Config = Readonly<{
     showStaffNames: boolean;
   };
   adminApiToken: string | undefined;
+  /** Bearer token that may read `/metrics` from other hosts (loopback always may). */
+  metricsToken: string | undefined;
+  /**
+   * Which reverse proxies' `X-Forwarded-*` headers to believe (express's "trust proxy"): false (none,
+   * the default), true (any: only behind a proxy that overwrites them), a hop count, or addresses.
+   */
+  trustProxy: boolean | number | string;
   zaloOa:
     | {
         appId: string;
@@ -317,6 +333,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       showStaffNames: e.HANDOFF_SHOW_STAFF_NAMES,
     },
     adminApiToken: e.ADMIN_API_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
+    trustProxy:
+      e.TRUST_PROXY === "" || e.TRUST_PROXY === "false"
+        ? false
+        : e.TRUST_PROXY === "true"
+          ? true
+          : /^\d+$/.test(e.TRUST_PROXY)
+            ? Number(e.TRUST_PROXY)
+            : e.TRUST_PROXY,
     rates: {
       telegram: e.TELEGRAM_RATE_PER_SEC,
       zaloOa: e.ZALO_OA_RATE_PER_SEC,

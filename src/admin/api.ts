@@ -8,21 +8,20 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { z } from "zod";
 import { CHANNEL_NAMES } from "../core/types.js";
 import type { BroadcastService } from "../broadcast/service.js";
-import { announcementInputSchema } from "../broadcast/service.js";
 import { AppError } from "../errors.js";
 import { FeedbackError, type FeedbackService } from "../feedback/service.js";
+import type { ActionInput, StaffActions } from "./actions.js";
 import type { HandoffService } from "../handoff/service.js";
 import { HANDOFF_STATUSES, type HandoffDoc } from "../store/models/handoff.js";
 import { TICKET_STATUSES, type TicketDoc } from "../store/models/ticket.js";
 import type { ReportService } from "../reports/service.js";
 import { periodSchema } from "../reports/service.js";
 import { vnDayRange } from "../vn-time.js";
-import { audienceInScope, inScope, type Actor, type AuditLog } from "./auth.js";
+import { inScope, type Actor } from "./auth.js";
 import { actorOf, type RouteSpec, type createGuard } from "./guard.js";
 
 /** A ticket code in a path. */
 export const ticketCodeSchema = z.string().regex(/^PA-\d{4}-\d{6}$/i, "a ticket code like PA-2026-000123");
-const staffName = z.string().trim().min(1).max(100).optional();
 const channel = z.enum(CHANNEL_NAMES);
 /** An announcement id in a path. */
 export const announcementIdSchema = z.string().regex(/^[0-9a-f]{24}$/, "an announcement id");
@@ -35,14 +34,6 @@ const schemas = {
       overdue: z.enum(["true", "false"]).optional(),
       limit: z.coerce.number().int().min(1).max(500).optional(),
     })
-    .strict(),
-  reply: z.object({ text: z.string().trim().min(1).max(2000), by: staffName }).strict(),
-  status: z
-    .object({ status: z.enum(TICKET_STATUSES), reason: z.string().trim().max(500).optional(), by: staffName })
-    .strict(),
-  assign: z.object({ assignee: z.string().trim().min(1).max(100), by: staffName }).strict(),
-  faq: z
-    .object({ question: z.string().trim().min(5).max(500), answer: z.string().trim().min(5).max(3000) })
     .strict(),
   satisfaction: z
     .object({
@@ -143,6 +134,15 @@ export async function ticketOf(feedback: FeedbackService, actor: Actor, raw: unk
   return t;
 }
 
+/**
+ * Throws unless staff may see an announcement aimed at `units`: one for everyone (empty) or for any of
+ * their units. (Acting on it needs all of its units: see the staff actions.)
+ */
+export function assertAnnouncementVisible(actor: Actor, units: string[]): void {
+  if (actor.units.length && units.length && !units.some((u) => actor.units.includes(u)))
+    throw forbiddenUnit();
+}
+
 /** Throws unless the actor works for `unit`. */
 export function assertScope(actor: Actor, unit: string | undefined): void {
   if (!inScope(actor, unit)) throw forbiddenUnit();
@@ -157,25 +157,27 @@ export function scopedUnits(actor: Actor, asked: string | undefined): string | s
   return actor.units.length ? actor.units : undefined;
 }
 
-/** The name a write is recorded under: the signed-in staff member, or `by` for the API token. */
-const byName = (actor: Actor, by: string | undefined) =>
-  actor.via === "session" ? actor.displayName : (by ?? actor.displayName);
-
 export interface AdminApiDeps {
   guard: ReturnType<typeof createGuard>;
-  audit: AuditLog;
+  /** Every write goes through these (permission, unit scope, audit). */
+  actions: StaffActions;
   feedback: FeedbackService;
   broadcast: BroadcastService;
   handoff: HandoffService;
   reports: ReportService;
-  citizenErase: (c: "telegram" | "zalo-oa" | "zalo-bot", chatId: string) => Promise<void>;
 }
 
 /** Creates the router and its route table, e.g. `app.use("/admin/api", createAdminApi(deps).router)`. */
 export function createAdminApi(deps: AdminApiDeps): { router: Router; routes: RouteSpec[] } {
   const router = Router();
   const routes: RouteSpec[] = [];
-  const { audit } = deps;
+  const { actions } = deps;
+  /** A JSON body as an object (an action's schema then names any missing field). */
+  const body = (req: Request) =>
+    (req.body && typeof req.body === "object" && !Array.isArray(req.body) ? req.body : {}) as Record<
+      string,
+      unknown
+    >;
   router.use(deps.guard.identify);
   router.use(express.json({ limit: "64kb" }));
   const unauthorized = (_req: Request, _res: Response, next: NextFunction) =>
@@ -206,75 +208,27 @@ export function createAdminApi(deps: AdminApiDeps): { router: Router; routes: Ro
   route("get", "/tickets/:code", "tickets.view", async (req, res, actor) => {
     res.json({ ticket: presentTicket(await ticketInScope(actor, req.params.code)) });
   });
-  route("post", "/tickets/:code/replies", "tickets.handle", async (req, res, actor) => {
-    const body = parse(schemas.reply, req.body);
-    const before = await ticketInScope(actor, req.params.code);
-    const after = await deps.feedback.reply(before.code, byName(actor, body.by), body.text);
-    await audit.record(
-      actor,
-      "ticket.reply",
-      `tickets/${before.code}`,
-      { status: before.status },
-      {
-        status: after.status,
-        reply: body.text,
-      },
-    );
-    res.json({ ticket: presentTicket(after) });
-  });
-  route("post", "/tickets/:code/status", "tickets.handle", async (req, res, actor) => {
-    const body = parse(schemas.status, req.body);
-    const before = await ticketInScope(actor, req.params.code);
-    const after = await deps.feedback.setStatus(
-      before.code,
-      body.status,
-      byName(actor, body.by),
-      body.reason,
-    );
-    await audit.record(
-      actor,
-      "ticket.status",
-      `tickets/${before.code}`,
-      { status: before.status },
-      {
-        status: after.status,
-        reason: body.reason ?? null,
-      },
-    );
-    res.json({ ticket: presentTicket(after) });
-  });
-  route("post", "/tickets/:code/assign", "tickets.handle", async (req, res, actor) => {
-    const body = parse(schemas.assign, req.body);
-    const before = await ticketInScope(actor, req.params.code);
-    const after = await deps.feedback.assign(before.code, body.assignee, byName(actor, body.by));
-    await audit.record(
-      actor,
-      "ticket.assign",
-      `tickets/${before.code}`,
-      { assignee: before.assignee ?? null },
-      {
-        assignee: after.assignee ?? null,
-      },
-    );
-    res.json({ ticket: presentTicket(after) });
-  });
+  for (const [path, name] of [
+    ["replies", "ticket.reply"],
+    ["status", "ticket.status"],
+    ["assign", "ticket.assign"],
+  ] as const) {
+    route("post", `/tickets/:code/${path}`, "tickets.handle", async (req, res, actor) => {
+      const input = { ...body(req), code: parse(ticketCodeSchema, req.params.code) };
+      const after = await actions.run(actor, name, input as ActionInput<typeof name>);
+      res.json({ ticket: presentTicket(after) });
+    });
+  }
   route("post", "/tickets/:code/faq", "content.edit", async (req, res, actor) => {
-    const qa = parse(schemas.faq, req.body);
-    const t = await ticketInScope(actor, req.params.code);
-    const slug = await deps.feedback.publishFaq(t.code, qa);
-    await audit.record(actor, "faq.publish", `faqs/${slug}`, null, { from: t.code, ...qa });
-    res.status(201).json({ faq: `faq:${slug}` });
+    const input = { ...body(req), code: parse(ticketCodeSchema, req.params.code) };
+    const r = await actions.run(actor, "ticket.publishFaq", input as ActionInput<"ticket.publishFaq">);
+    res.status(201).json({ faq: `faq:${r.slug}` });
   });
   route("get", "/satisfaction", "reports.view", async (req, res, actor) => {
     const q = parse(schemas.satisfaction, req.query);
     const { start: from, end: to } = vnDayRange(q.from, q.to);
-    const unit = scopedUnits(actor, q.unit);
-    const rows = await deps.feedback.satisfaction({
-      from,
-      to,
-      unit: typeof unit === "string" ? unit : undefined,
-      by: q.by,
-    });
+    // A ward's staff get their units' ratings only, whatever the grouping (issue 15).
+    const rows = await deps.feedback.satisfaction({ from, to, unit: scopedUnits(actor, q.unit), by: q.by });
     res.json({
       from: q.from,
       to: q.to,
@@ -283,18 +237,10 @@ export function createAdminApi(deps: AdminApiDeps): { router: Router; routes: Ro
     });
   });
   route("get", "/citizens/:channel/:chatId/export", "citizens.manage", async (req, res, actor) => {
-    const c = parse(schemas.citizen, req.params);
-    await audit.record(actor, "citizen.export", `citizens/${c.channel}`);
-    res.json({
-      ...(await deps.feedback.exportCitizen(c.channel, c.chatId)),
-      handoffs: await deps.handoff.exportChat(c.channel, c.chatId),
-    });
+    res.json(await actions.run(actor, "citizen.export", parse(schemas.citizen, req.params)));
   });
   route("delete", "/citizens/:channel/:chatId", "citizens.manage", async (req, res, actor) => {
-    const c = parse(schemas.citizen, req.params);
-    await deps.citizenErase(c.channel, c.chatId);
-    // The chat id itself is personal data: the audit names only the channel.
-    await audit.record(actor, "citizen.erase", `citizens/${c.channel}`);
+    await actions.run(actor, "citizen.erase", parse(schemas.citizen, req.params));
     res.status(204).end();
   });
   route("get", "/handoffs", "handoffs.view", async (req, res, actor) => {
@@ -324,10 +270,11 @@ export function createAdminApi(deps: AdminApiDeps): { router: Router; routes: Ro
     res.json({ report: await deps.reports.build(unit, period) });
   });
   route("post", "/announcements", "announcements.send", async (req, res, actor) => {
-    const body = parse(announcementInputSchema, req.body);
-    if (!audienceInScope(actor, body.audience?.units ?? [])) throw forbiddenUnit();
-    const a = await deps.broadcast.create(body, actor.via === "token" ? "api" : actor.username);
-    await audit.record(actor, "announcement.create", `announcements/${String(a._id)}`, null, body);
+    const a = await actions.run(
+      actor,
+      "announcement.create",
+      body(req) as ActionInput<"announcement.create">,
+    );
     res.status(201).json({
       id: String(a._id),
       status: a.status,
@@ -335,23 +282,18 @@ export function createAdminApi(deps: AdminApiDeps): { router: Router; routes: Ro
       audience: await deps.broadcast.estimate(a.audience, a.urgent),
     });
   });
-  route("get", "/announcements/:id", "announcements.view", async (req, res) => {
-    const r = await deps.broadcast.report(parse(announcementIdSchema, req.params.id));
+  route("get", "/announcements/:id", "announcements.view", async (req, res, actor) => {
+    const id = parse(announcementIdSchema, req.params.id);
+    const a = await deps.broadcast.get(id);
+    if (!a) throw notFound("announcement");
+    assertAnnouncementVisible(actor, a.audience.units);
+    const r = await deps.broadcast.report(id);
     if (!r) throw notFound("announcement");
     res.json(r);
   });
   for (const action of ["pause", "resume", "cancel"] as const) {
     route("post", `/announcements/:id/${action}`, "announcements.send", async (req, res, actor) => {
-      const id = parse(announcementIdSchema, req.params.id);
-      const ok = await deps.broadcast[action](id);
-      if (!ok)
-        throw new AppError(
-          "BAD_TRANSITION",
-          409,
-          "errors:http.conflict",
-          `Cannot ${action} this announcement now`,
-        );
-      await audit.record(actor, `announcement.${action}`, `announcements/${id}`);
+      await actions.run(actor, `announcement.${action}`, { id: parse(announcementIdSchema, req.params.id) });
       res.json({ ok: true });
     });
   }

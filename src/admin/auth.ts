@@ -1,7 +1,7 @@
 /**
- * Staff authentication and authorisation: scrypt password hashes, lockout after repeated failures,
- * sessions stored in MongoDB behind an opaque cookie, CSRF tokens, roles → permissions, unit scope,
- * and the audit log of every write.
+ * Staff authentication and authorisation: scrypt password hashes and the password rules, sessions
+ * stored in MongoDB behind an opaque cookie, CSRF tokens, roles → permissions, unit scope, and the
+ * audit log of every write. Sign-in attempts are throttled in `throttle.ts` (delays, never a lockout).
  */
 import crypto from "node:crypto";
 import { promisify } from "node:util";
@@ -17,6 +17,7 @@ import {
   type StaffRole,
 } from "../store/models/staff.js";
 import { trusted } from "../store/trusted.js";
+import { COMMON_PASSWORDS } from "./common-passwords.js";
 
 const scrypt = promisify(crypto.scrypt) as (
   password: string,
@@ -95,6 +96,8 @@ export interface Actor {
   /** The session's CSRF token (cookie sessions only). */
   csrf?: string;
   via: "session" | "token";
+  /** The password was set by someone else (or printed once): only the password page opens until changed. */
+  mustChangePassword?: boolean;
 }
 
 export function can(actor: Pick<Actor, "role">, permission: Permission): boolean {
@@ -124,6 +127,24 @@ export const usernameSchema = z
   .toLowerCase()
   .regex(/^[a-z0-9._-]{3,32}$/, "3–32 characters: a–z 0–9 . _ -");
 export const passwordSchema = z.string().min(10, "at least 10 characters").max(200);
+
+/** Lower case without diacritics (đ → d), for comparing a password with the common ones. */
+const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/gi, "d").toLowerCase();
+
+/**
+ * The rules of a new password: 10+ characters, not one of the most common passwords, not the
+ * username, not one character repeated (issue 15). Messages are the keys' English text.
+ */
+export function newPasswordSchema(username = "") {
+  return passwordSchema.superRefine((pw, ctx) => {
+    const f = fold(pw);
+    const bare = f.replace(/[^a-z0-9]/g, "");
+    if (COMMON_PASSWORDS.has(f) || COMMON_PASSWORDS.has(bare) || /^(.)\1*$/.test(pw))
+      ctx.addIssue({ code: "custom", message: "a common password", params: { rule: "common" } });
+    else if (username.length >= 3 && f.includes(fold(username)))
+      ctx.addIssue({ code: "custom", message: "contains the username", params: { rule: "username" } });
+  });
+}
 export const staffInputSchema = z
   .object({
     username: usernameSchema,
@@ -138,19 +159,23 @@ export const staffInputSchema = z
   .strict();
 export type StaffInput = z.input<typeof staffInputSchema>;
 
-export type LoginResult =
-  { ok: true; staff: StaffDoc } | { ok: false; reason: "invalid" | "locked"; until?: Date | undefined };
+/** A sign-in: the account, or "invalid" alike for an unknown name, a wrong password and a closed account. */
+export type LoginResult = { ok: true; staff: StaffDoc } | { ok: false; reason: "invalid" };
 
 export interface StaffService {
-  create(input: StaffInput): Promise<StaffDoc>;
+  /** Creates an account; `mustChangePassword` when someone else chose (or printed) its password. */
+  create(input: StaffInput, opts?: { mustChangePassword?: boolean }): Promise<StaffDoc>;
   list(): Promise<StaffDoc[]>;
   get(id: string): Promise<StaffDoc | undefined>;
   update(
     id: string,
     patch: { role?: StaffRole; units?: string[]; active?: boolean; displayName?: string },
   ): Promise<{ before: StaffDoc; after: StaffDoc } | undefined>;
-  setPassword(id: string, password: string): Promise<boolean>;
-  /** Checks a login; failures count towards a lockout of the account. */
+  /** Sets a password (ends the account's sessions); `mustChange` when it was set by someone else. */
+  setPassword(id: string, password: string, opts?: { mustChange?: boolean }): Promise<boolean>;
+  /** Whether `password` is the account's current one. */
+  checkPassword(id: string, password: string): Promise<boolean>;
+  /** Checks a sign-in. Throttling is the caller's (see `throttle.ts`); nothing here locks an account. */
   login(username: string, password: string): Promise<LoginResult>;
   openSession(staff: StaffDoc): Promise<{ token: string; csrf: string; expiresAt: Date }>;
   /** The actor behind a session cookie, or undefined when it is unknown, expired or the account is off. */
@@ -162,8 +187,6 @@ export interface StaffServiceOptions {
   connection: Connection;
   now?: () => Date;
   sessionHours?: number;
-  maxFailures?: number;
-  lockMinutes?: number;
 }
 
 /** A hash that no password matches, so unknown usernames cost the same time as known ones. */
@@ -176,21 +199,21 @@ export function createStaffService(opts: StaffServiceOptions): StaffService {
   const Staff = staffModel(opts.connection);
   const Sessions = staffSessionModel(opts.connection);
   const now = opts.now ?? (() => new Date());
-  const maxFailures = opts.maxFailures ?? 5;
-  const lockMs = (opts.lockMinutes ?? 15) * 60_000;
   const sessionMs = (opts.sessionHours ?? 8) * 3600_000;
   const byId = (id: string) =>
     /^[0-9a-f]{24}$/.test(id) ? Staff.findById(id).lean() : Promise.resolve(null);
 
   return {
-    async create(input) {
+    async create(input, createOpts = {}) {
       const v = staffInputSchema.parse(input);
+      newPasswordSchema(v.username).parse(v.password);
       const doc = await Staff.create({
         username: v.username,
         displayName: v.displayName,
         role: v.role,
         units: v.units,
         passwordHash: await hashPassword(v.password),
+        mustChangePassword: createOpts.mustChangePassword ?? false,
       });
       return doc.toObject();
     },
@@ -213,41 +236,35 @@ export function createStaffService(opts: StaffServiceOptions): StaffService {
         await Sessions.deleteMany({ staffId: before._id });
       return { before, after };
     },
-    async setPassword(id, password) {
+    async setPassword(id, password, pwOpts = {}) {
       const pw = passwordSchema.parse(password);
       const doc = await byId(id);
       if (!doc) return false;
       await Staff.updateOne(
         { _id: doc._id },
-        { $set: { passwordHash: await hashPassword(pw), failedLogins: 0 }, $unset: { lockedUntil: "" } },
+        {
+          $set: { passwordHash: await hashPassword(pw), mustChangePassword: pwOpts.mustChange ?? false },
+          $unset: { lockedUntil: "", failedLogins: "" },
+        },
       );
       await Sessions.deleteMany({ staffId: doc._id });
       return true;
+    },
+    async checkPassword(id, password) {
+      const doc = await byId(id);
+      return Boolean(doc) && (await verifyPassword(password, doc!.passwordHash));
     },
     async login(username, password) {
       const name = usernameSchema.safeParse(username);
       const staff = name.success ? await Staff.findOne({ username: name.data }).lean() : null;
       if (!staff || !staff.active) {
+        // Unknown names cost the same time as known ones and get the same answer.
         decoyHash ??= hashPassword(crypto.randomUUID());
         await verifyPassword(password, await decoyHash);
         return { ok: false, reason: "invalid" };
       }
-      const at = now();
-      if (staff.lockedUntil && staff.lockedUntil > at)
-        return { ok: false, reason: "locked", until: staff.lockedUntil };
-      if (!(await verifyPassword(password, staff.passwordHash))) {
-        const failures = staff.failedLogins + 1;
-        const lock = failures >= maxFailures ? new Date(at.getTime() + lockMs) : undefined;
-        await Staff.updateOne(
-          { _id: staff._id },
-          lock ? { $set: { failedLogins: 0, lockedUntil: lock } } : { $set: { failedLogins: failures } },
-        );
-        return lock ? { ok: false, reason: "locked", until: lock } : { ok: false, reason: "invalid" };
-      }
-      await Staff.updateOne(
-        { _id: staff._id },
-        { $set: { failedLogins: 0, lastLoginAt: at }, $unset: { lockedUntil: "" } },
-      );
+      if (!(await verifyPassword(password, staff.passwordHash))) return { ok: false, reason: "invalid" };
+      await Staff.updateOne({ _id: staff._id }, { $set: { lastLoginAt: now() } });
       return { ok: true, staff };
     },
     async openSession(staff) {
@@ -272,6 +289,7 @@ export function createStaffService(opts: StaffServiceOptions): StaffService {
         staffId: String(staff._id),
         csrf: s.csrf,
         via: "session",
+        mustChangePassword: staff.mustChangePassword === true,
       };
     },
     async closeSession(token) {
@@ -310,6 +328,7 @@ function auditable(value: unknown): unknown {
     delete o.passwordHash;
     delete o.failedLogins;
     delete o.lockedUntil;
+    delete o.mustChangePassword;
   }
   return plain;
 }

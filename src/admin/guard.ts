@@ -8,6 +8,8 @@ import { AppError } from "../errors.js";
 import { can, type Actor, type Permission, type StaffService } from "./auth.js";
 
 export const SESSION_COOKIE = "motcua_sid";
+/** The sign-in form's CSRF cookie (double submit: before a session exists there is no session token). */
+export const LOGIN_COOKIE = "motcua_login";
 export const LANG_COOKIE = "motcua_lang";
 
 /** One registered route and the permission it needs (the route × role test walks this list). */
@@ -32,13 +34,33 @@ export function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a browser's `Origin` (sent with every form post) is this site: the address the request came
+ * to (through a trusted proxy, its forwarded host and scheme), or the configured public URL. A request
+ * without `Origin` (a script) passes here and is held to the CSRF token alone.
+ */
+export function sameOrigin(req: Request, publicUrl?: string): boolean {
+  const origin = req.get("origin");
+  if (origin === undefined) return true;
+  if (origin === `${req.protocol}://${req.get("host") ?? ""}`) return true;
+  try {
+    return publicUrl !== undefined && new URL(publicUrl).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
 /** The actor of a request, once {@link createGuard}'s `identify` ran. */
 export function actorOf(res: Response): Actor | undefined {
   return (res.locals as { actor?: Actor }).actor;
 }
 
 /** Creates the guard, e.g. `createGuard({ staff, apiToken })`. */
-export function createGuard(deps: { staff: StaffService; apiToken?: string | undefined }) {
+export function createGuard(deps: {
+  staff: StaffService;
+  apiToken?: string | undefined;
+  publicUrl?: string | undefined;
+}) {
   /** Sets `res.locals.actor` from the bearer token or the session cookie (neither → undefined). */
   const identify: RequestHandler = (req, res, next) => {
     const bearer = /^Bearer (.+)$/.exec(req.get("authorization") ?? "")?.[1];
@@ -74,6 +96,7 @@ export function createGuard(deps: { staff: StaffService; apiToken?: string | und
   /** Whether a write carries the session's CSRF token (header `x-csrf-token` or form field `_csrf`). */
   function csrfOk(req: Request, actor: Actor): boolean {
     if (actor.via === "token" || req.method === "GET" || req.method === "HEAD") return true;
+    if (!sameOrigin(req, deps.publicUrl)) return false;
     const body = req.body as Record<string, unknown> | undefined;
     const given = req.get("x-csrf-token") ?? (typeof body?._csrf === "string" ? body._csrf : "");
     return Boolean(actor.csrf) && sameSecret(given, actor.csrf!);
@@ -101,6 +124,17 @@ export function createGuard(deps: { staff: StaffService; apiToken?: string | und
         next(new AppError("CSRF", 403, "errors:http.csrf", "Missing or wrong CSRF token"));
         return;
       }
+      if (actor.mustChangePassword && permission !== "signed-in") {
+        next(
+          new AppError(
+            "PASSWORD_CHANGE_REQUIRED",
+            403,
+            "errors:http.forbidden",
+            "Choose your own password first (the password page)",
+          ),
+        );
+        return;
+      }
       if (permission !== "signed-in" && !can(actor, permission)) {
         next(
           new AppError(
@@ -117,25 +151,4 @@ export function createGuard(deps: { staff: StaffService; apiToken?: string | und
   }
 
   return { identify, allow };
-}
-
-/**
- * A small fixed-window limiter per key (client address) for the login form:
- * `hit(ip)` is false once `max` attempts were made within `windowMs`.
- */
-export function createAttemptLimiter(max: number, windowMs: number, now: () => number = Date.now) {
-  const seen = new Map<string, { start: number; n: number }>();
-  return {
-    hit(key: string): boolean {
-      const at = now();
-      if (seen.size > 10_000) for (const [k, v] of seen) if (at - v.start >= windowMs) seen.delete(k);
-      const cur = seen.get(key);
-      if (!cur || at - cur.start >= windowMs) {
-        seen.set(key, { start: at, n: 1 });
-        return true;
-      }
-      cur.n++;
-      return cur.n <= max;
-    },
-  };
 }

@@ -80,7 +80,13 @@ export interface FeedbackService extends FeedbackPort {
   setStatus(code: string, status: TicketStatus, by: string, reason?: string): Promise<TicketDoc>;
   assign(code: string, assignee: string, by: string): Promise<TicketDoc>;
   publishFaq(code: string, qa: { question: string; answer: string }): Promise<string>;
-  satisfaction(q: { from: Date; to: Date; unit?: string; by: SatisfactionGroup }): Promise<SatisfactionRow[]>;
+  /** Ratings grouped by `by`; `unit` keeps one unit's or (a list) those units' ratings. */
+  satisfaction(q: {
+    from: Date;
+    to: Date;
+    unit?: string | string[] | undefined;
+    by: SatisfactionGroup;
+  }): Promise<SatisfactionRow[]>;
   exportCitizen(channel: ChannelName, chatId: string): Promise<Record<string, unknown>>;
   /** Removes identity from tickets and ratings of a chat; ticket content stays, anonymous. */
   anonymiseChat(channel: ChannelName, chatId: string): Promise<void>;
@@ -423,7 +429,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
 
     async satisfaction(q) {
       const filter: Record<string, unknown> = { at: trusted({ $gte: q.from, $lt: q.to }) };
-      if (q.unit) filter.unit = q.unit;
+      if (q.unit) filter.unit = Array.isArray(q.unit) ? trusted({ $in: q.unit }) : q.unit;
       const rows = (await Ratings.find(filter, {
         unit: 1,
         channel: 1,

@@ -98,7 +98,8 @@ export function createDashboard(deps: {
       const sat = await deps.sources.satisfaction({
         from: sixMonthsAgo,
         to: end,
-        unit: q.units.length === 1 ? q.units[0] : undefined,
+        // Staff of several units see their units' ratings, never everyone's (issue 15).
+        unit: q.units.length ? q.units : undefined,
         by: "month",
       });
       const tickets = await ticketModel(deps.connection)

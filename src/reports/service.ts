@@ -86,7 +86,8 @@ export interface ReportSources {
   satisfaction(q: {
     from: Date;
     to: Date;
-    unit?: string;
+    /** One unit, or several (staff of several units). */
+    unit?: string | string[] | undefined;
     by: "unit" | "month";
   }): Promise<SatisfactionFigures[]>;
   handoffStats(q: { from: Date; to: Date; unit?: string }): Promise<HandoffFigures>;

@@ -131,7 +131,11 @@ describe("staff API", () => {
     });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({
-      error: { code: "REASON_REQUIRED", message: "A rejection needs a reason" },
+      error: {
+        code: "REASON_REQUIRED",
+        message: "A rejection needs a reason",
+        details: [{ field: "reason", message: "A rejection needs a reason" }],
+      },
     });
     const closed = await api(`/tickets/${code}/status`, {
       method: "POST",

@@ -22,7 +22,7 @@ import { announcementIdSchema, notFound, parse } from "../api.js";
 import { audienceInScope, can, inScope } from "../auth.js";
 import { Html, esc, html } from "../../reports/html.js";
 import { askToConfirm, isConfirmed } from "./confirm.js";
-import type { ConsoleContext, StaffView } from "./index.js";
+import { attempt, type ConsoleContext, type StaffView } from "./index.js";
 import { csrfField, issueText, many, page, str, vnTime, type View } from "./layout.js";
 
 type Form = Record<string, unknown>;
@@ -496,9 +496,15 @@ export function registerAnnouncementPages(ctx: ConsoleContext): void {
       res.type("html").send(await checkPage(v, body, r.input));
       return;
     }
-    const a = await deps.broadcast.create(r.input, v.actor.username);
-    await deps.audit.record(v.actor, "announcement.create", `announcements/${String(a._id)}`, null, r.input);
-    ctx.done(res, `/admin/announcements/${String(a._id)}`, "annCreated");
+    const made = await attempt(() => deps.actions.run(v.actor, "announcement.create", r.input!));
+    if (!made.ok) {
+      res
+        .status(made.status)
+        .type("html")
+        .send(composePage(v, body, made.problems));
+      return;
+    }
+    ctx.done(res, `/admin/announcements/${String(made.value._id)}`, "annCreated");
   });
 
   ctx.route("get", "/announcements/:id", "announcements.view", async (req, res, v) => {
@@ -661,15 +667,18 @@ export function registerAnnouncementPages(ctx: ConsoleContext): void {
       res.type("html").send(await checkPage(v, body, r.input, id));
       return;
     }
-    const changed = await deps.broadcast.update(id, r.input);
-    if (!changed) throw new AppError("BAD_TRANSITION", 409, "console:ann.started");
-    await deps.audit.record(
-      v.actor,
-      "announcement.update",
-      `announcements/${id}`,
-      editedFields(changed.before),
-      editedFields(changed.after),
+    const changed = await attempt(() =>
+      deps.actions.run(v.actor, "announcement.update", { id, announcement: r.input! }),
     );
+    if (!changed.ok) {
+      if (changed.problems.some((p) => p.code === "BAD_TRANSITION"))
+        throw new AppError("BAD_TRANSITION", 409, "console:ann.started");
+      res
+        .status(changed.status)
+        .type("html")
+        .send(composePage(v, body, changed.problems, id));
+      return;
+    }
     ctx.done(res, `/admin/announcements/${id}`, "annUpdated");
   });
 
@@ -692,24 +701,10 @@ export function registerAnnouncementPages(ctx: ConsoleContext): void {
         });
         return;
       }
-      const ok = action === "send-now" ? await deps.broadcast.sendNow(id) : await deps.broadcast[action](id);
-      if (!ok) throw new AppError("BAD_TRANSITION", 409, "console:ann.cannot");
       const name = action === "send-now" ? "sendNow" : action;
-      await deps.audit.record(v.actor, `announcement.${name}`, `announcements/${id}`, { status: a.status });
+      const done = await attempt(() => deps.actions.run(v.actor, `announcement.${name}`, { id }));
+      if (!done.ok) throw new AppError("BAD_TRANSITION", 409, "console:ann.cannot");
       ctx.done(res, `/admin/announcements/${id}`, `ann${name[0]!.toUpperCase()}${name.slice(1)}`);
     });
   }
-}
-
-/** What an edit changed, in the fields staff set (for the audit's before → after). */
-function editedFields(a: AnnouncementDoc) {
-  return {
-    title: a.title,
-    body: a.body,
-    link: a.link ?? null,
-    audience: a.audience,
-    urgent: a.urgent,
-    schedule: a.schedule,
-    status: a.status,
-  };
 }

@@ -38,6 +38,7 @@ label { display:block; font-weight:600; margin:12px 0 4px; }
 input[type=text], input[type=password], input[type=search], input[type=date], input[type=datetime-local], input[type=number], select, textarea {
   width:100%; max-width:100%; padding:8px; border:1px solid #9aa4af; border-radius:6px; font:inherit; background:#fff; }
 textarea { min-height:6em; }
+.field-error { color:var(--brand); font-weight:600; margin:4px 0 0; }
 textarea.code { font-family: ui-monospace, Consolas, monospace; font-size:14px; min-height:24em; }
 button, .button { display:inline-block; padding:8px 14px; border:1px solid #0b57a4; border-radius:6px; background:#0b57a4; color:#fff; font:inherit; cursor:pointer; text-decoration:none; }
 button.secondary, .button.secondary { background:#fff; color:#0b57a4; }
@@ -114,8 +115,38 @@ fieldset { border:1px solid var(--line); border-radius:6px; margin:12px 0; }
 }
 `;
 
-/** Draws the dashboard charts from the JSON in #dash-data (a data block, not a script). */
+/**
+ * Draws the dashboard charts from the JSON in #dash-data (a data block, not a script), and keeps live
+ * regions fresh: an element with \`data-live="<url>"\` gets its HTML from that JSON address every few
+ * seconds, so new chat messages arrive without reloading the page and what staff type is never lost.
+ * When the JSON's \`status\` differs from the element's \`data-status\`, the \`data-notice\` element shows.
+ */
 export const CONSOLE_JS = `
+(function () {
+  var live = document.querySelectorAll("[data-live]");
+  Array.prototype.forEach.call(live, function (el) {
+    var last = null, busy = false;
+    function tick() {
+      if (busy || document.hidden) return;
+      busy = true;
+      fetch(el.getAttribute("data-live"), { credentials: "same-origin", headers: { accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (d) {
+          if (!d) return;
+          if (typeof d.html === "string" && d.html !== last) {
+            el.innerHTML = d.html;
+            last = d.html;
+          }
+          var was = el.getAttribute("data-status"), notice = document.getElementById(el.getAttribute("data-notice") || "");
+          if (notice && was && d.status && d.status !== was) notice.hidden = false;
+        })
+        .catch(function () {})
+        .then(function () { busy = false; });
+    }
+    tick();
+    setInterval(tick, Number(el.getAttribute("data-every")) || 3000);
+  });
+})();
 (function () {
   var el = document.getElementById("dash-data");
   if (!el || !window.Chart) return;

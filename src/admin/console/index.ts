@@ -3,6 +3,7 @@
  * Vietnamese first, every route behind a permission, every write audited. Pages live in sibling
  * modules; this file holds sign-in, the route helper and the shared plumbing.
  */
+import crypto from "node:crypto";
 import fs from "node:fs";
 import express, { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
@@ -16,17 +17,22 @@ import type { HandoffService } from "../../handoff/service.js";
 import type { Translator } from "../../i18n.js";
 import type { DashboardBuilder } from "../../reports/dashboard.js";
 import type { ReportService } from "../../reports/service.js";
+import { sameSecret } from "../../channels/secret.js";
 import { httpError } from "../api.js";
+import { ValidationError, type StaffActions } from "../actions.js";
+import type { FieldIssue } from "../../content/store.js";
 import { can, type Actor, type AuditLog, type StaffService } from "../auth.js";
 import {
   actorOf,
-  createAttemptLimiter,
   LANG_COOKIE,
+  LOGIN_COOKIE,
   readCookie,
+  sameOrigin,
   SESSION_COOKIE,
   type createGuard,
   type RouteSpec,
 } from "../guard.js";
+import { createSignInThrottle, type SignInThrottle } from "../throttle.js";
 import { html } from "../../reports/html.js";
 import { CONSOLE_CSS, CONSOLE_JS, chartJsPath } from "./assets.js";
 import { registerAnnouncementPages } from "./announcements.js";
@@ -44,6 +50,8 @@ export interface ConsoleDeps {
   guard: ReturnType<typeof createGuard>;
   staff: StaffService;
   audit: AuditLog;
+  /** Every write goes through these (permission, unit scope, audit). */
+  actions: StaffActions;
   content: ContentService;
   broadcast: BroadcastService;
   feedback: FeedbackService;
@@ -52,8 +60,10 @@ export interface ConsoleDeps {
   dashboard: DashboardBuilder;
   /** The content link checker, whose failing links the verification page lists. */
   links?: LinkChecker;
-  /** Mark cookies Secure (the console is served over HTTPS). */
-  secureCookies: boolean;
+  /** The configured public address: a form posted from it passes the Origin check too. */
+  publicUrl?: string | undefined;
+  /** Sign-in throttling (a default one when omitted). */
+  throttle?: SignInThrottle;
   now?: () => Date;
   /** Channel problems staff must know about (e.g. the Zalo OA token refresh failing), as text keys. */
   channelAlerts?: () => Promise<Array<{ key: string; vars?: Record<string, unknown> }>>;
@@ -69,6 +79,29 @@ export interface ConsoleContext {
   route(method: "get" | "post", path: string, permission: RouteSpec["permission"], h: PageHandler): void;
   /** Redirects after a write (POST → redirect → GET), with a flash message key. */
   done(res: Response, to: string, flash: string): void;
+}
+
+/** What a form's action came to: its result, or the problems to show beside the form's fields. */
+export type Attempt<T> = { ok: true; value: T } | { ok: false; status: number; problems: FieldIssue[] };
+
+/**
+ * Runs a staff action for a form: a problem the staff member can fix (a field, a state that changed
+ * meanwhile) comes back as `problems`, so the page is shown again with what was typed (issue 15);
+ * anything else (no permission, out of scope) is thrown to the error page.
+ */
+export async function attempt<T>(f: () => Promise<T>): Promise<Attempt<T>> {
+  try {
+    return { ok: true, value: await f() };
+  } catch (err) {
+    if (err instanceof ValidationError) return { ok: false, status: 400, problems: err.issues };
+    if (err instanceof AppError && (err.status === 409 || err.status === 400))
+      return {
+        ok: false,
+        status: err.status,
+        problems: [{ path: "", message: err.message, code: err.code }],
+      };
+    throw err;
+  }
 }
 
 /** The language of a console request: the cookie, else Vietnamese. */
@@ -91,9 +124,12 @@ export function createConsole(deps: ConsoleDeps): { router: Router; routes: Rout
   const router = Router();
   const routes: RouteSpec[] = [];
   const { t } = deps;
-  const loginLimiter = createAttemptLimiter(20, 15 * 60_000);
+  const throttle = deps.throttle ?? createSignInThrottle();
   const chartJs = chartJsPath();
-  const cookieFlags = `Path=/admin; HttpOnly; SameSite=Strict${deps.secureCookies ? "; Secure" : ""}`;
+  // Secure whenever this request came over https (directly, or through a trusted proxy that says so);
+  // a LAN over plain http still signs in.
+  const cookieFlags = (req: Request) =>
+    `Path=/admin; HttpOnly; SameSite=Strict${req.secure ? "; Secure" : ""}`;
 
   router.use(express.urlencoded({ extended: false, limit: "256kb", parameterLimit: 500 }));
   router.use(deps.guard.identify);
@@ -157,11 +193,25 @@ export function createConsole(deps: ConsoleDeps): { router: Router; routes: Rout
   router.get("/lang/:lang", (req, res) => {
     const lang = req.params.lang === "en" ? "en" : "vi";
     res.set("Set-Cookie", `${LANG_COOKIE}=${lang}; Path=/admin; SameSite=Lax; Max-Age=31536000`);
-    // Back to the page the switch was pressed on (the Referer is not sent: Referrer-Policy no-referrer).
+    // Back to the page the switch was pressed on (named in the link, not read from the Referer).
     res.redirect(303, safeNext(typeof req.query.back === "string" ? req.query.back : undefined));
   });
 
-  const loginPage = (req: Request, v: View, problem?: string, status = 200) => {
+  /**
+   * The sign-in form carries a token that must match its cookie (login CSRF, issue 15): another site
+   * cannot sign a browser in to an account of its choosing.
+   */
+  const loginToken = (req: Request, res: Response) => {
+    const cur = readCookie(req, LOGIN_COOKIE);
+    const token = cur && /^[A-Za-z0-9_-]{32}$/.test(cur) ? cur : crypto.randomBytes(24).toString("base64url");
+    res.append(
+      "Set-Cookie",
+      `${LOGIN_COOKIE}=${token}; Path=/admin/login; HttpOnly; SameSite=Strict${req.secure ? "; Secure" : ""}; Max-Age=7200`,
+    );
+    return token;
+  };
+  const loginPage = (req: Request, res: Response, v: View, problem?: string, status = 200) => {
+    const token = loginToken(req, res);
     const next =
       typeof req.query.next === "string" ? req.query.next : (req.body as { next?: string } | undefined)?.next;
     return {
@@ -171,6 +221,7 @@ export function createConsole(deps: ConsoleDeps): { router: Router; routes: Rout
         v.tr("login.title"),
         html`<form class="card" method="post" action="/admin/login" style="max-width:420px">
           ${problem ? html`<div class="errors" role="alert">${problem}</div>` : ""}
+          <input type="hidden" name="_csrf" value="${token}" />
           <input type="hidden" name="next" value="${safeNext(next)}" />
           <label for="username">${v.tr("login.username")}</label>
           <input id="username" name="username" type="text" autocomplete="username" required autofocus />
@@ -187,14 +238,14 @@ export function createConsole(deps: ConsoleDeps): { router: Router; routes: Rout
       res.redirect(303, "/admin");
       return;
     }
-    const r = loginPage(req, makeView(t, langOf(req), undefined, req.path));
+    const r = loginPage(req, res, makeView(t, langOf(req), undefined, req.path));
     res.status(r.status).type("html").send(r.body);
   });
   routes.push({ method: "post", path: "/login", permission: "public" });
   router.post("/login", (req, res, next) => {
     const v = makeView(t, langOf(req), undefined, req.path);
     const send = (problem: string, status: number) => {
-      const r = loginPage(req, v, problem, status);
+      const r = loginPage(req, res, v, problem, status);
       res.status(r.status).type("html").send(r.body);
     };
     const body = loginSchema.safeParse(req.body);
@@ -202,23 +253,40 @@ export function createConsole(deps: ConsoleDeps): { router: Router; routes: Rout
       send(v.tr("login.invalid"), 400);
       return;
     }
-    if (!loginLimiter.hit(req.ip ?? "?")) {
-      send(v.tr("login.tooMany"), 429);
+    const cookieToken = readCookie(req, LOGIN_COOKIE);
+    if (
+      !sameOrigin(req, deps.publicUrl) ||
+      !cookieToken ||
+      !body.data._csrf ||
+      !sameSecret(body.data._csrf, cookieToken)
+    ) {
+      send(v.tr("login.expired"), 403);
+      return;
+    }
+    const address = req.ip ?? "?";
+    const username = body.data.username.trim().toLowerCase();
+    const verdict = throttle.check(address, username);
+    if (!verdict.ok) {
+      res.set("Retry-After", String(verdict.retryAfterSec));
+      send(v.tr("login.wait", { seconds: verdict.retryAfterSec }), 429);
       return;
     }
     (async () => {
       const r = await deps.staff.login(body.data.username, body.data.password);
       if (!r.ok) {
-        if (r.reason === "locked")
-          send(
-            v.tr("login.locked", {
-              minutes: Math.max(1, Math.ceil(((r.until?.getTime() ?? 0) - Date.now()) / 60_000)),
-            }),
-            423,
-          );
-        else send(v.tr("login.invalid"), 401);
+        throttle.fail(address, username);
+        // Who tried, from where: the name as typed when it could be one (never the password).
+        await deps.audit.record(
+          { username: "-", displayName: "-", role: "viewer", units: [], via: "session" },
+          "staff.login.failed",
+          `staff/${/^[a-z0-9._-]{1,32}$/.test(username) ? username : "?"}`,
+          null,
+          { address },
+        );
+        send(v.tr("login.invalid"), 401);
         return;
       }
+      throttle.succeed(username);
       const s = await deps.staff.openSession(r.staff);
       await deps.audit.record(
         {
@@ -230,18 +298,21 @@ export function createConsole(deps: ConsoleDeps): { router: Router; routes: Rout
         },
         "staff.login",
         `staff/${r.staff.username}`,
+        null,
+        { address },
       );
-      res.set(
+      res.append(
         "Set-Cookie",
-        `${SESSION_COOKIE}=${s.token}; ${cookieFlags}; Expires=${s.expiresAt.toUTCString()}`,
+        `${SESSION_COOKIE}=${s.token}; ${cookieFlags(req)}; Expires=${s.expiresAt.toUTCString()}`,
       );
-      res.redirect(303, safeNext(body.data.next));
+      res.append("Set-Cookie", `${LOGIN_COOKIE}=; Path=/admin/login; Max-Age=0`);
+      res.redirect(303, r.staff.mustChangePassword ? "/admin/password" : safeNext(body.data.next));
     })().catch(next);
   });
   ctx.route("post", "/logout", "signed-in", async (req, res) => {
     const sid = readCookie(req, SESSION_COOKIE);
     if (sid) await deps.staff.closeSession(sid);
-    res.set("Set-Cookie", `${SESSION_COOKIE}=; ${cookieFlags}; Max-Age=0`);
+    res.set("Set-Cookie", `${SESSION_COOKIE}=; ${cookieFlags(req)}; Max-Age=0`);
     res.redirect(303, "/admin/login");
   });
 
@@ -263,6 +334,10 @@ export function createConsole(deps: ConsoleDeps): { router: Router; routes: Rout
     const e = err instanceof AppError ? err : undefined;
     if (!e) {
       next(err);
+      return;
+    }
+    if (e.code === "PASSWORD_CHANGE_REQUIRED" && req.method === "GET") {
+      res.redirect(303, "/admin/password");
       return;
     }
     const v = makeView(t, langOf(req), actorOf(res), req.path);

@@ -47,6 +47,25 @@ export const csrfField = (v: View) => html`<input type="hidden" name="_csrf" val
 const RULES: Record<string, string> = {
   "a five-field cron expression": "cron",
   "3–32 characters: a–z 0–9 . _ -": "username",
+  "a common password": "commonPassword",
+  "contains the username": "passwordUsername",
+  "an http:// or https:// address": "httpUrl",
+};
+
+/** Problems the staff actions report by code, as console keys. */
+const CODES: Record<string, string> = {
+  reason_required: "form.rules.reason",
+  units_out_of_scope: "form.rules.ownUnits",
+  unit_out_of_scope: "form.rules.ownUnit",
+  role_out_of_scope: "form.rules.ownRole",
+  taken: "staff.taken",
+  wrong_password: "password.wrong",
+  same_password: "form.rules.samePassword",
+  SELF_CHANGE: "staff.selfLockout",
+  BAD_TRANSITION: "form.issues.badTransition",
+  NO_CONSENT: "form.issues.noConsent",
+  NOT_SENT: "flash.handoffNotSent",
+  not_handler: "tickets.notHandler",
 };
 
 /**
@@ -54,6 +73,8 @@ const RULES: Record<string, string> = {
  * the choices) are translated; a rule's own explanation (e.g. the cron format) is shown as written.
  */
 export function issueText(v: View, p: FieldIssue): string {
+  const coded = p.code ? CODES[p.code] : undefined;
+  if (coded) return v.tr(coded);
   if (p.code === "too_small") {
     if (p.minimum === 1 || p.minimum === undefined) return v.tr("form.issues.empty");
     return v.tr(p.origin === "array" ? "form.issues.tooFewItems" : "form.issues.tooShort", { n: p.minimum });
@@ -66,6 +87,16 @@ export function issueText(v: View, p: FieldIssue): string {
   if (rule) return v.tr(`form.rules.${rule}`);
   if (p.code === "invalid_type") return v.tr("form.issues.missing");
   return p.message;
+}
+
+/**
+ * The problem of one field, shown right after it (and announced), e.g.
+ * `<textarea id="r-text" …></textarea>${fieldProblem(v, problems, "text")}`.
+ */
+export function fieldProblem(v: View, problems: FieldIssue[], path: string): Html | "" {
+  const mine = problems.filter((p) => p.path === path || p.path.startsWith(`${path}.`));
+  if (!mine.length) return "";
+  return html`<p class="field-error" role="alert">${mine.map((p) => issueText(v, p)).join("; ")}</p>`;
 }
 
 /** A list of validation problems. */

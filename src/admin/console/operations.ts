@@ -1,12 +1,14 @@
 /**
  * Day-to-day work: the feedback inbox (search, sort, pages, bulk assign/close; reply, status, assign,
- * publish as FAQ) and the handoff queue (claim, reply, close). Announcements live in announcements.ts. Every write goes through the same services as the bot and is
- * audited.
+ * publish as FAQ) and the handoff queue (claim, reply, close; new messages arrive without reloading).
+ * Announcements live in announcements.ts. Every write is a staff action (../actions.ts).
  */
 import type { Request } from "express";
 import { z } from "zod";
-import { AppError } from "../../errors.js";
+import type { FieldIssue } from "../../content/store.js";
+import type { HandoffDoc } from "../../store/models/handoff.js";
 import { TICKET_CATEGORIES, TICKET_STATUSES, type TicketDoc } from "../../store/models/ticket.js";
+import type { ActionInput } from "../actions.js";
 import {
   assertScope,
   notFound,
@@ -19,8 +21,8 @@ import {
 import { can, inScope } from "../auth.js";
 import { html } from "../../reports/html.js";
 import { askToConfirm, isConfirmed } from "./confirm.js";
-import type { ConsoleContext, StaffView } from "./index.js";
-import { csrfField, many, page, str, vnTime } from "./layout.js";
+import { attempt, type ConsoleContext, type StaffView } from "./index.js";
+import { csrfField, errorBox, fieldProblem, many, page, str, vnTime } from "./layout.js";
 
 const handoffCode = z.string().regex(/^H[0-9A-Z]{3,12}$/, "a handoff code like H7K2QX");
 const flashOf = (req: Request) => (typeof req.query.done === "string" ? req.query.done : undefined);
@@ -269,40 +271,31 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
       });
       return;
     }
-    if (b.action === "assign") {
-      const ok = (await handlersFor(tickets.map((t) => t.unit))).find((s) => s.username === b.assignee);
-      if (!ok) throw new AppError("VALIDATION_FAILED", 400, "console:tickets.notHandler");
-    }
     for (const t of tickets) {
-      if (b.action === "assign") {
-        const after = await deps.feedback.assign(t.code, b.assignee!, v.actor.displayName);
-        await deps.audit.record(
-          v.actor,
-          "ticket.assign",
-          `tickets/${t.code}`,
-          { assignee: t.assignee ?? null },
-          {
-            assignee: after.assignee ?? null,
-          },
-        );
-      } else if (t.status !== "closed") {
-        const after = await deps.feedback.setStatus(t.code, "closed", v.actor.displayName);
-        await deps.audit.record(
-          v.actor,
-          "ticket.status",
-          `tickets/${t.code}`,
-          { status: t.status },
-          {
-            status: after.status,
-          },
-        );
-      }
+      if (b.action === "assign")
+        await deps.actions.run(v.actor, "ticket.assign", { code: t.code, assignee: b.assignee ?? "" });
+      else if (t.status !== "closed")
+        await deps.actions.run(v.actor, "ticket.status", { code: t.code, status: "closed" });
     }
     ctx.done(res, "/admin/tickets", "ticketsBulk");
   });
-  ctx.route("get", "/tickets/:code", "tickets.view", async (req, res, v) => {
-    const raw = await ticketInScope(v, req.params.code);
+  /** A form shown again after a problem: which form, what was typed, what is wrong. */
+  type Retry = { form: string; values: Record<string, string>; problems: FieldIssue[] };
+  const ticketPage = async (v: StaffView, raw: TicketDoc, flash: string | undefined, retry?: Retry) => {
     const t = presentTicket(raw);
+    const typed = (form: string, name: string, fallback = "") =>
+      retry?.form === form ? (retry.values[name] ?? fallback) : fallback;
+    const problem = (form: string, name: string) =>
+      retry?.form === form ? fieldProblem(v, retry.problems, name) : "";
+    const general = (form: string) =>
+      retry?.form === form
+        ? errorBox(
+            v,
+            retry.problems.filter((p) => !p.path),
+          )
+        : "";
+    const chosenStatus = typed("status", "status", t.status);
+    const chosenAssignee = typed("assign", "assignee", t.assignee ?? "");
     const handle = can(v.actor, "tickets.handle");
     const open = t.status === "received" || t.status === "in_progress";
     const nameOf = await staffName();
@@ -312,192 +305,167 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
       const m = /^assigned to (.+)$/.exec(note);
       return m ? v.tr("tickets.assignedTo", { name: nameOf(m[1]) }) : note;
     };
-    res.type("html").send(
-      page(
-        v,
-        `${v.tr("tickets.ticket")} ${t.code}`,
-        html`<div class="grid">
-            <section class="card">
-              <p>
-                ${unitName(t.unit ?? undefined)} · ${v.tr(`tickets.categories.${t.category}`)} ·
-                ${v.tr(`channels.${t.channel}`)} · ${vnTime(raw.createdAt)}
-              </p>
-              <p>
-                <strong>${v.tr("tickets.status")}:</strong> ${v.tr(`tickets.statuses.${t.status}`)}
-                ${t.assignee ? html` · ${v.tr("tickets.assignee")}: ${nameOf(t.assignee)}` : ""}
-                ${t.overdue ? html`<span class="badge warn">${v.tr("tickets.overdue")}</span>` : ""} ·
-                ${v.tr("tickets.due")}: ${vnTime(raw.dueAt)}
-              </p>
-              <div class="preview">${t.text}</div>
-              ${t.contact ? html`<p>${v.tr("tickets.contact")}: ${[t.contact.name, t.contact.phone].filter(Boolean).join(" · ")}</p>` : html`<p class="muted">${v.tr("tickets.noContact")}</p>`}
-              ${t.rejectReason ? html`<p>${v.tr("tickets.reason")}: ${t.rejectReason}</p>` : ""}
-              <h2>${v.tr("tickets.replies")}</h2>
-              ${t.replies.map((r) => html`<p><strong>${r.by}</strong> <span class="muted">${vnTime(new Date(r.at))}</span><br />${r.text}</p>`)}
-              <h2>${v.tr("tickets.history")}</h2>
-              <ul>
-                ${t.history.map((h) => html`<li>${vnTime(new Date(h.at))} — ${v.tr(`tickets.statuses.${h.status}`)} (${h.by === "citizen" ? v.tr("tickets.citizen") : h.by})${h.note ? `: ${noteText(h.note)}` : ""}</li>`)}
-              </ul>
-            </section>
-            ${
-              handle
-                ? html`<section class="card">
-                    <form method="post" action="/admin/tickets/${t.code}/reply">
-                      ${csrfField(v)}
-                      <label for="r-text"
-                        >${v.tr("tickets.replyLabel")}
-                        <span class="hint">${v.tr("tickets.replyHint")}</span></label
-                      >
-                      <textarea id="r-text" name="text" rows="5" maxlength="2000" required></textarea>
-                      <p><button type="submit">${v.tr("tickets.send")}</button></p>
-                    </form>
-                    <form method="post" action="/admin/tickets/${t.code}/status">
-                      ${csrfField(v)}
-                      <div class="row">
-                        <div>
-                          <label for="s-status">${v.tr("tickets.setStatus")}</label>
-                          <select id="s-status" name="status">
-                            ${TICKET_STATUSES.map((s) => html`<option value="${s}" ${t.status === s ? "selected" : ""}>${v.tr(`tickets.statuses.${s}`)}</option>`)}
-                          </select>
-                        </div>
-                        <div>
-                          <label for="s-reason"
-                            >${v.tr("tickets.reason")}
-                            <span class="hint">${v.tr("tickets.reasonHint")}</span></label
-                          ><input id="s-reason" name="reason" type="text" maxlength="500" />
-                        </div>
-                        <div style="flex:0 0 auto">
-                          <button type="submit" class="secondary">${v.tr("form.save")}</button>
-                        </div>
+    return page(
+      v,
+      `${v.tr("tickets.ticket")} ${t.code}`,
+      html`<div class="grid">
+          <section class="card">
+            <p>
+              ${unitName(t.unit ?? undefined)} · ${v.tr(`tickets.categories.${t.category}`)} ·
+              ${v.tr(`channels.${t.channel}`)} · ${vnTime(raw.createdAt)}
+            </p>
+            <p>
+              <strong>${v.tr("tickets.status")}:</strong> ${v.tr(`tickets.statuses.${t.status}`)}
+              ${t.assignee ? html` · ${v.tr("tickets.assignee")}: ${nameOf(t.assignee)}` : ""}
+              ${t.overdue ? html`<span class="badge warn">${v.tr("tickets.overdue")}</span>` : ""} ·
+              ${v.tr("tickets.due")}: ${vnTime(raw.dueAt)}
+            </p>
+            <div class="preview">${t.text}</div>
+            ${t.contact ? html`<p>${v.tr("tickets.contact")}: ${[t.contact.name, t.contact.phone].filter(Boolean).join(" · ")}</p>` : html`<p class="muted">${v.tr("tickets.noContact")}</p>`}
+            ${t.rejectReason ? html`<p>${v.tr("tickets.reason")}: ${t.rejectReason}</p>` : ""}
+            <h2>${v.tr("tickets.replies")}</h2>
+            ${t.replies.map((r) => html`<p><strong>${r.by}</strong> <span class="muted">${vnTime(new Date(r.at))}</span><br />${r.text}</p>`)}
+            <h2>${v.tr("tickets.history")}</h2>
+            <ul>
+              ${t.history.map((h) => html`<li>${vnTime(new Date(h.at))} — ${v.tr(`tickets.statuses.${h.status}`)} (${h.by === "citizen" ? v.tr("tickets.citizen") : h.by})${h.note ? `: ${noteText(h.note)}` : ""}</li>`)}
+            </ul>
+          </section>
+          ${
+            handle
+              ? html`<section class="card">
+                  <form method="post" action="/admin/tickets/${t.code}/reply">
+                    ${csrfField(v)} ${general("reply")}
+                    <label for="r-text"
+                      >${v.tr("tickets.replyLabel")}
+                      <span class="hint">${v.tr("tickets.replyHint")}</span></label
+                    >
+                    <textarea id="r-text" name="text" rows="5" maxlength="2000" required>
+${typed("reply", "text")}</textarea>
+                    ${problem("reply", "text")}
+                    <p><button type="submit">${v.tr("tickets.send")}</button></p>
+                  </form>
+                  <form method="post" action="/admin/tickets/${t.code}/status">
+                    ${csrfField(v)} ${general("status")}
+                    <div class="row">
+                      <div>
+                        <label for="s-status">${v.tr("tickets.setStatus")}</label>
+                        <select id="s-status" name="status">
+                          ${TICKET_STATUSES.map((s) => html`<option value="${s}" ${chosenStatus === s ? "selected" : ""}>${v.tr(`tickets.statuses.${s}`)}</option>`)}
+                        </select>
                       </div>
-                    </form>
-                    ${
-                      open
-                        ? html`<form method="post" action="/admin/tickets/${t.code}/assign">
-                            ${csrfField(v)}
-                            <div class="row">
-                              <div>
-                                <label for="as">${v.tr("tickets.assignee")}</label>
-                                <select id="as" name="assignee">
-                                  ${colleagues.map((c) => html`<option value="${c.username}" ${t.assignee === c.username ? "selected" : ""}>${c.displayName}${c.username === v.actor.username ? ` (${v.tr("tickets.me")})` : ""}</option>`)}
-                                </select>
-                              </div>
-                              <div style="flex:0 0 auto">
-                                <button type="submit" class="secondary">${v.tr("tickets.assign")}</button>
-                              </div>
+                      <div>
+                        <label for="s-reason"
+                          >${v.tr("tickets.reason")}
+                          <span class="hint">${v.tr("tickets.reasonHint")}</span></label
+                        ><input
+                          id="s-reason"
+                          name="reason"
+                          type="text"
+                          maxlength="500"
+                          value="${typed("status", "reason")}"
+                        />
+                        ${problem("status", "reason")}
+                      </div>
+                      <div style="flex:0 0 auto">
+                        <button type="submit" class="secondary">${v.tr("form.save")}</button>
+                      </div>
+                    </div>
+                  </form>
+                  ${
+                    open
+                      ? html`<form method="post" action="/admin/tickets/${t.code}/assign">
+                          ${csrfField(v)} ${general("assign")}
+                          <div class="row">
+                            <div>
+                              <label for="as">${v.tr("tickets.assignee")}</label>
+                              <select id="as" name="assignee">
+                                ${colleagues.map((c) => html`<option value="${c.username}" ${chosenAssignee === c.username ? "selected" : ""}>${c.displayName}${c.username === v.actor.username ? ` (${v.tr("tickets.me")})` : ""}</option>`)}
+                              </select>
+                              ${problem("assign", "assignee")}
                             </div>
-                          </form>`
-                        : ""
-                    }
-                    ${
-                      can(v.actor, "content.edit") && t.consent.publish && !t.publishedFaq
-                        ? html`<form method="post" action="/admin/tickets/${t.code}/faq">
-                            ${csrfField(v)}
-                            <h2>${v.tr("tickets.publishFaq")}</h2>
-                            <label for="fq">${v.tr("tickets.faqQuestion")}</label
-                            ><input id="fq" name="question" type="text" maxlength="500" />
-                            <label for="fa">${v.tr("tickets.faqAnswer")}</label
-                            ><textarea id="fa" name="answer" rows="4" maxlength="3000"></textarea>
-                            <p><button type="submit" class="secondary">${v.tr("tickets.publish")}</button></p>
-                          </form>`
-                        : ""
-                    }
-                  </section>`
-                : ""
-            }
-          </div>
-          <p><a href="/admin/tickets">${v.tr("tickets.back")}</a></p>`,
-        { flash: flashOf(req) },
-      ),
+                            <div style="flex:0 0 auto">
+                              <button type="submit" class="secondary">${v.tr("tickets.assign")}</button>
+                            </div>
+                          </div>
+                        </form>`
+                      : ""
+                  }
+                  ${
+                    can(v.actor, "content.edit") && t.consent.publish && !t.publishedFaq
+                      ? html`<form method="post" action="/admin/tickets/${t.code}/faq">
+                          ${csrfField(v)} ${general("faq")}
+                          <h2>${v.tr("tickets.publishFaq")}</h2>
+                          <label for="fq">${v.tr("tickets.faqQuestion")}</label
+                          ><input
+                            id="fq"
+                            name="question"
+                            type="text"
+                            maxlength="500"
+                            value="${typed("faq", "question")}"
+                          />
+                          ${problem("faq", "question")}
+                          <label for="fa">${v.tr("tickets.faqAnswer")}</label
+                          ><textarea id="fa" name="answer" rows="4" maxlength="3000">
+${typed("faq", "answer")}</textarea>
+                          ${problem("faq", "answer")}
+                          <p><button type="submit" class="secondary">${v.tr("tickets.publish")}</button></p>
+                        </form>`
+                      : ""
+                  }
+                </section>`
+              : ""
+          }
+        </div>
+        <p><a href="/admin/tickets">${v.tr("tickets.back")}</a></p>`,
+      { flash },
     );
+  };
+  ctx.route("get", "/tickets/:code", "tickets.view", async (req, res, v) => {
+    const raw = await ticketInScope(v, req.params.code);
+    res.type("html").send(await ticketPage(v, raw, flashOf(req)));
   });
+  /** A ticket form posts to `/tickets/:code/<form>` and runs one action; a problem shows the page again. */
   const ticketWrite = (
-    path: string,
+    form: string,
     permission: "tickets.handle" | "content.edit",
-    schema: z.ZodType<Record<string, string | undefined>>,
-    act: (
-      code: string,
-      body: Record<string, string | undefined>,
-      v: StaffView,
-      stored: TicketDoc,
-    ) => Promise<{ before: unknown; after: unknown; action: string }>,
+    action: "ticket.reply" | "ticket.status" | "ticket.assign" | "ticket.publishFaq",
+    fields: string[],
   ) =>
-    ctx.route("post", `/tickets/:code/${path}`, permission, async (req, res, v) => {
+    ctx.route("post", `/tickets/:code/${form}`, permission, async (req, res, v) => {
       const t = await ticketInScope(v, req.params.code);
-      const { _csrf: _, confirmed: __, ...rest } = req.body as Record<string, unknown>;
-      const body = parse(schema, rest);
+      const body = req.body as Record<string, unknown>;
+      const values = Object.fromEntries(fields.map((f) => [f, str(body[f])]));
       // Rejecting (không thụ lý) ends the citizen's request: ask first.
-      if (path === "status" && body.status === "rejected" && !isConfirmed(req.body)) {
+      if (form === "status" && values.status === "rejected" && values.reason?.trim() && !isConfirmed(body)) {
         askToConfirm(res, v, {
           title: `${v.tr("tickets.ticket")} ${t.code}`,
-          question: v.tr("tickets.confirmReject", { code: t.code, reason: body.reason ?? "" }),
+          question: v.tr("tickets.confirmReject", { code: t.code, reason: values.reason }),
           action: `/admin/tickets/${t.code}/status`,
           confirm: v.tr("tickets.reject"),
           back: `/admin/tickets/${t.code}`,
-          body: req.body,
+          body,
         });
         return;
       }
-      const r = await act(t.code, body, v, t);
-      await deps.audit.record(v.actor, r.action, `tickets/${t.code}`, r.before, r.after);
+      const input = { code: t.code, ...values } as ActionInput<typeof action>;
+      const r = await attempt(() => deps.actions.run(v.actor, action, input));
+      if (!r.ok) {
+        const fresh = (await deps.feedback.get(t.code)) ?? t;
+        res
+          .status(r.status)
+          .type("html")
+          .send(await ticketPage(v, fresh, undefined, { form, values, problems: r.problems }));
+        return;
+      }
       ctx.done(res, `/admin/tickets/${t.code}`, "ticketSaved");
     });
-  ticketWrite(
-    "reply",
-    "tickets.handle",
-    z.object({ text: z.string().trim().min(1).max(2000) }).strict(),
-    async (code, b, v) => {
-      const after = await deps.feedback.reply(code, v.actor.displayName, b.text!);
-      return { action: "ticket.reply", before: null, after: { status: after.status, reply: b.text } };
-    },
-  );
-  ticketWrite(
-    "status",
-    "tickets.handle",
-    z.object({ status: z.enum(TICKET_STATUSES), reason: z.string().trim().max(500).optional() }).strict(),
-    async (code, b, v, t) => {
-      const after = await deps.feedback.setStatus(
-        code,
-        b.status as (typeof TICKET_STATUSES)[number],
-        v.actor.displayName,
-        b.reason || undefined,
-      );
-      return {
-        action: "ticket.status",
-        before: { status: t.status },
-        after: { status: after.status, reason: b.reason ?? null },
-      };
-    },
-  );
-  ticketWrite(
-    "assign",
-    "tickets.handle",
-    z.object({ assignee: z.string().trim().min(1).max(100) }).strict(),
-    async (code, b, v, t) => {
-      // Only a colleague who handles this ticket's unit can be given it.
-      if (!(await handlersFor([t.unit])).some((s) => s.username === b.assignee))
-        throw new AppError("VALIDATION_FAILED", 400, "console:tickets.notHandler");
-      const after = await deps.feedback.assign(code, b.assignee!, v.actor.displayName);
-      return {
-        action: "ticket.assign",
-        before: { assignee: t.assignee ?? null },
-        after: { assignee: after.assignee ?? null },
-      };
-    },
-  );
-  ticketWrite(
-    "faq",
-    "content.edit",
-    z
-      .object({ question: z.string().trim().min(5).max(500), answer: z.string().trim().min(5).max(3000) })
-      .strict(),
-    async (code, b) => {
-      const slug = await deps.feedback.publishFaq(code, { question: b.question!, answer: b.answer! });
-      return { action: "faq.publish", before: null, after: { faq: slug, ...b } };
-    },
-  );
+  ticketWrite("reply", "tickets.handle", "ticket.reply", ["text"]);
+  ticketWrite("status", "tickets.handle", "ticket.status", ["status", "reason"]);
+  ticketWrite("assign", "tickets.handle", "ticket.assign", ["assignee"]);
+  ticketWrite("faq", "content.edit", "ticket.publishFaq", ["question", "answer"]);
 
   // === Handoff queue
-  const staffRef = (v: StaffView) => ({ id: `console:${v.actor.username}`, name: v.actor.displayName });
+  const mineId = (v: StaffView) => `console:${v.actor.username}`;
   const handoffOf = async (v: StaffView, raw: unknown) => {
     const h = await deps.handoff.get(parse(handoffCode, raw));
     if (!h) throw notFound("handoff");
@@ -511,8 +479,8 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
       done: z.string().max(40).optional(),
     })
     .strict();
-  ctx.route("get", "/handoffs", "handoffs.view", async (req, res, v) => {
-    const q = parse(handoffFilter, req.query);
+  /** The queue's tables (what the page's live region refreshes), for the page's search and page. */
+  const queueTables = async (v: StaffView, q: z.infer<typeof handoffFilter>) => {
     const unit = v.actor.units.length ? v.actor.units : undefined;
     // Someone watching the queue is on duty: citizens of these units are told a person can answer.
     deps.handoff.staffSeen(unit);
@@ -561,6 +529,49 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
     };
     const link = (n: number) =>
       `/admin/handoffs?${new URLSearchParams({ ...(text ? { q: text } : {}), page: String(n) }).toString()}`;
+    return html`<h2>${v.tr("handoffs.waiting")} (${waiting.length})</h2>
+      <table class="stack">
+        ${head(true, false)}
+        <tbody>
+          ${waiting.map((h, i) => row(h, i))}
+        </tbody>
+      </table>
+      <h2>${v.tr("handoffs.active")} (${active.length})</h2>
+      <table class="stack">
+        ${head(false, true)}
+        <tbody>
+          ${active.map((h) => row(h))}
+        </tbody>
+      </table>
+      <h2>${v.tr("handoffs.closed")} (${closedTotal})</h2>
+      <table class="stack">
+        ${head(false, true)}
+        <tbody>
+          ${closed.map((h) => row(h))}
+        </tbody>
+      </table>
+      ${
+        pages > 1
+          ? html`<nav class="row pager" aria-label="${v.tr("tickets.pages")}">
+              ${pageNo > 1 ? html`<a href="${link(pageNo - 1)}">${v.tr("tickets.prev")}</a>` : ""}
+              <span>${v.tr("tickets.pageOf", { page: pageNo, pages })}</span>
+              ${pageNo < pages ? html`<a href="${link(pageNo + 1)}">${v.tr("tickets.next")}</a>` : ""}
+            </nav>`
+          : ""
+      }`;
+  };
+  // New requests appear without reloading the page (a reload would lose what staff were doing).
+  ctx.route("get", "/handoffs/queue.json", "handoffs.view", async (req, res, v) => {
+    const { done: _, ...q } = parse(handoffFilter, req.query);
+    res.json({ html: (await queueTables(v, q)).value });
+  });
+  ctx.route("get", "/handoffs", "handoffs.view", async (req, res, v) => {
+    const q = parse(handoffFilter, req.query);
+    const text = q.q?.trim() || undefined;
+    const live = `/admin/handoffs/queue.json?${new URLSearchParams({
+      ...(text ? { q: text } : {}),
+      ...(q.page ? { page: String(q.page) } : {}),
+    }).toString()}`;
     res.type("html").send(
       page(
         v,
@@ -578,124 +589,124 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
             </div>
             <div style="flex:0 0 auto"><button type="submit">${v.tr("tickets.filter")}</button></div>
           </form>
-          <h2>${v.tr("handoffs.waiting")} (${waiting.length})</h2>
-          <table class="stack">
-            ${head(true, false)}
-            <tbody>
-              ${waiting.map((h, i) => row(h, i))}
-            </tbody>
-          </table>
-          <h2>${v.tr("handoffs.active")} (${active.length})</h2>
-          <table class="stack">
-            ${head(false, true)}
-            <tbody>
-              ${active.map((h) => row(h))}
-            </tbody>
-          </table>
-          <h2>${v.tr("handoffs.closed")} (${closedTotal})</h2>
-          <table class="stack">
-            ${head(false, true)}
-            <tbody>
-              ${closed.map((h) => row(h))}
-            </tbody>
-          </table>
-          ${
-            pages > 1
-              ? html`<nav class="row pager" aria-label="${v.tr("tickets.pages")}">
-                  ${pageNo > 1 ? html`<a href="${link(pageNo - 1)}">${v.tr("tickets.prev")}</a>` : ""}
-                  <span>${v.tr("tickets.pageOf", { page: pageNo, pages })}</span>
-                  ${pageNo < pages ? html`<a href="${link(pageNo + 1)}">${v.tr("tickets.next")}</a>` : ""}
-                </nav>`
-              : ""
-          }`,
-        { flash: q.done, refreshSec: 15 },
+          <div data-live="${live}" aria-live="polite">${await queueTables(v, q)}</div>`,
+        { flash: q.done, scripts: ["/admin/assets/console.js"] },
       ),
     );
   });
-  ctx.route("get", "/handoffs/:code", "handoffs.view", async (req, res, v) => {
-    const h = await handoffOf(v, req.params.code);
+  /** The transcript of a chat (what the page's live region refreshes). */
+  const transcript = (v: StaffView, h: HandoffDoc) =>
+    html`${(h.transcript ?? []).map((m) => html`<p class="${m.from}"><span class="muted">${vnTime(m.at)} ${v.tr(`handoffs.from.${m.from}`)}:</span> ${m.text}${m.photo ? html` <span class="badge">${v.tr("handoffs.photo")}</span>` : ""}</p>`)}`;
+  const handoffPage = (
+    v: StaffView,
+    h: HandoffDoc,
+    flash: string | undefined,
+    retry?: { text: string; problems: FieldIssue[] },
+  ) => {
     const p = presentHandoff(h);
-    const mine = h.staff?.id === staffRef(v).id;
+    const mine = h.staff?.id === mineId(v);
     const handle = can(v.actor, "handoffs.handle") && h.status !== "closed";
-    res.type("html").send(
-      page(
-        v,
-        `${v.tr("handoffs.one")} ${p.code}`,
-        html`<section class="card">
-            <p>
-              ${v.tr(`handoffs.statuses.${h.status}`)} · ${unitName(h.unit)} ·
-              ${v.tr(`channels.${p.channel}`)} ·
-              ${vnTime(h.createdAt)}${p.staff ? html` · ${v.tr("handoffs.staff")}: ${p.staff}` : ""}
-            </p>
-            <h2>${v.tr("handoffs.recent")}</h2>
-            <ul>
-              ${p.recent.map((q) => html`<li>${q}</li>`)}
-            </ul>
-            <h2>${v.tr("handoffs.transcript")}</h2>
-            <div class="transcript">
-              ${(h.transcript ?? []).map((m) => html`<p class="${m.from}"><span class="muted">${vnTime(m.at)} ${v.tr(`handoffs.from.${m.from}`)}:</span> ${m.text}${m.photo ? html` <span class="badge">${v.tr("handoffs.photo")}</span>` : ""}</p>`)}
-            </div>
-          </section>
-          ${
-            handle
-              ? html`<section class="card">
-                  ${
-                    h.status === "waiting"
-                      ? html`<form method="post" action="/admin/handoffs/${p.code}/claim">
-                          ${csrfField(v)}<button type="submit">${v.tr("handoffs.claim")}</button>
-                        </form>`
-                      : ""
-                  }
-                  ${
-                    h.status === "waiting" || mine
-                      ? html`<form method="post" action="/admin/handoffs/${p.code}/reply">
-                          ${csrfField(v)}
-                          <label for="h-text">${v.tr("handoffs.replyLabel")}</label>
-                          <textarea id="h-text" name="text" rows="4" maxlength="3000" required></textarea>
-                          <p><button type="submit">${v.tr("handoffs.send")}</button></p>
-                        </form>`
-                      : html`<p class="muted">${v.tr("handoffs.takenBy", { staff: p.staff ?? "" })}</p>`
-                  }
-                  ${
-                    mine && h.status === "active"
-                      ? html`<form method="post" action="/admin/handoffs/${p.code}/close">
-                          ${csrfField(v)}<button type="submit" class="danger">
-                            ${v.tr("handoffs.close")}
-                          </button>
-                        </form>`
-                      : ""
-                  }
-                </section>`
-              : ""
-          }
-          <p><a href="/admin/handoffs">${v.tr("handoffs.back")}</a></p>`,
-        { flash: flashOf(req), refreshSec: h.status === "closed" ? undefined : 10 },
-      ),
+    return page(
+      v,
+      `${v.tr("handoffs.one")} ${p.code}`,
+      html`<section class="card">
+          <p>
+            ${v.tr(`handoffs.statuses.${h.status}`)} · ${unitName(h.unit)} · ${v.tr(`channels.${p.channel}`)}
+            · ${vnTime(h.createdAt)}${p.staff ? html` · ${v.tr("handoffs.staff")}: ${p.staff}` : ""}
+          </p>
+          <h2>${v.tr("handoffs.recent")}</h2>
+          <ul>
+            ${p.recent.map((q) => html`<li>${q}</li>`)}
+          </ul>
+          <h2>${v.tr("handoffs.transcript")}</h2>
+          <div
+            class="transcript"
+            aria-live="polite"
+            data-live="/admin/handoffs/${p.code}/live"
+            data-status="${h.status}"
+            data-notice="h-changed"
+          >
+            ${transcript(v, h)}
+          </div>
+          <p id="h-changed" class="flash" role="status" hidden>${v.tr("handoffs.changed")}</p>
+        </section>
+        ${
+          handle
+            ? html`<section class="card">
+                ${
+                  h.status === "waiting"
+                    ? html`<form method="post" action="/admin/handoffs/${p.code}/claim">
+                        ${csrfField(v)}<button type="submit">${v.tr("handoffs.claim")}</button>
+                      </form>`
+                    : ""
+                }
+                ${
+                  h.status === "waiting" || mine
+                    ? html`<form method="post" action="/admin/handoffs/${p.code}/reply">
+                        ${csrfField(v)}
+                        ${
+                          retry
+                            ? errorBox(
+                                v,
+                                retry.problems.filter((x) => !x.path),
+                              )
+                            : ""
+                        }
+                        <label for="h-text">${v.tr("handoffs.replyLabel")}</label>
+                        <textarea id="h-text" name="text" rows="4" maxlength="3000" required>
+${retry?.text ?? ""}</textarea>
+                        ${retry ? fieldProblem(v, retry.problems, "text") : ""}
+                        <p><button type="submit">${v.tr("handoffs.send")}</button></p>
+                      </form>`
+                    : html`<p class="muted">${v.tr("handoffs.takenBy", { staff: p.staff ?? "" })}</p>`
+                }
+                ${
+                  mine && h.status === "active"
+                    ? html`<form method="post" action="/admin/handoffs/${p.code}/close">
+                        ${csrfField(v)}<button type="submit" class="danger">${v.tr("handoffs.close")}</button>
+                      </form>`
+                    : ""
+                }
+              </section>`
+            : ""
+        }
+        <p><a href="/admin/handoffs">${v.tr("handoffs.back")}</a></p>`,
+      { flash, scripts: ["/admin/assets/console.js"] },
     );
+  };
+  ctx.route("get", "/handoffs/:code", "handoffs.view", async (req, res, v) => {
+    res.type("html").send(handoffPage(v, await handoffOf(v, req.params.code), flashOf(req)));
+  });
+  // The page asks for new messages every few seconds instead of reloading (issue 15: a reload
+  // wiped the reply being typed).
+  ctx.route("get", "/handoffs/:code/live", "handoffs.view", async (req, res, v) => {
+    const h = await handoffOf(v, req.params.code);
+    const html = transcript(v, h).value;
+    res.json({ status: h.status, html, transcript: html });
   });
   ctx.route("post", "/handoffs/:code/claim", "handoffs.handle", async (req, res, v) => {
-    const h = await handoffOf(v, req.params.code);
-    const r = await deps.handoff.claim(h._id, staffRef(v));
-    if (r === "claimed") await deps.audit.record(v.actor, "handoff.claim", `handoffs/${h._id}`);
+    const code = parse(handoffCode, req.params.code);
+    const r = await deps.actions.run(v.actor, "handoff.claim", { code });
     ctx.done(
       res,
-      `/admin/handoffs/${h._id}`,
+      `/admin/handoffs/${code}`,
       `handoff${r === "claimed" ? "Claimed" : r === "yours" ? "Yours" : "Taken"}`,
     );
   });
   ctx.route("post", "/handoffs/:code/reply", "handoffs.handle", async (req, res, v) => {
-    const h = await handoffOf(v, req.params.code);
-    const { text } = parse(
-      z.object({ text: z.string().trim().min(1).max(3000), _csrf: z.string().optional() }).strict(),
-      req.body,
-    );
-    const r = await deps.handoff.reply(h._id, staffRef(v), { text });
-    if (r === "sent") await deps.audit.record(v.actor, "handoff.reply", `handoffs/${h._id}`);
-    ctx.done(
-      res,
-      `/admin/handoffs/${h._id}`,
-      r === "sent" ? "handoffSent" : r === "not-owner" ? "handoffTaken" : "handoffNotSent",
-    );
+    const code = parse(handoffCode, req.params.code);
+    const text = str((req.body as Record<string, unknown>).text);
+    const r = await attempt(() => deps.actions.run(v.actor, "handoff.reply", { code, text }));
+    if (!r.ok || r.value === "undelivered" || r.value === "photo-unsupported") {
+      // Not sent: the page again with the reply as typed.
+      const problems = r.ok ? [{ path: "", message: "", code: "NOT_SENT" }] : r.problems;
+      res
+        .status(r.ok ? 502 : r.status)
+        .type("html")
+        .send(handoffPage(v, await handoffOf(v, code), undefined, { text, problems }));
+      return;
+    }
+    ctx.done(res, `/admin/handoffs/${code}`, r.value === "sent" ? "handoffSent" : "handoffTaken");
   });
   ctx.route("post", "/handoffs/:code/close", "handoffs.handle", async (req, res, v) => {
     const h = await handoffOf(v, req.params.code);
@@ -709,8 +720,7 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
       });
       return;
     }
-    const ok = await deps.handoff.close(h._id, "staff", staffRef(v));
-    if (ok) await deps.audit.record(v.actor, "handoff.close", `handoffs/${h._id}`);
+    const ok = await deps.actions.run(v.actor, "handoff.close", { code: h._id });
     ctx.done(
       res,
       ok ? "/admin/handoffs" : `/admin/handoffs/${h._id}`,

@@ -1,24 +1,33 @@
-/** Staff accounts (admins only) and everyone's own password. The audit log is in audit.ts. */
+/**
+ * Staff accounts (admins only) and everyone's own password. The audit log is in audit.ts. Staff see
+ * and manage only accounts within their own units and role; every change is a staff action.
+ */
 import { z } from "zod";
-import { fieldIssues, type FieldIssue } from "../../content/store.js";
-import { AppError } from "../../errors.js";
+import type { FieldIssue } from "../../content/store.js";
 import { STAFF_ROLES } from "../../store/models/staff.js";
+import { mayManageStaff, roleWithin } from "../actions.js";
 import { parse } from "../api.js";
-import { passwordSchema, staffInputSchema } from "../auth.js";
+import { inScope } from "../auth.js";
 import { html } from "../../reports/html.js";
 import { askToConfirm, isConfirmed } from "./confirm.js";
-import type { ConsoleContext, StaffView } from "./index.js";
-import { csrfField, errorBox, many, page, str, vnTime } from "./layout.js";
+import { attempt, type ConsoleContext, type StaffView } from "./index.js";
+import { csrfField, errorBox, fieldProblem, many, page, str, vnTime } from "./layout.js";
 
 const idSchema = z.string().regex(/^[0-9a-f]{24}$/, "an account id");
 
 export function registerStaffPages(ctx: ConsoleContext): void {
   const { deps } = ctx;
-  const issues = fieldIssues;
+  /** What was typed into the new-account form, and which account's form had a problem. */
+  type Retry = { form: string; values: Record<string, unknown>; problems: FieldIssue[] };
 
-  const staffPage = async (v: StaffView, problems: FieldIssue[], flash?: string) => {
-    const list = await deps.staff.list();
-    const units = deps.content.bundle().units;
+  const staffPage = async (v: StaffView, retry?: Retry, flash?: string) => {
+    // Staff manage only accounts within their own units and role (issue 15).
+    const list = (await deps.staff.list()).filter((s) => mayManageStaff(v.actor, s));
+    const units = deps.content.bundle().units.filter((u) => inScope(v.actor, u.id));
+    const problems = retry?.problems ?? [];
+    const created = retry?.form === "create" ? retry.values : {};
+    const problem = (form: string, name: string) =>
+      retry?.form === form ? fieldProblem(v, problems, name) : "";
     const unitBoxes = (name: string, checked: string[]) =>
       units.map(
         (u) =>
@@ -34,7 +43,7 @@ export function registerStaffPages(ctx: ConsoleContext): void {
       );
     const roleSelect = (id: string, current?: string) =>
       html`<select id="${id}" name="role">
-        ${STAFF_ROLES.map((r) => html`<option value="${r}" ${current === r ? "selected" : ""}>${v.tr(`roles.${r}`)}</option>`)}
+        ${STAFF_ROLES.filter((r) => roleWithin(v.actor, r)).map((r) => html`<option value="${r}" ${current === r ? "selected" : ""}>${v.tr(`roles.${r}`)}</option>`)}
       </select>`;
     return page(
       v,
@@ -56,7 +65,7 @@ export function registerStaffPages(ctx: ConsoleContext): void {
               (s) =>
                 html`<tr>
                   <td>
-                    ${s.username}${s.active ? "" : html` <span class="badge warn">${v.tr("staff.inactive")}</span>`}${s.lockedUntil && s.lockedUntil > new Date() ? html` <span class="badge warn">${v.tr("staff.locked")}</span>` : ""}
+                    ${s.username}${s.active ? "" : html` <span class="badge warn">${v.tr("staff.inactive")}</span>`}${s.mustChangePassword ? html` <span class="badge">${v.tr("staff.mustChange")}</span>` : ""}
                   </td>
                   <td>${s.displayName}</td>
                   <td>${v.tr(`roles.${s.role}`)}</td>
@@ -77,7 +86,7 @@ export function registerStaffPages(ctx: ConsoleContext): void {
                         >${roleSelect(`role-${String(s._id)}`, s.role)}
                         <fieldset>
                           <legend>${v.tr("staff.units")}</legend>
-                          ${unitBoxes("units", s.units)}
+                          ${unitBoxes("units", s.units)} ${problem(String(s._id), "units")}
                         </fieldset>
                         <label style="font-weight:400"
                           ><input type="checkbox" name="active" value="on" ${s.active ? "checked" : ""} />
@@ -93,6 +102,7 @@ export function registerStaffPages(ctx: ConsoleContext): void {
                           type="password"
                           autocomplete="new-password"
                         />
+                        ${problem(String(s._id), "password")} ${problem(String(s._id), "role")}
                         <p><button type="submit">${v.tr("form.save")}</button></p>
                       </form>
                     </details>
@@ -107,22 +117,35 @@ export function registerStaffPages(ctx: ConsoleContext): void {
           <div class="row">
             <div>
               <label for="n-user">${v.tr("staff.username")}</label
-              ><input id="n-user" name="username" type="text" required />
+              ><input id="n-user" name="username" type="text" required value="${str(created.username)}" />
+              ${problem("create", "username")}
             </div>
             <div>
               <label for="n-name">${v.tr("staff.displayName")}</label
-              ><input id="n-name" name="displayName" type="text" required />
+              ><input
+                id="n-name"
+                name="displayName"
+                type="text"
+                required
+                value="${str(created.displayName)}"
+              />
+              ${problem("create", "displayName")}
             </div>
-            <div><label for="n-role">${v.tr("staff.role")}</label>${roleSelect("n-role", "viewer")}</div>
+            <div>
+              <label for="n-role">${v.tr("staff.role")}</label
+              >${roleSelect("n-role", str(created.role) || "viewer")} ${problem("create", "role")}
+            </div>
           </div>
           <fieldset>
             <legend>${v.tr("staff.units")} <span class="hint">${v.tr("staff.unitsHint")}</span></legend>
-            ${unitBoxes("units", v.actor.units)}
+            ${unitBoxes("units", retry?.form === "create" ? many(created.units) : v.actor.units)}
+            ${problem("create", "units")}
           </fieldset>
           <label for="n-pw"
             >${v.tr("staff.password")} <span class="hint">${v.tr("staff.passwordHint")}</span></label
           >
           <input id="n-pw" name="password" type="password" autocomplete="new-password" required />
+          ${problem("create", "password")}
           <p><button type="submit">${v.tr("staff.createButton")}</button></p>
         </form>`,
       { flash },
@@ -132,33 +155,25 @@ export function registerStaffPages(ctx: ConsoleContext): void {
   ctx.route("get", "/staff", "staff.manage", async (req, res, v) => {
     res
       .type("html")
-      .send(await staffPage(v, [], typeof req.query.done === "string" ? req.query.done : undefined));
+      .send(await staffPage(v, undefined, typeof req.query.done === "string" ? req.query.done : undefined));
   });
   ctx.route("post", "/staff", "staff.manage", async (req, res, v) => {
     const b = req.body as Record<string, unknown>;
-    const r = staffInputSchema.safeParse({
-      username: b.username,
-      displayName: b.displayName,
-      role: b.role,
-      units: many(b.units),
-      password: b.password,
-    });
-    if (!r.success) {
+    const r = await attempt(() =>
+      deps.actions.run(v.actor, "staff.create", {
+        username: str(b.username),
+        displayName: str(b.displayName),
+        role: str(b.role) as (typeof STAFF_ROLES)[number],
+        units: many(b.units),
+        password: str(b.password),
+      }),
+    );
+    if (!r.ok) {
+      const { password: _pw, ...typed } = b;
       res
-        .status(400)
+        .status(r.problems.some((p) => p.code === "taken") ? 409 : r.status)
         .type("html")
-        .send(await staffPage(v, issues(r.error)));
-      return;
-    }
-    try {
-      const s = await deps.staff.create(r.data);
-      await deps.audit.record(v.actor, "staff.create", `staff/${s.username}`, null, s);
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
-      res
-        .status(409)
-        .type("html")
-        .send(await staffPage(v, [{ path: "username", message: v.tr("staff.taken") }]));
+        .send(await staffPage(v, { form: "create", values: typed, problems: r.problems }));
       return;
     }
     ctx.done(res, "/admin/staff", "staffSaved");
@@ -166,32 +181,12 @@ export function registerStaffPages(ctx: ConsoleContext): void {
   ctx.route("post", "/staff/:id", "staff.manage", async (req, res, v) => {
     const id = parse(idSchema, req.params.id);
     const b = req.body as Record<string, unknown>;
-    const patch = z
-      .object({
-        role: z.enum(STAFF_ROLES),
-        units: z.array(z.string().regex(/^[a-z0-9-]{1,48}$/)).max(50),
-        active: z.boolean(),
-      })
-      .safeParse({ role: b.role, units: many(b.units), active: b.active === "on" });
     const pw = str(b.password);
-    const pwCheck = pw ? passwordSchema.safeParse(pw) : undefined;
-    if (!patch.success || (pwCheck && !pwCheck.success)) {
-      const problems = [
-        ...(patch.success ? [] : issues(patch.error)),
-        ...(pwCheck && !pwCheck.success
-          ? issues(pwCheck.error).map((p) => ({ ...p, path: "password" }))
-          : []),
-      ];
-      res
-        .status(400)
-        .type("html")
-        .send(await staffPage(v, problems));
-      return;
-    }
     // Taking a unit away from an account ends its access there: ask first.
+    const units = many(b.units);
     const before = await deps.staff.get(id);
-    const removed = (before?.units ?? []).filter((u) => !patch.data.units.includes(u));
-    if (before && patch.data.units.length && removed.length && !isConfirmed(b)) {
+    const removed = (before?.units ?? []).filter((u) => !units.includes(u));
+    if (before && units.length && removed.length && !isConfirmed(b)) {
       const name = (u: string) => deps.content.bundle().units.find((x) => x.id === u)?.name ?? u;
       askToConfirm(res, v, {
         title: v.tr("staff.title"),
@@ -206,15 +201,22 @@ export function registerStaffPages(ctx: ConsoleContext): void {
       });
       return;
     }
-    if (id === v.actor.staffId && (patch.data.role !== "admin" || !patch.data.active))
-      throw new AppError("SELF_LOCKOUT", 409, "errors:http.conflict", v.tr("staff.selfLockout"));
-    const r = await deps.staff.update(id, patch.data);
-    if (!r) throw new AppError("NOT_FOUND", 404, "errors:http.notFound", "No such account");
-    if (pw) await deps.staff.setPassword(id, pw);
-    await deps.audit.record(v.actor, "staff.update", `staff/${r.after.username}`, r.before, {
-      ...r.after,
-      passwordChanged: Boolean(pw),
-    });
+    const r = await attempt(() =>
+      deps.actions.run(v.actor, "staff.update", {
+        id,
+        role: str(b.role) as (typeof STAFF_ROLES)[number],
+        units,
+        active: b.active === "on",
+        ...(pw ? { password: pw } : {}),
+      }),
+    );
+    if (!r.ok) {
+      res
+        .status(r.status)
+        .type("html")
+        .send(await staffPage(v, { form: id, values: {}, problems: r.problems }));
+      return;
+    }
     ctx.done(res, "/admin/staff", "staffSaved");
   });
 
@@ -223,14 +225,20 @@ export function registerStaffPages(ctx: ConsoleContext): void {
     page(
       v,
       v.tr("password.title"),
-      html`${errorBox(v, problems)}
+      html`${v.actor.mustChangePassword ? html`<div class="flash" role="status">${v.tr("password.mustChange")}</div>` : ""}
+        ${errorBox(
+          v,
+          problems.filter((p) => !p.path),
+        )}
         <form class="card" method="post" action="/admin/password" style="max-width:480px">
           ${csrfField(v)}
           <label for="p-cur">${v.tr("password.current")}</label
           ><input id="p-cur" name="current" type="password" autocomplete="current-password" required />
+          ${fieldProblem(v, problems, "current")}
           <label for="p-new"
             >${v.tr("password.new")} <span class="hint">${v.tr("staff.passwordHint")}</span></label
           ><input id="p-new" name="password" type="password" autocomplete="new-password" required />
+          ${fieldProblem(v, problems, "password")}
           <p><button type="submit">${v.tr("form.save")}</button></p>
         </form>`,
       { flash },
@@ -242,24 +250,13 @@ export function registerStaffPages(ctx: ConsoleContext): void {
   });
   ctx.route("post", "/password", "signed-in", async (req, res, v) => {
     const b = req.body as Record<string, unknown>;
-    const check = await deps.staff.login(v.actor.username, str(b.current));
-    if (!check.ok) {
-      res
-        .status(400)
-        .type("html")
-        .send(passwordPage(v, [{ path: "", message: v.tr("password.wrong") }]));
+    const r = await attempt(() =>
+      deps.actions.run(v.actor, "staff.password", { current: str(b.current), password: str(b.password) }),
+    );
+    if (!r.ok) {
+      res.status(r.status).type("html").send(passwordPage(v, r.problems));
       return;
     }
-    const pw = passwordSchema.safeParse(b.password);
-    if (!pw.success) {
-      res
-        .status(400)
-        .type("html")
-        .send(passwordPage(v, issues(pw.error)));
-      return;
-    }
-    await deps.staff.setPassword(v.actor.staffId!, pw.data);
-    await deps.audit.record(v.actor, "staff.password", `staff/${v.actor.username}`);
     // Changing the password ends every session, this one too.
     res.redirect(303, "/admin/login");
   });

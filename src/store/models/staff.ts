@@ -15,8 +15,8 @@ export interface StaffDoc {
   /** `scrypt$<logN>$<r>$<p>$<salt>$<hash>` (base64url). */
   passwordHash: string;
   active: boolean;
-  failedLogins: number;
-  lockedUntil?: Date;
+  /** Set by an admin or printed by `staff:create`: the console opens only the password page until changed. */
+  mustChangePassword?: boolean;
   lastLoginAt?: Date;
   createdAt: Date;
   updatedAt: Date;
@@ -30,8 +30,7 @@ const staffSchema = new Schema<StaffDoc>(
     units: { type: [String], default: [] },
     passwordHash: { type: String, required: true },
     active: { type: Boolean, default: true },
-    failedLogins: { type: Number, default: 0 },
-    lockedUntil: Date,
+    mustChangePassword: { type: Boolean, default: false },
     lastLoginAt: Date,
   },
   { versionKey: false, strictQuery: true, timestamps: true },
