@@ -1,7 +1,8 @@
 /**
  * `npm run staff:create -- --username <name> --role <role> --name "<display name>" [--units a,b]
- * [--password-stdin]`: creates a console account. Without `--password-stdin` a random password is
- * generated and printed once; the person changes it after signing in (Staff page).
+ * [--password-stdin]`: creates a console account. Without `--password-stdin` a random one-time
+ * password is generated and printed once; the console then opens only the password page until its
+ * owner chooses their own.
  */
 import crypto from "node:crypto";
 import { parseArgs } from "node:util";
@@ -39,15 +40,21 @@ const config = loadConfig();
 const store = await connectStore(config, createLogger({ level: "warn" }), { attachToRunning: true });
 try {
   const staff = createStaffService({ connection: store.connection });
-  await staff.create({
-    username: values.username,
-    displayName: values.name,
-    role: values.role as (typeof STAFF_ROLES)[number],
-    units: values.units ? values.units.split(",").map((u) => u.trim()) : [],
-    password,
-  });
+  await staff.create(
+    {
+      username: values.username,
+      displayName: values.name,
+      role: values.role as (typeof STAFF_ROLES)[number],
+      units: values.units ? values.units.split(",").map((u) => u.trim()) : [],
+      password,
+    },
+    { mustChangePassword: generated },
+  );
   console.log(`Account ${values.username.toLowerCase()} (${values.role}) created.`);
-  if (generated) console.log(`Password (shown once, change it after signing in): ${password}`);
+  if (generated)
+    console.log(
+      `One-time password (shown once; the console asks for a new one at first sign-in): ${password}`,
+    );
 } catch (err) {
   if (err instanceof ZodError) {
     for (const i of err.issues) console.error(`${i.path.join(".")}: ${i.message}`);
