@@ -129,7 +129,12 @@ export const usernameSchema = z
 export const passwordSchema = z.string().min(10, "at least 10 characters").max(200);
 
 /** Lower case without diacritics (đ → d), for comparing a password with the common ones. */
-const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/gi, "d").toLowerCase();
+const fold = (s: string) =>
+  s
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/\u0111/gi, "d")
+    .toLowerCase();
 
 /**
  * The rules of a new password: 10+ characters, not one of the most common passwords, not the

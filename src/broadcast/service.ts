@@ -8,6 +8,7 @@ import crypto from "node:crypto";
 import type { Connection, Types } from "mongoose";
 import { z } from "zod";
 import type { AnnouncementOutcome, Senders } from "../channels/outbound/sender.js";
+import { webUrl } from "../content/schemas.js";
 import { TOPICS } from "../core/topics.js";
 import { CHANNEL_NAMES, type Lang, type Reply } from "../core/types.js";
 import type { Translator } from "../i18n.js";
@@ -23,9 +24,10 @@ export const announcementInputSchema = z
   .object({
     title: z.string().trim().min(1).max(200),
     body: z.string().trim().min(1).max(3500),
-    imageUrl: z.url().optional(),
+    // http(s) only: `javascript:` or `data:` would run when a resident taps the button (issue 15).
+    imageUrl: webUrl().optional(),
     link: z
-      .object({ label: z.string().trim().min(1).max(60), url: z.url() })
+      .object({ label: z.string().trim().min(1).max(60), url: webUrl() })
       .strict()
       .optional(),
     audience: z

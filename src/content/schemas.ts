@@ -2,6 +2,11 @@
 import { z } from "zod";
 
 const text = z.string().trim().min(1);
+/**
+ * A link citizens can open: http(s) only. `z.url()` alone accepts `javascript:` and `data:`, which a
+ * chat app or the console would run when tapped (issue 15).
+ */
+export const webUrl = () => z.url({ protocol: /^https?$/, message: "an http:// or https:// address" });
 const slug = z
   .string()
   .max(48, "at most 48 characters (it travels in button payloads)")
@@ -41,7 +46,7 @@ export const unitSchema = z
     working_hours: z.array(openingSchema).optional(),
     /** Days the office is closed although the weekday is open (public holidays), YYYY-MM-DD. */
     closed_dates: z.array(z.iso.date()).optional(),
-    portal: z.url().optional(),
+    portal: webUrl().optional(),
   })
   .strict()
   .refine((u) => u.sample || !u.phone?.includes("x"), {
@@ -183,7 +188,7 @@ export const guideMetaSchema = z
     aliases: z.array(text).default([]),
     aliases_en: z.array(text).default([]),
     keywords: z.array(text).default([]),
-    links: z.array(z.object({ label: text, url: z.url() }).strict()).default([]),
+    links: z.array(z.object({ label: text, url: webUrl() }).strict()).default([]),
     verified: z.boolean().default(true),
     verified_by: text.optional(),
     verified_at: z.iso.datetime({ offset: true }).optional(),
@@ -236,7 +241,7 @@ export const surveysFileSchema = z
           id: slug,
           unit: slug.optional(),
           label: text,
-          url: z.url(),
+          url: webUrl(),
           sample: z.boolean().default(false),
         })
         .strict(),
@@ -282,15 +287,18 @@ export interface ContentBundle {
 export const portalSchema = z
   .object({
     name: text,
-    url: z.url(),
+    url: webUrl(),
     /**
      * A procedure's detail page; `{id}` is replaced by the portal's own numeric id of the procedure
      * (`portal_id`, entered by staff once they have opened the page), never by the national code:
      * pages built from the code are very likely dead (content-facts).
      */
-    procedure_url: z.string().includes("{id}"),
+    procedure_url: z
+      .string()
+      .includes("{id}")
+      .regex(/^https?:\/\//i, "an http:// or https:// address"),
     /** The portal's search page, linked for procedures whose portal id nobody has confirmed yet. */
-    search_url: z.url(),
+    search_url: webUrl(),
   })
   .strict();
 export type Portal = z.infer<typeof portalSchema>;

@@ -143,15 +143,17 @@ describe("2. announcements for ward accounts", () => {
     const b = await wardStaff("broadcaster");
     const page = await b.get("/admin/announcements");
     expect(page.status).toBe(200);
-    const pv = await b.post("/admin/announcements", {
+    // Compose → check: the check page names the audience and its size.
+    const check = await b.post("/admin/announcements/check", {
       title: "Lịch tiếp công dân",
       body: "Bộ phận một cửa làm việc sáng thứ Bảy.",
-      when: "now",
+      when: "at",
+      at: "2026-12-05T08:00",
       units: [UNIT],
-      action: "preview",
+      topics: ["thong-bao-chung"],
     });
-    expect(pv.status).toBe(200);
-    expect(await pv.text()).toMatch(/Sẽ gửi tới \d+ người đăng ký/);
+    expect(check.status).toBe(200);
+    expect(await check.text()).toMatch(/Hẹn gửi cho \d+ người/);
     const viewer = await wardStaff("viewer", OTHER_UNIT);
     expect((await viewer.get("/admin/announcements")).status).toBe(200);
   });
@@ -162,7 +164,7 @@ describe("2. announcements for ward accounts", () => {
       {
         title: "Của phường Hòa An",
         body: "x",
-        audience: { units: [UNIT], topics: [], channels: [] },
+        audience: { units: [UNIT], topics: ["thong-bao-chung"], channels: [] },
         schedule: { kind: "at", at: new Date(MONDAY_9AM + 30 * 86_400_000) },
       },
       "test",
@@ -171,7 +173,7 @@ describe("2. announcements for ward accounts", () => {
       {
         title: "Của xã Tân Lộc",
         body: "x",
-        audience: { units: [OTHER_UNIT], topics: [], channels: [] },
+        audience: { units: [OTHER_UNIT], topics: ["thong-bao-chung"], channels: [] },
         schedule: { kind: "at", at: new Date(MONDAY_9AM + 30 * 86_400_000) },
       },
       "test",

@@ -44,14 +44,14 @@ export function formBody(form: Record<string, string | string[]>): URLSearchPara
 export async function postLogin(
   url: string,
   form: Record<string, string>,
-  opts: { origin?: string } = {},
+  opts: { headers?: Record<string, string> } = {},
 ): Promise<Response> {
   const page = await fetch(`${url}/admin/login`);
   const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
   const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0]!;
   return fetch(`${url}/admin/login`, {
     method: "POST",
-    headers: { cookie, ...(opts.origin ? { origin: opts.origin } : {}) },
+    headers: { cookie, ...opts.headers },
     body: formBody({ _csrf: token, ...form }),
     redirect: "manual",
   });
