@@ -314,6 +314,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const audit = createAuditLog(store.connection);
   const guard = createGuard({ staff, apiToken: config.adminApiToken, publicUrl: config.publicUrl });
   const actions = createStaffActions({
+    now,
     audit,
     feedback,
     broadcast,

@@ -27,7 +27,8 @@ import { z } from "zod";
 import { announcementInputSchema, type BroadcastService } from "../broadcast/service.js";
 import type { ContentService } from "../content/service.js";
 import { createContentActions, mayEditContent } from "./content-actions.js";
-import { ContentEditError, fieldIssues, type FieldIssue } from "../content/store.js";
+import { ContentEditError, fieldIssues, saveItem, type FieldIssue } from "../content/store.js";
+import { applyVerification, verificationInputSchema } from "../content/verification.js";
 import { CHANNEL_NAMES, type ChannelName } from "../core/types.js";
 import { AppError } from "../errors.js";
 import { FeedbackError, type FeedbackService } from "../feedback/service.js";
@@ -172,6 +173,7 @@ export const STAFF_ACTIONS = {
       .object({ kind: z.enum(CONTENT_KINDS), key: z.string().regex(/^[\w.-]{1,80}$/), data: z.unknown() })
       .strict(),
   },
+  "content.verify": { permission: "content.edit", input: verificationInputSchema },
   "staff.create": {
     permission: "staff.manage",
     input: z
@@ -225,6 +227,7 @@ export interface ActionResults {
   "handoff.reply": "sent" | "not-owner" | "undelivered" | "photo-unsupported";
   "handoff.close": boolean;
   "content.save": { changed: boolean };
+  "content.verify": { changed: boolean };
   "staff.create": StaffDoc;
   "staff.update": StaffDoc;
   "staff.password": { ok: true };
@@ -246,6 +249,7 @@ export interface StaffActionDeps {
   broadcast: BroadcastService;
   handoff: HandoffService;
   content: ContentService;
+  now?: () => Date;
   staff: StaffService;
   citizens: CitizenData;
 }
@@ -454,6 +458,30 @@ export function createStaffActions(deps: StaffActionDeps): StaffActions {
         if (err instanceof ContentEditError) throw new ValidationError(err.issues);
         throw err;
       }
+    },
+    async "content.verify"(actor, i) {
+      const stored = (await deps.content.models[i.kind].findOne({ key: i.key }).lean())?.data;
+      if (!stored) throw notFound("content item");
+      // Shared content is verified at province level; a ward's editors verify their own unit's items.
+      if (!mayEditContent(actor, i.kind, stored)) throw outOfScope();
+      let after: Record<string, unknown>;
+      try {
+        after = applyVerification(stored, i, actor.username, (deps.now ?? (() => new Date()))());
+      } catch (err) {
+        throw new ValidationError([{ path: "field", message: (err as Error).message }]);
+      }
+      const r = await saveItem(deps.content.models, i.kind, i.key, after);
+      if (r.changed) {
+        await deps.content.reload();
+        await audit.record(
+          actor,
+          i.verified ? "content.verify" : "content.unverify",
+          `${i.kind}/${i.key}#${i.field}`,
+          r.before,
+          r.after,
+        );
+      }
+      return { changed: r.changed };
     },
     async "staff.create"(actor, i) {
       grantable(actor, i.role, i.units);

@@ -4,17 +4,10 @@
  * hotlines and unit records to replace; and the content links whose last check failed.
  */
 import { z } from "zod";
-import { saveItem } from "../../content/store.js";
-import {
-  applyVerification,
-  unverifiedFacts,
-  verificationInputSchema,
-  type UnverifiedFact,
-} from "../../content/verification.js";
+import { unverifiedFacts, verificationInputSchema, type UnverifiedFact } from "../../content/verification.js";
 import type { ContentBundle } from "../../content/schemas.js";
-import { AppError } from "../../errors.js";
 import { html } from "../../reports/html.js";
-import { notFound, parse } from "../api.js";
+import { parse } from "../api.js";
 import { can, type Actor } from "../auth.js";
 import type { ConsoleContext, StaffView } from "./index.js";
 import { csrfField, page, vnTime } from "./layout.js";
@@ -81,34 +74,7 @@ export function registerVerificationPages(ctx: ConsoleContext): void {
       field: form.field,
       verified: form.verified,
     });
-    const bundle = deps.content.bundle();
-    const stored =
-      input.kind === "procedures"
-        ? bundle.procedures.find((p) => p.code === input.key)
-        : input.kind === "guides"
-          ? bundle.guides.find((g) => g.slug === input.key)
-          : bundle.faqs.find((f) => f.slug === input.key);
-    if (!stored) throw notFound("content item");
-    const unit = (stored as { unit?: string }).unit;
-    if (!mayVerify(v.actor, unit))
-      throw new AppError("OUT_OF_SCOPE", 403, "errors:http.forbidden", v.tr("content.sharedContent"));
-    let after: Record<string, unknown>;
-    try {
-      after = applyVerification(stored, input, v.actor.username, (deps.now ?? (() => new Date()))());
-    } catch (err) {
-      throw new AppError("VALIDATION_FAILED", 400, "errors:http.validation", (err as Error).message);
-    }
-    const r = await saveItem(deps.content.models, input.kind, input.key, after);
-    if (r.changed) {
-      await deps.content.reload();
-      await deps.audit.record(
-        v.actor,
-        input.verified ? "content.verify" : "content.unverify",
-        `${input.kind}/${input.key}#${input.field}`,
-        r.before,
-        r.after,
-      );
-    }
+    await deps.actions.run(v.actor, "content.verify", input);
     const back = form.unit
       ? `/admin/verification?unit=${encodeURIComponent(form.unit)}`
       : "/admin/verification";
