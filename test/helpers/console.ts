@@ -108,19 +108,19 @@ export function formFields(page: string, action: string): Record<string, string[
   const add = (name: string | undefined, value: string) => {
     if (name) (fields[name] ??= []).push(value);
   };
-  for (const m of form.matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/g)) {
+  for (const m of form.matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea\s*>/g)) {
     const a = attrsOf(m[1]!);
     // A browser drops the one newline right after <textarea>.
     if (!("disabled" in a)) add(a.name, unescapeHtml(m[2]!.replace(/^\r?\n/, "")));
   }
-  for (const m of form.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
+  for (const m of form.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select\s*>/g)) {
     const a = attrsOf(m[1]!);
     if ("disabled" in a) continue;
     const options = [...m[2]!.matchAll(/<option\b([^>]*)>/g)].map((o) => attrsOf(o[1]!));
     const chosen = options.find((o) => "selected" in o) ?? options[0];
     if (chosen) add(a.name, chosen.value ?? "");
   }
-  const withoutAreas = form.replace(/<textarea\b[\s\S]*?<\/textarea>/g, "");
+  const withoutAreas = form.replace(/<textarea\b[\s\S]*?<\/textarea\s*>/g, "");
   for (const m of withoutAreas.matchAll(/<input\b([^>]*)>/g)) {
     const a = attrsOf(m[1]!.replace(/\/$/, ""));
     if ("disabled" in a) continue;

@@ -67,7 +67,13 @@ function fromForm(
   body: Record<string, unknown>,
   creating: boolean,
 ): Record<string, unknown> {
-  const unverified = many(body.unverified);
+  // In the stored order, new ticks after: saving a form unchanged must store the item unchanged.
+  const ticked = many(body.unverified);
+  const stored = (base.unverified ?? []) as string[];
+  const unverified = [
+    ...stored.filter((f) => ticked.includes(f)),
+    ...ticked.filter((f) => !stored.includes(f)),
+  ];
   const out: Record<string, unknown> = {
     ...base,
     ...(creating ? { code: str(body.code).trim(), field: str(body.field), agency: str(body.agency) } : {}),
