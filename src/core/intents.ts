@@ -50,7 +50,7 @@ const FACETS: Array<[Facet, RegExp]> = [
   ],
   [
     "documents",
-    /\b(giay to|ho so (gom|lam|can|co|xin)|thanh phan ho so|can mang|mang gi|mang theo|chuan bi|can gi|can nhung gi|giay gi|ban goc|ban sao gi|documents|papers|paperwork|what do (i|we) need|need to bring)\b/,
+    /\b(giay to|ho so (gom|lam|can|co|xin)|thanh phan ho so|can mang|mang gi|mang theo|chuan bi|can gi|can nhung gi|giay gi|ban goc|ban sao gi|(co )?can (phai )?(co |mang |nop )?(giay|ban sao|ban chinh|to khai|so ho khau)|documents|papers|paperwork|what do (i|we) need|need to bring)\b/,
   ],
   [
     "legal_basis",
@@ -65,6 +65,9 @@ const FACETS: Array<[Facet, RegExp]> = [
     /\b(cac buoc|trinh tu|quy trinh|lam the nao|lam nhu the nao|lam sao|the nao|cach lam|ra sao|steps|procedure steps|how do (i|we) (do|apply|file))\b/,
   ],
 ];
+
+/** "Làm ở phường được không": where, when it is said of the item in discussion. */
+export const AT_THE_OFFICE = /\b(o|tai) (phuong|xa|ubnd|uy ban)( minh| nay)? (duoc|dc) (khong|ko|k)\b/;
 
 /** The facet a question asks about ("phí bao nhiêu?" → fee), if any. */
 export function detectFacet(folded: string): Facet | undefined {

@@ -135,6 +135,8 @@ export interface ContentView {
 export interface SearchAnswer {
   hits: Array<{ id: string; kind: "procedure" | "guide" | "faq"; title: string }>;
   level: "confident" | "unsure" | "none";
+  /** The question names the top item whole (one of its names, not a number and a common word). */
+  named?: boolean | undefined;
 }
 
 export interface ContentPort {

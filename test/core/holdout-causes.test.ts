@@ -90,3 +90,34 @@ describe("off-topic questions", () => {
     },
   );
 });
+
+describe("a follow-up binds to the item in discussion unless it names another one clearly", () => {
+  const facetOf = (replies: Reply[]) => {
+    const m = replies.find((r) => r.meta?.kind === "facet")?.meta as
+      { item?: string; facet?: string } | undefined;
+    return m ? `${m.item}:${m.facet}` : undefined;
+  };
+
+  it("should keep the marriage for 'tỉnh khác' and for a paper it needs, and switch for a paper named with its own question", async () => {
+    const u = chat(c.engine);
+    await u.press("u:phuong-hoa-an");
+    expect(meta(await u.say("2 dua e muon dk ket hon thi lam sao")).item).toBe("1.000894");
+    expect(facetOf(await u.say("nguoi yeu e o tinh khac thi nop o dau"))).toBe("1.000894:where");
+    expect(facetOf(await u.say("co can giay xac nhan doc than ko"))).toBe("1.000894:documents");
+    expect(facetOf(await u.say("giay xac nhan doc than xin mat bao lau"))).toBe("1.004873:time");
+  });
+
+  it("should not let '80 tuổi' take a fee question away from the permanent residence", async () => {
+    const u = chat(c.engine);
+    await u.press("u:phuong-dong-hai");
+    expect(meta(await u.say("chuyen ve o nha vo, nhap khau thi lam sao")).item).toBe("1.004222");
+    expect(facetOf(await u.say("ba noi 80 tuoi cung nhap thi co phai dong phi ko"))).toBe("1.004222:fee");
+  });
+
+  it("should read 'sửa ở phường được không' as where of the item in discussion", async () => {
+    const u = chat(c.engine);
+    await u.press("u:phuong-hoa-an");
+    expect(facetOf(await u.say("giay khai sinh ghi sai ten dem cua e, sua o dau a"))).toBe("1.004859:where");
+    expect(facetOf(await u.say("e 30 tuoi roi sua o phuong dc ko"))).toBe("1.004859:where");
+  });
+});

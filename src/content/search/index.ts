@@ -29,6 +29,8 @@ export interface SearchResponse {
   /** Calibrated in [0, 1]. */
   confidence: number;
   level: Confidence;
+  /** The question holds one of the top item's names (title, alias, keyword of two or more syllables) whole. */
+  named?: boolean;
 }
 
 /** Thresholds on the calibrated confidence (tuned with `npm run eval:search`). */
@@ -266,6 +268,7 @@ export class SearchIndex {
         hits: [{ id: d.id, kind: d.kind, title: d.title, score: 1 }],
         confidence: 1,
         level: "confident",
+        named: true,
       };
     }
     const analyzed = analyzeQuery(query, this.lex);
@@ -313,6 +316,7 @@ export class SearchIndex {
     // The question holds one of the top item's names whole ("khai tử" in "khai tử cho ông nội"): the
     // other words are the citizen's own story, so offer the closest items rather than nothing.
     if (margin >= 0.1 && this.holdsName(top.doc, queryWords)) confidence = Math.max(confidence, NAMED_FLOOR);
+    const named = this.holdsName(top.doc, queryWords, true);
     if (this.namesUncoveredTopic(analyzed.tokens, top.doc)) confidence = Math.min(confidence, UNCOVERED_CAP);
     if (this.namesUncoveredTopic(analyzed.tokens, top.doc, this.referred))
       confidence = Math.min(confidence, REFERRED_CAP);
@@ -326,13 +330,19 @@ export class SearchIndex {
       }),
       confidence: Number(confidence.toFixed(3)),
       level,
+      named,
     };
   }
 
   /** How completely the query says one of the document's names or aliases (idf-weighted share). */
   /** Whether the query has every word of one of the item's names of two or more syllables. */
-  private holdsName(doc: number, queryWords: Set<string>): boolean {
-    return this.nameWords[doc]!.some((name) => name.every((w) => queryWords.has(w)));
+  private holdsName(doc: number, queryWords: Set<string>, clearly = false): boolean {
+    return this.nameWords[doc]!.some(
+      (name) =>
+        name.every((w) => queryWords.has(w)) &&
+        // Clearly: two words besides numbers ("tách hộ" names an item; "80 tuổi" is the citizen's story).
+        (!clearly || name.filter((w) => !/^\d+$/.test(w)).length >= 2),
+    );
   }
 
   private phraseMatch(doc: number, queryWords: Set<string>): number {

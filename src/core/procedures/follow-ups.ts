@@ -4,7 +4,7 @@
  * discussion). This is where "phí bao nhiêu", "các bước", "căn cứ", "hết mấy ngày" are answered.
  */
 import { action, type Kit, type Turn } from "../feature.js";
-import { detectFacet, foldText, scrubQuery, withoutFacet, type Facet } from "../intents.js";
+import { AT_THE_OFFICE, detectFacet, foldText, scrubQuery, withoutFacet, type Facet } from "../intents.js";
 import { carriesGrief } from "../small-talk.js";
 import type { SearchAnswer } from "../ports.js";
 import type { Reply } from "../types.js";
@@ -37,6 +37,14 @@ function contentWords(folded: string): string[] {
 
 type Hit = SearchAnswer["hits"][number];
 
+/** Whether the item is one of the papers the topic asks for (its name appears in the topic's documents). */
+function paperOf(kit: Kit, topic: string, hit: Hit | undefined): boolean {
+  if (!hit) return false;
+  const p = kit.ports.content.view().procedures.find((x) => x.code === topic);
+  const name = foldText(hit.title).replace(/^(dang ky|cap|thu tuc) /, "");
+  return !!p && name.split(" ").length >= 2 && p.documents.some((d) => foldText(d).includes(name));
+}
+
 /** Answers typed text from the catalogue: a card, a facet of the topic, choices, or not found. */
 export async function answerQuestion(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promise<Reply[]> {
   // Kept (scrubbed) for staff, should the citizen ask for a person next (only where one can be reached).
@@ -53,8 +61,10 @@ export async function answerQuestion(kit: Kit, cat: Catalogue, turn: Turn, text:
 async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promise<Reply[]> {
   const { ports } = kit;
   const folded = foldText(text);
-  const facet = detectFacet(folded);
   const topic = turn.session.lastProcedure;
+  // "Sửa ở phường được không" asks where of the topic; said of another item, it asks for that item.
+  const atOffice = !detectFacet(folded) && !!topic && AT_THE_OFFICE.test(folded);
+  const facet = detectFacet(folded) ?? (atOffice ? "where" : undefined);
   const search = (q: string, followUp?: string) =>
     ports.content.search(q, { channel: turn.msg.channel, unit: turn.session.unit, followUp });
   const show = (hit: Hit, f: Facet | undefined) =>
@@ -68,12 +78,16 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
     const other = await search(text, topic);
     if (words.length < 2) return cat.showFacet(turn, topic, facet);
     const top = other.hits[0];
-    // Only another procedure takes the topic over: a guide that shares words ("lệ phí", "online")
-    // is not what a follow-up about fees or filing means.
-    if (other.level === "confident" && top && top.id !== topic) {
-      if (top.kind === "procedure") return show(top, facet);
+    // Another item takes the topic over only when the message names it clearly (one of its names
+    // whole, not "80 tuổi" or "tỉnh khác"), and not when it is one of the topic's own papers ("có cần
+    // giấy xác nhận độc thân không" while asking about a marriage). A guide must be named even without
+    // the facet words: one that shares words ("lệ phí", "online") is not what a follow-up means.
+    const paper = facet === "documents" && paperOf(kit, topic, top);
+    if (other.level === "confident" && other.named && top && top.id !== topic && !paper) {
+      const asked = atOffice ? undefined : facet;
+      if (top.kind === "procedure") return show(top, asked);
       const rest = await search(withoutFacet(folded));
-      if (rest.level === "confident" && rest.hits[0]?.id === top.id) return show(top, facet);
+      if (rest.level === "confident" && rest.named && rest.hits[0]?.id === top.id) return show(top, asked);
     }
     return cat.showFacet(turn, topic, facet);
   }
