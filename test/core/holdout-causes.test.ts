@@ -121,3 +121,30 @@ describe("a follow-up binds to the item in discussion unless it names another on
     expect(facetOf(await u.say("e 30 tuoi roi sua o phuong dc ko"))).toBe("1.004859:where");
   });
 });
+
+describe("one item clearly meant gets its answer, not choices", () => {
+  const first = (replies: Reply[]) => {
+    const m = replies[0]?.meta as { kind?: string; item?: string; facet?: string } | undefined;
+    return m?.facet ? `${m.item}:${m.facet}` : `${m?.kind}:${m?.item}`;
+  };
+
+  it.each([
+    ["the sao y bang lai thi lam o phuong dc ko", "card:2.000815"],
+    ["xin ban sao giay dang ky ket hon cua bo me de lam ho so", "card:2.000635"],
+    ["vo chong toi muon nhan nuoi 1 be o chua thi lam thu tuc j", "card:guide:nhan-con-nuoi"],
+    ["con ruot cua em chua co ten bo trong khai sinh, gio bo chau muon nhan con", "card:1.001022"],
+    ["Hi, can I get a copy of my marriage certificate here? how much?", "2.000635:fee"],
+  ])("should answer %s with %s", async (q, expected) => {
+    const u = chat(c.engine);
+    await u.press("u:phuong-hoa-an");
+    expect(first(await u.say(q))).toBe(expected);
+  });
+
+  it("should answer a certified copy of a passport in English, then its fee", async () => {
+    const u = chat(c.engine);
+    await u.press("u:phuong-hoa-an");
+    await u.press("l:en");
+    expect(first(await u.say("how do I get a certified copy of my passport"))).toBe("card:2.000815");
+    expect(first(await u.say("how much"))).toBe("2.000815:fee");
+  });
+});

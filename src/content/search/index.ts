@@ -133,11 +133,15 @@ export class SearchIndex {
   private readonly codes: Map<string, number>;
   private readonly uncovered: string[];
   /** Matters of other agencies (the referral table): a look-alike item is at most offered as a choice. */
-  private readonly referred: string[];
+  private readonly referred: Array<{ topics: string[]; except: string[] }>;
   /** Per document: its title, aliases and keywords folded, to tell whether it names an uncovered topic. */
   private readonly names: string[];
 
-  constructor(docs: IndexDoc[], dictionary: Dictionary, referred: string[] = []) {
+  constructor(
+    docs: IndexDoc[],
+    dictionary: Dictionary,
+    referred: Array<{ topics: string[]; except: string[] }> = [],
+  ) {
     this.docs = docs;
     const n = docs.length;
     const perDoc = docs.map((d) => {
@@ -214,7 +218,7 @@ export class SearchIndex {
     this.codes = new Map(docs.map((d, i) => [d.id, i]));
     const folded = (p: string) => ` ${syllables(p).map(fold).join(" ")} `;
     this.uncovered = dictionary.not_covered.map(folded);
-    this.referred = referred.map(folded);
+    this.referred = referred.map((r) => ({ topics: r.topics.map(folded), except: r.except.map(folded) }));
     this.names = docs.map(
       (d) =>
         ` ${[...(d.fields.title ?? []), ...(d.fields.aliases ?? []), ...(d.fields.keywords ?? [])].map((t) => syllables(t).map(fold).join(" ")).join(" | ")} `,
@@ -225,6 +229,19 @@ export class SearchIndex {
   private namesUncoveredTopic(tokens: string[], doc: number, list = this.uncovered): boolean {
     const q = ` ${tokens.map(fold).join(" ")} `;
     return list.some((p) => q.includes(p) && !this.names[doc]!.includes(p));
+  }
+
+  /**
+   * Whether the question names another agency's matter, and none of the words that make it the
+   * commune's after all ("sao y bằng lái" is a certified copy, not a driving licence).
+   */
+  private namesReferredMatter(tokens: string[], doc: number): boolean {
+    const q = ` ${tokens.map(fold).join(" ")} `;
+    return this.referred.some(
+      (r) =>
+        r.topics.some((p) => !p.includes("...") && q.includes(p) && !this.names[doc]!.includes(p)) &&
+        !r.except.some((p) => q.includes(p)),
+    );
   }
 
   /** Number of indexed documents. */
@@ -318,8 +335,7 @@ export class SearchIndex {
     if (margin >= 0.1 && this.holdsName(top.doc, queryWords)) confidence = Math.max(confidence, NAMED_FLOOR);
     const named = this.holdsName(top.doc, queryWords, true);
     if (this.namesUncoveredTopic(analyzed.tokens, top.doc)) confidence = Math.min(confidence, UNCOVERED_CAP);
-    if (this.namesUncoveredTopic(analyzed.tokens, top.doc, this.referred))
-      confidence = Math.min(confidence, REFERRED_CAP);
+    if (this.namesReferredMatter(analyzed.tokens, top.doc)) confidence = Math.min(confidence, REFERRED_CAP);
     const level: Confidence =
       confidence >= THRESHOLDS.confident ? "confident" : confidence >= THRESHOLDS.unsure ? "unsure" : "none";
     return {
@@ -383,6 +399,6 @@ const REFERRED_CAP = 0.45;
 /** Builds the index from validated content, e.g. `createSearchIndex(bundle).search("dk ket hon")`. */
 export function createSearchIndex(bundle: ContentBundle): SearchIndex {
   // Matters of other agencies (the referral table) are never answered confidently by a catalogue item.
-  const referred = (bundle.referrals ?? []).flatMap((r) => r.topics);
+  const referred = (bundle.referrals ?? []).map((r) => ({ topics: r.topics, except: r.except }));
   return new SearchIndex(documentsFromContent(bundle), bundle.dictionary, referred);
 }
