@@ -14,12 +14,16 @@ const sessionSchema = z.object({
   lang: z.enum(["vi", "en"]).optional(),
   unit: z.string().max(64).optional(),
   lastProcedure: z.string().max(16).optional(),
+  lastOffice: z.enum(["address", "hours", "phone", "hotlines"]).optional(),
   choices: z.array(z.string().max(64)).max(100).optional(),
+  labels: z.array(z.string().max(64)).max(100).optional(),
   awaiting: z.literal("delete-confirm").optional(),
   fb: z
     .object({
-      step: z.enum(["text", "photo", "consent", "name", "phone", "confirm"]),
+      step: z.enum(["category", "text", "photo", "consent", "name", "phone", "confirm"]),
       category: z.string().max(32),
+      draft: z.string().max(2000).optional(),
+      paused: z.boolean().optional(),
       text: z.string().max(2000).optional(),
       photo: z.string().max(2048).optional(),
       name: z.string().max(100).optional(),
@@ -31,7 +35,7 @@ const sessionSchema = z.object({
   rating: z
     .object({
       id: z.string().max(24),
-      step: z.enum(["comment", "sipas"]),
+      step: z.enum(["rated", "comment", "sipas"]),
       next: z.number().int().min(0).max(5).optional(),
     })
     .optional(),

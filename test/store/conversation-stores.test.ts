@@ -85,3 +85,21 @@ describe("session store with a cache", () => {
     },
   );
 });
+
+describe("session store without a cache", () => {
+  it("should read back every field the engine keeps (a form at its first step, a paused draft, a rating, labels)", async () => {
+    const sessions = createSessionStore(store.connection);
+    const session = {
+      unit: "phuong-hoa-an",
+      lang: "vi" as const,
+      lastProcedure: "1.000894",
+      lastOffice: "hours" as const,
+      choices: ["fb:c:thu-tuc"],
+      labels: ["Thủ tục hành chính"],
+      fb: { step: "category" as const, category: "", draft: "đường ngập nước", paused: true },
+      rating: { id: "r1", step: "rated" as const },
+    };
+    await sessions.save("telegram", "full", session);
+    expect(await sessions.get("telegram", "full")).toEqual(session);
+  });
+});
