@@ -29,7 +29,7 @@ import {
 import { parseQuietHours } from "./broadcast/schedule.js";
 import { createBroadcastScheduler } from "./broadcast/scheduler.js";
 import { createBroadcastService, type BroadcastService } from "./broadcast/service.js";
-import { createStaffActions } from "./admin/actions.js";
+import { createStaffActions, type StaffActions } from "./admin/actions.js";
 import { createAdminApi } from "./admin/api.js";
 import { createAuditLog, createStaffService, type StaffService } from "./admin/auth.js";
 import { createConsole } from "./admin/console/index.js";
@@ -78,6 +78,8 @@ export interface App {
   readonly feedback: FeedbackService;
   readonly handoff: HandoffService;
   readonly staff: StaffService;
+  /** Every staff write (permission, unit scope, audit), as the console and `/admin/api` run them. */
+  readonly staffActions: StaffActions;
   /** The content link checker (daily when enabled; `npm run content:check-links` on demand). */
   readonly links: LinkChecker;
   /** Every staff route and the permission it needs (`/admin/api` and `/admin`). */
@@ -423,6 +425,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     feedback,
     handoff,
     staff,
+    staffActions: actions,
     links,
     adminRoutes: { api: adminApi.routes, console: adminConsole.routes },
     flushAnalytics,
