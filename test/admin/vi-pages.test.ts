@@ -123,6 +123,9 @@ async function pagesFor(route: string): Promise<string[] | undefined> {
     "/tickets/:code": [`/tickets/${ticket}`, "/tickets/PA-2026-999999", "/tickets/khong-phai-ma"],
     "/handoffs": ["/handoffs", "/handoffs?q=khai"],
     "/handoffs/:code": [`/handoffs/${handoff}`, "/handoffs/HZZZZZZ"],
+    // JSON the queue and chat pages poll (their HTML is the pages' own, walked above).
+    "/handoffs/queue.json": undefined,
+    "/handoffs/:code/live": undefined,
     "/reports": ["/reports"],
     "/reports/view": [`/reports/view?unit=${UNIT}&kind=quarter&year=2026&n=4`],
     "/reports/csv": undefined,

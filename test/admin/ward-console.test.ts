@@ -187,6 +187,9 @@ describe("2. announcements for ward accounts", () => {
 
 describe("3. live help without reloading the page", () => {
   it("should serve the chat page without a refresh and deliver new citizen messages to the page's poll", async () => {
+    // A ward handler watches the queue (which puts the ward on duty), then a citizen asks.
+    const h = await wardStaff("handler");
+    expect((await h.get("/admin/handoffs")).status).toBe(200);
     const citizen = zaloBotDriver(all.bot, "zb-ward-live-1");
     await citizen.say("/start");
     await citizen.choose(`u:${UNIT}`, "Phường Hòa An (đơn vị mẫu)");
@@ -194,7 +197,6 @@ describe("3. live help without reloading the page", () => {
     const code = (await handoffModel(all.app.app.store.connection)
       .findOne({ chatId: "zb-ward-live-1" })
       .lean())!._id;
-    const h = await wardStaff("handler");
     const page = await (await h.get(`/admin/handoffs/${code}`)).text();
     expect(page).not.toMatch(/http-equiv="refresh"/);
     expect(page).toContain('src="/admin/assets/console.js"');
