@@ -38,7 +38,7 @@ const FACETS: Array<[Facet, RegExp]> = [
   ],
   [
     "fee",
-    /\b(le phi|phi (bao nhieu|bn|nhieu|the nao|la bao nhieu|sao|gi|ra sao|het)|^phi$|mat phi|ton phi|mien phi|tra phi|thu phi|chi phi|bao nhieu tien|het bao nhieu|het bn|mat bao nhieu|ton bao nhieu|mat tien|ton tien|dong tien|tra tien|nop tien|phai dong|fee|fees|cost|costs|how much|is it free|free of charge|charge)\b/,
+    /\b(le phi|phi (bao nhieu|bn|nhieu|the nao|la bao nhieu|sao|gi|ra sao|het)|^phi$|^phi (1|mot|moi|cho|ca) \w+$|mat phi|ton phi|mien phi|tra phi|thu phi|chi phi|bao nhieu tien|het bao nhieu|het bn|mat bao nhieu|ton bao nhieu|mat tien|ton tien|dong tien|tra tien|nop tien|phai dong|fee|fees|cost|costs|how much|is it free|free of charge|charge)\b/,
   ],
   [
     "time",
@@ -46,7 +46,7 @@ const FACETS: Array<[Facet, RegExp]> = [
   ],
   [
     "online",
-    /\b(online|onl|truc tuyen|qua mang|tren mang|vneid|qua dien thoai|tai nha|qua app|tren app|qua cong|tren cong dich vu cong)\b/,
+    /\b(online|onl|truc tuyen|qua mang|tren mang|vneid|qua dien thoai|(nop|lam|gui|khai) (tai|o) nha|qua app|tren app|qua cong|tren cong dich vu cong)\b/,
   ],
   [
     "documents",

@@ -157,6 +157,8 @@ export interface Session {
   unit?: string;
   /** The procedure last shown, for follow-up questions ("phí bao nhiêu?"). */
   lastProcedure?: string;
+  /** The guide last shown (its slug), when it is the item in discussion ("nộp ở đâu?" asks it again). */
+  lastGuide?: string;
   /** What the last question about the office asked, for a follow-up ("chiều nay thì sao?"). */
   lastOffice?: "address" | "hours" | "phone" | "hotlines";
   /** Payloads of the last numbered choices, so "2" selects the second. */

@@ -14,6 +14,7 @@ const sessionSchema = z.object({
   lang: z.enum(["vi", "en"]).optional(),
   unit: z.string().max(64).optional(),
   lastProcedure: z.string().max(16).optional(),
+  lastGuide: z.string().max(64).optional(),
   lastOffice: z.enum(["address", "hours", "phone", "hotlines"]).optional(),
   choices: z.array(z.string().max(64)).max(100).optional(),
   labels: z.array(z.string().max(64)).max(100).optional(),

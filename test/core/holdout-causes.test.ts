@@ -4,7 +4,7 @@
  * "does the bot keep my number", referrals typed as residents type them, off-topic questions.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildConversation, chat, type TestConversation } from "../helpers/conversation.js";
+import { buildConversation, chat, textOf, type TestConversation } from "../helpers/conversation.js";
 import type { Reply } from "../../src/core/types.js";
 
 let c: TestConversation;
@@ -146,5 +146,35 @@ describe("one item clearly meant gets its answer, not choices", () => {
     await u.press("l:en");
     expect(first(await u.say("how do I get a certified copy of my passport"))).toBe("card:2.000815");
     expect(first(await u.say("how much"))).toBe("2.000815:fee");
+  });
+});
+
+describe("follow-ups about a guide, and facet words read in context", () => {
+  it("should answer 'đi nộp ở đâu' after a guide from that guide, not from a procedure shown before it", async () => {
+    const u = chat(c.engine);
+    await u.press("u:phuong-hoa-an");
+    await u.say("dang ky ket hon");
+    expect(meta(await u.say("ong noi toi 78 tuoi ko co luong huu, co dc nhan tien tro cap gi ko")).item).toBe(
+      "guide:tro-cap-huu-tri-xa-hoi",
+    );
+    const where = await u.say("di nop o dau");
+    expect(meta(where).item).toBe("guide:tro-cap-huu-tri-xa-hoi");
+    expect(textOf(where)).toContain("Bộ phận một cửa");
+  });
+
+  it("should not read 'bán tạp hóa tại nhà' as a question about filing online", async () => {
+    const u = chat(c.engine);
+    await u.press("u:phuong-hoa-an");
+    const r = meta(await u.say("toi ban tap hoa nho tai nha, dang ky ho kinh doanh"));
+    expect(r.kind).toBe("card");
+    expect(r.item).toBe("1.001612");
+  });
+
+  it("should read 'phí 1 bản' as the fee of the item in discussion", async () => {
+    const u = chat(c.engine);
+    await u.press("u:phuong-hoa-an");
+    await u.say("xin ban sao giay khai sinh");
+    const r = meta(await u.say("phi 1 ban")) as { kind?: string; item?: string; facet?: string };
+    expect([r.kind, r.item, r.facet]).toEqual(["facet", "2.000635", "fee"]);
   });
 });

@@ -93,6 +93,11 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
   }
   const found = await search(text);
   const top = found.hits[0];
+  // A follow-up about the guide in discussion gets the guide again (it holds where, who and what),
+  // unless the message clearly names another item.
+  const guide = turn.session.lastGuide;
+  if (facet && guide && !(found.level === "confident" && found.named && top?.id !== `guide:${guide}`))
+    return cat.showHit(turn, { id: `guide:${guide}`, kind: "guide", title: guide });
   if (found.level === "confident" && top) {
     // A first question that asks for papers or steps gets the short card, then what it asked for.
     if ((facet === "documents" || facet === "steps") && top.kind === "procedure")

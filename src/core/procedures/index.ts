@@ -45,6 +45,7 @@ export function createProceduresFeature(kit: Kit): Feature & { catalogue: Catalo
     const p = view.procedures.find((x) => x.code === code);
     if (!p) return kit.stale(turn);
     turn.session.lastProcedure = p.code;
+    delete turn.session.lastGuide;
     ports.views?.viewed({
       kind: "procedure",
       id: p.code,
@@ -62,6 +63,7 @@ export function createProceduresFeature(kit: Kit): Feature & { catalogue: Catalo
     const p = view.procedures.find((x) => x.code === code);
     if (!p) return kit.stale(turn);
     turn.session.lastProcedure = p.code;
+    delete turn.session.lastGuide;
     return [
       {
         text: facetText(p, facet, turn.lang, t, view),
@@ -79,6 +81,9 @@ export function createProceduresFeature(kit: Kit): Feature & { catalogue: Catalo
   function showGuide(turn: Turn, slug: string): Reply[] {
     const g = ports.content.view().guides.find((x) => x.slug === slug);
     if (!g) return kit.stale(turn);
+    // The guide is now what a follow-up ("nộp ở đâu?") is about, not a procedure shown before it.
+    turn.session.lastGuide = g.slug;
+    delete turn.session.lastProcedure;
     ports.views?.viewed({ kind: "guide", id: g.slug, channel: turn.msg.channel, unit: turn.session.unit });
     const buttons: Button[][] = g.links.map((l) => [{ kind: "url", label: l.label, url: l.url }]);
     buttons.push([action(t(turn.lang, "menu.guides"), "m:guide"), action(t(turn.lang, "menu.back"), "menu")]);
