@@ -17,7 +17,7 @@ const FILLER = new Set(
     "gi nao sao can phai neu con thu tuc viec lam nop xin lay nhan mat het moi xong di den ve tu trong ngoai voi va " +
     "hay hoac cua o tai cung chi bao nhieu may anh chi ba ong chau be ban chung toi chung em bo me vo chong nguoi " +
     "xa phuong ubnd uy ban cong an truc tiep khac nhau giong ket qua ngay thang tuan nam lan nhanh cham " +
-    "dang ky giay to ho so it is it do i we can the a an of for to my our please also and or what how this that"
+    "dang ky it is it do i we can the a an of for to my our please also and or what how this that"
   ).split(" "),
 );
 
@@ -31,6 +31,7 @@ const PARTICLES = new Set(
 /** The words of a question that could name an item (not fillers, not facet words). */
 function contentWords(folded: string): string[] {
   return withoutFacet(folded)
+    .replace(/\b(ho so|giay to|giay|thu tuc)\b/g, " ")
     .split(" ")
     .filter((w) => w && !FILLER.has(w) && !/^\d+$/.test(w));
 }
@@ -88,6 +89,19 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
       if (top.kind === "procedure") return show(top, asked);
       const rest = await search(withoutFacet(folded));
       if (rest.level === "confident" && rest.named && rest.hits[0]?.id === top.id) return show(top, asked);
+    }
+    // The facet words can drown a short name ("còn tách hộ thì lệ phí bao nhiêu"): try without them.
+    if (other.level !== "confident") {
+      const rest = await search(withoutFacet(folded));
+      const named = rest.hits[0];
+      if (
+        rest.level === "confident" &&
+        rest.named &&
+        named?.kind === "procedure" &&
+        named.id !== topic &&
+        !(facet === "documents" && paperOf(kit, topic, named))
+      )
+        return show(named, atOffice ? undefined : facet);
     }
     return cat.showFacet(turn, topic, facet);
   }

@@ -1,0 +1,39 @@
+/** The office itself (src/core/office.ts): address, hours, days and phones from the unit record. */
+import { describe } from "vitest";
+import { dialogue, dialogueCases } from "../helpers/dialogues.js";
+
+describe("office info", () => {
+  dialogueCases([
+    dialogue("address-and-sunday", [
+      { say: "tru so ubnd phuong o cho nao", expect: { intent: "unit_info", text_has: ["hoa an"] } },
+      {
+        say: "chu nhat co mo cua khong",
+        expect: { intent: "unit_info", text_has: ["chu nhat khong lam viec"] },
+      },
+    ]),
+    dialogue(
+      "saturday-morning-in-a-commune",
+      [
+        {
+          say: "sang thu bay xa co lam viec ko",
+          expect: { intent: "unit_info", text_has: ["thu bay co lam viec"] },
+        },
+      ],
+      { unit: "xa-tan-loc" },
+    ),
+    dialogue(
+      "evening-says-when-it-opens",
+      [{ say: "bay gio phuong con mo cua khong", expect: { intent: "unit_info", text_has: ["mo cua lai"] } }],
+      { at: "2026-12-01T19:30:00+07:00" },
+    ),
+    dialogue(
+      "which-office-without-a-unit",
+      [{ say: "so dien thoai uy ban", expect: { intent: "menu", lacks_card: true } }],
+      { unit: undefined },
+    ),
+    dialogue("result-time-is-not-office-hours", [
+      { say: "dang ky tam tru", expect: { card: "1.004194" } },
+      { say: "may ngay lam viec thi co ket qua", expect: { facet: "time", about: "1.004194" } },
+    ]),
+  ]);
+});

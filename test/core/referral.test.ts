@@ -1,0 +1,22 @@
+/** Matters that are not the commune's (src/core/referral.ts, content/referrals.yaml). */
+import { describe } from "vitest";
+import { dialogue, dialogueCases } from "../helpers/dialogues.js";
+
+describe("referral to other agencies", () => {
+  dialogueCases([
+    dialogue("police-court-tax-school", [
+      { say: "gia han visa cho chong nguoi nuoc ngoai", expect: { intent: "refer", agency: "cong-an" } },
+      {
+        say: "muon don phuong ly hon",
+        expect: { intent: "refer", agency: "toa-an", text_has: ["khong giai quyet"] },
+      },
+      { say: "quyet toan thue thu nhap ca nhan o dau", expect: { intent: "refer", agency: "thue" } },
+      { say: "mat bang tot nghiep cap 3 xin cap lai", expect: { intent: "refer", agency: "co-so-giao-duc" } },
+    ]),
+    dialogue("the-wards-own-look-alikes-stay-here", [
+      { say: "chung thuc ban sao can cuoc", expect: { card: "2.000815" } },
+      { say: "thue tro thi dang ky tam tru sao", expect: { card: "1.004194" } },
+      { say: "hang xom lan chiem dat nha toi", expect: { card: "1.012812" } },
+    ]),
+  ]);
+});
