@@ -5,6 +5,7 @@
 import { plain } from "./cards.js";
 import { action, type Feature, type Kit, type Turn } from "./feature.js";
 import { foldText, isCancel, isResume, matchLabel } from "./intents.js";
+import { smallTalkOf } from "./small-talk.js";
 import type { FeedbackPort } from "./ports.js";
 import type { Button, Lang, Reply } from "./types.js";
 
@@ -336,8 +337,9 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
           fb.paused = true;
           return undefined; // a question: answered elsewhere, the form waits
         }
-        // Free text is the form's only while it is not paused and not a question asked on the side.
-        if (fb.paused || ASIDE.test(folded)) {
+        // Free text is the form's only while it is not paused and not a question or a "thank you"
+        // said on the side.
+        if (fb.paused || ASIDE.test(folded) || smallTalkOf(text, folded)) {
           fb.paused = true;
           return undefined;
         }
