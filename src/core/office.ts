@@ -151,7 +151,7 @@ export function createOfficeFeature(kit: Kit): Feature {
     name: "office",
     payloads: { "m:hot": hotlines },
     commands: { hotline: hotlines, duongdaynong: hotlines },
-    text(turn, _text, folded) {
+    async text(turn, text, folded) {
       const ask =
         officeAsk(folded) ?? (turn.session.lastOffice && HOURS_FOLLOW_UP.test(folded) ? "hours" : undefined);
       if (!ask) {
@@ -159,6 +159,14 @@ export function createOfficeFeature(kit: Kit): Feature {
         return undefined;
       }
       turn.session.lastOffice = ask;
+      // The ward's own written answer to this very question (a Hỏi – Đáp of the unit) comes first:
+      // staff wrote it for the case the unit record does not tell (e.g. Saturday mornings).
+      const found = await ports.content.search(text, { channel: turn.msg.channel, unit: turn.session.unit });
+      const top = found.hits[0];
+      if (found.level === "confident" && top?.kind === "faq") {
+        const faq = ports.content.view().faqs.find((f) => `faq:${f.slug}` === top.id);
+        if (faq?.unit && faq.unit === turn.session.unit) return kit.press(turn, `q:${faq.slug}`);
+      }
       return unitInfo(turn, ask, folded);
     },
   };

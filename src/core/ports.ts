@@ -55,6 +55,8 @@ export interface FaqInfo {
   answer: string;
   answer_en?: string | undefined;
   related: string[];
+  /** The unit whose own answer this is (absent: shared by every unit). */
+  unit?: string | undefined;
   /** false while the answer awaits staff verification (the answer then carries the ⚠️ line). */
   verified?: boolean | undefined;
 }
