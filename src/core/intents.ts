@@ -11,7 +11,7 @@ export function foldText(text: string): string {
     .trim();
 }
 
-const GREETING = /^(xin chao|chao|chao ban|alo|hi|hello|hey|menu|bat dau|start)( .*)?$/;
+const GREETING = /^(xin chao|kinh chao|chao|chao ban|alo|hi|hello|hey|menu|bat dau|start)( .*)?$/;
 
 /** True for "xin chào", "hi", "menu"… (a greeting alone, not a question that starts politely). */
 export function isGreeting(folded: string): boolean {

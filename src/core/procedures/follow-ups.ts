@@ -4,7 +4,15 @@
  * discussion). This is where "phí bao nhiêu", "các bước", "căn cứ", "hết mấy ngày" are answered.
  */
 import { action, type Kit, type Turn } from "../feature.js";
-import { AT_THE_OFFICE, detectFacet, foldText, scrubQuery, withoutFacet, type Facet } from "../intents.js";
+import {
+  AT_THE_OFFICE,
+  detectFacet,
+  foldText,
+  isGreeting,
+  scrubQuery,
+  withoutFacet,
+  type Facet,
+} from "../intents.js";
 import { carriesGrief } from "../small-talk.js";
 import type { SearchAnswer } from "../ports.js";
 import type { Reply } from "../types.js";
@@ -14,6 +22,7 @@ import type { Catalogue } from "./index.js";
 const FILLER = new Set(
   (
     "a ah a oi vay the thi nhi nhe nha ko khong k kg co duoc dc cho hoi em toi minh con cai nay do luon nua roi ma la " +
+    "nhung cac " +
     "gi nao sao can phai neu con thu tuc viec lam nop xin lay nhan mat het moi xong di den ve tu trong ngoai voi va " +
     "hay hoac cua o tai cung chi bao nhieu may anh chi ba ong chau be ban chung toi chung em bo me vo chong nguoi " +
     "xa phuong ubnd uy ban cong an truc tiep khac nhau giong ket qua ngay thang tuan nam lan nhanh cham " +
@@ -37,6 +46,15 @@ function contentWords(folded: string): string[] {
 }
 
 type Hit = SearchAnswer["hits"][number];
+
+/** The sentences and clauses of a long message that say something beyond a greeting (two or more). */
+export function sentences(text: string): string[] {
+  const parts = text
+    .split(/[.?!;\n]+/)
+    .map((x) => x.trim())
+    .filter((x) => x.split(/\s+/).length >= 2 && !isGreeting(foldText(x)));
+  return parts.length >= 2 ? parts : [];
+}
 
 /** Whether the item is one of the papers the topic asks for (its name appears in the topic's documents). */
 function paperOf(kit: Kit, topic: string, hit: Hit | undefined): boolean {
@@ -105,11 +123,38 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
     }
     return cat.showFacet(turn, topic, facet);
   }
-  const found = await search(text);
+  const guide = turn.session.lastGuide;
+  let found = await search(text);
+  // A long message tells a story around its question ("Chào cán bộ, cháu tôi sinh được 3 tháng… Xin
+  // hỏi làm khai sinh cần thủ tục gì ạ?"): the story's words dilute the whole, so each sentence is
+  // searched too, the question (usually last) first; the first that clearly names an item is taken.
+  if (found.level !== "confident") {
+    for (const part of sentences(text).reverse()) {
+      const r = await search(part);
+      if (r.level === "confident" && r.named) {
+        found = r;
+        break;
+      }
+    }
+  }
   const top = found.hits[0];
+  // A facet asked with nothing in discussion and no item named ("hết bao lâu ạ?", "cần mang những
+  // giấy tờ gì") asks which procedure, rather than an item that only shares the facet words.
+  if (facet && !guide && !contentWords(folded).length && !(found.level === "confident" && found.named))
+    return [
+      {
+        text: kit.t(turn.lang, "search.whichProcedure"),
+        buttons: [
+          [
+            action(kit.t(turn.lang, "menu.procedures"), "m:proc"),
+            action(kit.t(turn.lang, "menu.back"), "menu"),
+          ],
+        ],
+        meta: { kind: "ask" },
+      },
+    ];
   // A follow-up about the guide in discussion gets the guide again (it holds where, who and what),
   // unless the message clearly names another item.
-  const guide = turn.session.lastGuide;
   if (facet && guide && !(found.level === "confident" && found.named && top?.id !== `guide:${guide}`))
     return cat.showHit(turn, { id: `guide:${guide}`, kind: "guide", title: guide });
   if (found.level === "confident" && top) {
