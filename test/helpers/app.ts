@@ -14,13 +14,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Starts an app with `env` overrides layered over test defaults. */
+/**
+ * Starts an app with `env` overrides layered over test defaults. Quiet hours are off by default so a
+ * test's announcements go out whatever the time of day it runs at (quiet hours have their own tests).
+ */
 export async function startTestApp(
   env: Record<string, string> = {},
   overrides: AppOverrides = {},
 ): Promise<TestApp> {
   const dataDir = tempDir("motcua-app-");
-  const config = loadConfig({ NODE_ENV: "test", DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env });
+  const config = loadConfig({
+    NODE_ENV: "test",
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "silent",
+    QUIET_HOURS: "off",
+    ...env,
+  });
   const app = await createApp(config, {
     logger: createLogger({ level: env.LOG_LEVEL ?? "silent" }),
     ...overrides,
