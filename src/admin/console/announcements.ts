@@ -4,7 +4,7 @@
  * A scheduled announcement can be edited until it starts; its audience stays on its page afterwards.
  * Repetition is chosen as "every day / week / month at …", never typed as cron.
  */
-import type { Request } from "express";
+import type { Request, Response } from "express";
 import type { z } from "zod";
 import { announcementInputSchema, isEditable, type AnnouncementInput } from "../../broadcast/service.js";
 import { cronToRepeat, repeatSchema, repeatToCron, type Repeat } from "../../broadcast/repeat.js";
@@ -462,6 +462,16 @@ export function registerAnnouncementPages(ctx: ConsoleContext): void {
   ctx.route("get", "/announcements", "announcements.view", async (req, res, v) => {
     res.type("html").send(await listPage(v, flashOf(req)));
   });
+  /** The form's input, or undefined after showing the form again (400) with its problems beside the fields. */
+  const readOrReshow = (v: StaffView, body: Form, res: Response, id?: string): Input | undefined => {
+    const r = readForm(v, body);
+    if (!r.input)
+      res
+        .status(400)
+        .type("html")
+        .send(composePage(v, body, r.problems, id));
+    return r.input;
+  };
   ctx.route("get", "/announcements/new", "announcements.send", (_req, res, v) => {
     res.type("html").send(composePage(v, defaults(v), []));
   });
@@ -471,32 +481,20 @@ export function registerAnnouncementPages(ctx: ConsoleContext): void {
   });
   ctx.route("post", "/announcements/check", "announcements.send", async (req, res, v) => {
     const body = req.body as Form;
-    const r = readForm(v, body);
-    if (!r.input) {
-      res
-        .status(400)
-        .type("html")
-        .send(composePage(v, body, r.problems));
-      return;
-    }
-    res.type("html").send(await checkPage(v, body, r.input));
+    const input = readOrReshow(v, body, res);
+    if (!input) return;
+    res.type("html").send(await checkPage(v, body, input));
   });
   ctx.route("post", "/announcements", "announcements.send", async (req, res, v) => {
     const body = req.body as Form;
-    const r = readForm(v, body);
-    if (!r.input) {
-      res
-        .status(400)
-        .type("html")
-        .send(composePage(v, body, r.problems));
-      return;
-    }
+    const input = readOrReshow(v, body, res);
+    if (!input) return;
     // Nothing is sent without the check page first.
     if (body.checked !== "yes") {
-      res.type("html").send(await checkPage(v, body, r.input));
+      res.type("html").send(await checkPage(v, body, input));
       return;
     }
-    const made = await attempt(() => deps.actions.run(v.actor, "announcement.create", r.input!));
+    const made = await attempt(() => deps.actions.run(v.actor, "announcement.create", input));
     if (!made.ok) {
       res
         .status(made.status)
@@ -642,33 +640,21 @@ export function registerAnnouncementPages(ctx: ConsoleContext): void {
   ctx.route("post", "/announcements/:id/check", "announcements.send", async (req, res, v) => {
     const { id } = await editableOf(v, req.params.id);
     const body = req.body as Form;
-    const r = readForm(v, body);
-    if (!r.input) {
-      res
-        .status(400)
-        .type("html")
-        .send(composePage(v, body, r.problems, id));
-      return;
-    }
-    res.type("html").send(await checkPage(v, body, r.input, id));
+    const input = readOrReshow(v, body, res, id);
+    if (!input) return;
+    res.type("html").send(await checkPage(v, body, input, id));
   });
   ctx.route("post", "/announcements/:id", "announcements.send", async (req, res, v) => {
     const { id } = await editableOf(v, req.params.id);
     const body = req.body as Form;
-    const r = readForm(v, body);
-    if (!r.input) {
-      res
-        .status(400)
-        .type("html")
-        .send(composePage(v, body, r.problems, id));
-      return;
-    }
+    const input = readOrReshow(v, body, res, id);
+    if (!input) return;
     if (body.checked !== "yes") {
-      res.type("html").send(await checkPage(v, body, r.input, id));
+      res.type("html").send(await checkPage(v, body, input, id));
       return;
     }
     const changed = await attempt(() =>
-      deps.actions.run(v.actor, "announcement.update", { id, announcement: r.input! }),
+      deps.actions.run(v.actor, "announcement.update", { id, announcement: input }),
     );
     if (!changed.ok) {
       if (changed.problems.some((p) => p.code === "BAD_TRANSITION"))
