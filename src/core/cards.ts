@@ -122,22 +122,70 @@ function withoutOnlineAlternative(where: string, p: ProcedureInfo): string {
     .replace(/\.\.$/, ".");
 }
 
+/** What a phone shows without scrolling: the first answer about a procedure stays within this. */
+export const CARD_BUDGET = 600;
+
+/** Characters as the phone shows them (the bold markers are not shown). */
+export function shownLength(text: string): number {
+  return text.replace(/\*\*/g, "").length;
+}
+
+/** The longest a time or fee line may be on the card; a longer one is cut and its button shows it whole. */
+const LINE_MAX = 120;
+
 /**
- * The first answer about a procedure, short enough for a phone screen (about 600 characters): what it
- * is, who handles it, time, fee, where, online; papers, steps and legal basis are a button away.
+ * A fact cut for the card at a sentence or clause end within `max` characters (else at a word), with
+ * "…" when something was left out: "15.000 đồng khi nộp trực tiếp; 7.000 đồng khi nộp trực tuyến. Miễn
+ * lệ phí cho …" becomes its first sentence.
  */
-export function procedureCard(p: ProcedureInfo, lang: Lang, t: Translate, _view: ContentView): string {
+function brief(text: string, max = LINE_MAX): { text: string; cut: boolean } {
+  if (text.length <= max) return { text, cut: false };
+  const head = text.slice(0, max);
+  const clause = Math.max(head.lastIndexOf(". "), head.lastIndexOf("; "));
+  if (clause >= max / 3) return { text: `${head.slice(0, clause + 1).replace(/;$/, "")} …`, cut: true };
+  const word = head.lastIndexOf(" ");
+  return { text: `${head.slice(0, word > 0 ? word : max)} …`, cut: true };
+}
+
+/**
+ * The first answer about a procedure, laid out for a phone screen (CARD_BUDGET characters): what it
+ * is, time, fee, where, online, and the ⚠️ line. When that is too long, the summary goes first, then
+ * long time, fee and place lines are cut shorter; a cut fact gets a button that shows it whole.
+ */
+function cardLayout(p: ProcedureInfo, lang: Lang, t: Translate): { text: string; cut: Facet[] } {
   const l = localized(p, lang);
-  const lines = [
-    `${bold(l.name)} (${t(lang, "card.code")} ${p.code})`,
-    ...summaryLine(l.summary),
-    "",
-    `⏱ ${bold(t(lang, "card.time"))}: ${plain(l.processingTime)}`,
-    `💰 ${bold(t(lang, "card.fee"))}: ${plain(l.fee)}`,
-    `📍 ${bold(t(lang, "card.where"))}: ${plain(withoutOnlineAlternative(l.where, p))}`,
-    `🌐 ${t(lang, "card.onlineLabel")}: ${t(lang, `card.online.${p.online}`)}`,
+  const title = `${bold(l.name)} (${t(lang, "card.code")} ${p.code})`;
+  const layouts = [
+    { summary: true, max: LINE_MAX },
+    { summary: false, max: LINE_MAX },
+    { summary: false, max: LINE_MAX * 0.75 },
   ];
-  return withNote(lines.join("\n"), p, lang, t);
+  let last = { text: "", cut: [] as Facet[] };
+  for (const { summary, max } of layouts) {
+    const facts = {
+      time: brief(l.processingTime, max),
+      fee: brief(l.fee, max),
+      where: brief(withoutOnlineAlternative(l.where, p), max),
+    };
+    const lines = [
+      title,
+      ...(summary ? summaryLine(l.summary) : []),
+      "",
+      `⏱ ${bold(t(lang, "card.time"))}: ${plain(facts.time.text)}`,
+      `💰 ${bold(t(lang, "card.fee"))}: ${plain(facts.fee.text)}`,
+      `📍 ${bold(t(lang, "card.where"))}: ${plain(facts.where.text)}`,
+      `🌐 ${t(lang, "card.onlineLabel")}: ${t(lang, `card.online.${p.online}`)}`,
+    ];
+    const cut = (["time", "fee", "where"] as const).filter((f) => facts[f].cut);
+    last = { text: withNote(lines.join("\n"), p, lang, t), cut };
+    if (shownLength(last.text) <= CARD_BUDGET) break;
+  }
+  return last;
+}
+
+/** The first answer about a procedure (see cardLayout); papers, steps and legal basis are a button away. */
+export function procedureCard(p: ProcedureInfo, lang: Lang, t: Translate, _view: ContentView): string {
+  return cardLayout(p, lang, t).text;
 }
 
 /** Buttons under a procedure card. */
@@ -149,6 +197,13 @@ export function procedureButtons(p: ProcedureInfo, lang: Lang, t: Translate, vie
     ],
     [{ kind: "action", label: t(lang, "card.buttons.legal"), payload: `pf:${p.code}:legal_basis` }],
   ];
+  // A time, fee or place cut short on the card is one tap away in full.
+  const cut: Button[] = cardLayout(p, lang, t).cut.map((f) => ({
+    kind: "action",
+    label: t(lang, `card.buttons.${f}`),
+    payload: `pf:${p.code}:${f}`,
+  }));
+  if (cut.length) rows.splice(1, 0, cut);
   if (p.online !== "none")
     rows[1]!.push({ kind: "url", label: t(lang, "card.buttons.portal"), url: portalLink(view, p) });
   if (p.related.length)
