@@ -135,7 +135,7 @@ export interface ContentView {
 
 /** One search answer. */
 export interface SearchAnswer {
-  hits: Array<{ id: string; kind: "procedure" | "guide" | "faq"; title: string }>;
+  hits: Array<{ id: string; kind: "procedure" | "guide" | "faq"; title: string; score: number }>;
   level: "confident" | "unsure" | "none";
   /** The question names the top item whole (one of its names, not a number and a common word). */
   named?: boolean | undefined;

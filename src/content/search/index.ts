@@ -334,6 +334,9 @@ export class SearchIndex {
     // other words are the citizen's own story, so offer the closest items rather than nothing.
     if (margin >= 0.1 && this.holdsName(top.doc, queryWords)) confidence = Math.max(confidence, NAMED_FLOOR);
     const named = this.holdsName(top.doc, queryWords, true);
+    // Two or more items fit almost equally ("đăng ký lại": of a birth, a marriage, a death) and the
+    // question names none of them whole: offer them rather than guess.
+    if (!named && margin < TIE_MARGIN) confidence = Math.min(confidence, TIE_CAP);
     if (this.namesUncoveredTopic(analyzed.tokens, top.doc)) confidence = Math.min(confidence, UNCOVERED_CAP);
     if (this.namesReferredMatter(analyzed.tokens, top.doc)) confidence = Math.min(confidence, REFERRED_CAP);
     const level: Confidence =
@@ -383,6 +386,12 @@ function calibrate(coverage: number, strength: number, margin: number, evidence:
   const x = 4.5 * coverage + 3 * strength + 1.2 * margin - 4.6 + 5 * (Math.min(1, evidence / 2.5) - 1);
   return 1 / (1 + Math.exp(-x));
 }
+
+/** Below this margin over the runner-up, an item not named whole is a tie (see TIE_CAP). */
+const TIE_MARGIN = 0.05;
+
+/** A tie between items the question does not name is at most "unsure": the closest items as choices. */
+const TIE_CAP = 0.5;
 
 /** Confidence given to a question that names an item whole (an "unsure" answer: the closest items). */
 const NAMED_FLOOR = 0.42;

@@ -64,6 +64,57 @@ function paperOf(kit: Kit, topic: string, hit: Hit | undefined): boolean {
   return !!p && name.split(" ").length >= 2 && p.documents.some((d) => foldText(d).includes(name));
 }
 
+/** Whether item `a`'s title holds every word of item `b`'s: "khai sinh có yếu tố nước ngoài" ⊇ "khai sinh". */
+function narrows(a: Hit, b: Hit): boolean {
+  const words = new Set(foldText(a.title).split(" "));
+  return (
+    a.id !== b.id &&
+    foldText(b.title)
+      .split(" ")
+      .every((w) => words.has(w))
+  );
+}
+
+/** How far the best item leads the runner-up, as a share of its score. */
+function lead(r: SearchAnswer): number {
+  const [a, b] = r.hits;
+  return a && a.score > 0 ? (a.score - (b?.score ?? 0)) / a.score : 0;
+}
+
+/** A lead this wide over the runner-up, over the whole story, counts when a sentence agrees. */
+const STORY_LEAD = 0.35;
+
+/**
+ * A long message read as a story around its question: each sentence is searched, the question
+ * (usually last) first. A sentence that clearly names an item decides, unless the whole story points
+ * to a narrower form of it ("I'm American… how do we get a birth certificate" is a birth with a
+ * foreign parent). Else the whole story's clear favourite is taken when a sentence agrees with it
+ * ("Bố mẹ tôi đã mất, để lại mảnh đất… muốn chia cho từng người": the estate, not a death).
+ */
+async function searchStory(
+  text: string,
+  whole: SearchAnswer,
+  search: (q: string) => Promise<SearchAnswer>,
+): Promise<SearchAnswer> {
+  const parts = sentences(text).reverse();
+  if (!parts.length) return whole;
+  const found = await Promise.all(parts.map((part) => search(part)));
+  const best = whole.hits[0];
+  const named = found.find((r) => r.level === "confident" && r.named);
+  if (named) {
+    const chosen = named.hits[0]!;
+    // Ranked above the chosen item over the whole story (scores of different queries do not compare).
+    const rank = whole.hits.findIndex((h) => h.id === chosen.id);
+    const above = rank < 0 ? whole.hits.slice(0, 1) : whole.hits.slice(0, rank);
+    const narrower = above.find((h) => narrows(h, chosen));
+    return narrower
+      ? { ...named, hits: [narrower, ...named.hits.filter((h) => h.id !== narrower.id)] }
+      : named;
+  }
+  const agrees = found.some((r) => r.level !== "none" && r.hits[0]?.id === best?.id);
+  return best && agrees && lead(whole) >= STORY_LEAD ? { ...whole, level: "confident" } : whole;
+}
+
 /** Answers typed text from the catalogue: a card, a facet of the topic, choices, or not found. */
 export async function answerQuestion(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promise<Reply[]> {
   // Kept (scrubbed) for staff, should the citizen ask for a person next (only where one can be reached).
@@ -128,15 +179,7 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
   // A long message tells a story around its question ("Chào cán bộ, cháu tôi sinh được 3 tháng… Xin
   // hỏi làm khai sinh cần thủ tục gì ạ?"): the story's words dilute the whole, so each sentence is
   // searched too, the question (usually last) first; the first that clearly names an item is taken.
-  if (found.level !== "confident") {
-    for (const part of sentences(text).reverse()) {
-      const r = await search(part);
-      if (r.level === "confident" && r.named) {
-        found = r;
-        break;
-      }
-    }
-  }
+  if (found.level !== "confident") found = await searchStory(text, found, search);
   const top = found.hits[0];
   // A facet asked with nothing in discussion and no item named ("hết bao lâu ạ?", "cần mang những
   // giấy tờ gì") asks which procedure, rather than an item that only shares the facet words.
@@ -156,7 +199,7 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
   // A follow-up about the guide in discussion gets the guide again (it holds where, who and what),
   // unless the message clearly names another item.
   if (facet && guide && !(found.level === "confident" && found.named && top?.id !== `guide:${guide}`))
-    return cat.showHit(turn, { id: `guide:${guide}`, kind: "guide", title: guide });
+    return cat.showHit(turn, { id: `guide:${guide}`, kind: "guide", title: guide, score: 1 });
   if (found.level === "confident" && top) {
     // A first question that asks for papers or steps gets the short card, then what it asked for.
     if ((facet === "documents" || facet === "steps") && top.kind === "procedure")
