@@ -34,11 +34,11 @@ export type Facet = "fee" | "time" | "online" | "documents" | "where" | "steps" 
 const FACETS: Array<[Facet, RegExp]> = [
   [
     "who",
-    /\b(ai (duoc|co the|lam|di|nop|dung ten)|nguoi khac|(lam|di|ky|nop|dang ky|xin|dung ten|nhan) thay|thay (cho|duoc)|uy quyen cho|nho (nguoi|ban|em|anh|chi|con|chau|vo|chong|bo|me|ong|ba)|who can|on behalf|someone else)\b/,
+    /\b(ai (duoc|co the|lam|di|nop|dung ten)|nguoi khac|(lam|di|ky|nop|dang ky|xin|dung ten|nhan) (thay|ho(?! (so|chieu|khau|tich|ngheo|can ngheo|kinh doanh|gia dinh)))|thay (cho|duoc)|uy quyen cho|nho (nguoi|ban|em|anh|chi|con|chau|vo|chong|bo|me|ong|ba)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc) (khong|ko|k|a|chu|hay)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc)$|hay (la )?phai (anh|chi|em|con|bo|me|vo|chong|ong|ba|nguoi)|tu (minh|toi|em)( \w+)? (cung )?(duoc|dc)|co phai (ky|dong y|co mat)|(la|o) (con|vo|chong|chau|em|anh|chi|nguoi nha|hang xom)( \w+)? thi (co )?(duoc|dc|di|lam|nop|ky|xin)|who can|on behalf|someone else)\b/,
   ],
   [
     "fee",
-    /\b(le phi|phi (bao nhieu|bn|nhieu|the nao|la bao nhieu|sao|gi|ra sao|het)|^phi$|^phi (1|mot|moi|cho|ca) \w+$|mat phi|ton phi|mien phi|tra phi|thu phi|chi phi|bao nhieu tien|het bao nhieu|het bn|mat bao nhieu|ton bao nhieu|mat tien|ton tien|dong tien|tra tien|nop tien|phai dong|fee|fees|cost|costs|how much|is it free|free of charge|charge)\b/,
+    /\b(le phi|phi (bao nhieu|bn|nhieu|the nao|la bao nhieu|sao|gi|ra sao|het)|^phi$|^phi (1|mot|moi|cho|ca) \w+$|mat phi|ton phi|mien phi|tra phi|thu phi|chi phi|bao nhieu tien|het bao nhieu|het bn|mat bao nhieu|ton bao nhieu|mat tien|ton tien|dong tien|tra tien|nop tien|phai dong|(thi|la|het|mat|ton) bao nhieu( tien)?( a| vay| nhi| ha| the)?$|bao nhieu (1|mot|moi) (trang|ban|to|lan|bo)|fee|fees|cost|costs|how much|is it free|free of charge|charge)\b/,
   ],
   [
     "time",
@@ -50,7 +50,7 @@ const FACETS: Array<[Facet, RegExp]> = [
   ],
   [
     "documents",
-    /\b(giay to|ho so (gom|lam|can|co|xin)|thanh phan ho so|can mang|mang gi|mang theo|chuan bi|can gi|can nhung gi|giay gi|ban goc|ban sao gi|(co )?can (phai )?(co |mang |nop )?(giay|ban sao|ban chinh|to khai|so ho khau)|documents|papers|paperwork|what do (i|we) need|need to bring)\b/,
+    /\b(giay to|ho so (gom|lam|can|co|xin)|thanh phan ho so|can mang|mang gi|mang theo|(co )?(phai|can) mang|mang (ban chinh|ban goc|ban sao|giay)( \w+)? theo|chuan bi|can gi|can nhung gi|giay gi|ban goc|ban sao gi|(co )?can (phai )?(co |mang |nop |lam )?(giay|ban sao|ban chinh|to khai|so ho khau|xet nghiem|giam dinh|adn|xac nhan|chung minh|anh the|hinh the)|documents|papers|paperwork|what do (i|we) need|need to bring)\b/,
   ],
   [
     "legal_basis",
@@ -58,7 +58,7 @@ const FACETS: Array<[Facet, RegExp]> = [
   ],
   [
     "where",
-    /\b(o dau|nop o dau|noi nop|cho nao|nop tai|lam tai|nop cho ai|co quan nao|o phuong hay|xa hay|hay ubnd|hay cong an|where)\b/,
+    /\b(o dau|nop o dau|noi nop|cho nao|nop tai|lam tai|nop cho ai|co quan nao|o phuong hay|xa hay|hay ubnd|hay cong an|(phuong|xa|ubnd)( minh)? (con |co )?(lam|giai quyet|nhan)( \w+)? (duoc|dc) (khong|ko|k|hay)|hay (la )?phai (len|ra|ve|xuong|den) (tinh|huyen|quan|so|thanh pho|trung uong)|where)\b/,
   ],
   [
     "steps",
@@ -71,7 +71,14 @@ export const AT_THE_OFFICE = /\b(o|tai) (phuong|xa|ubnd|uy ban)( minh| nay)? (du
 
 /** The facet a question asks about ("phí bao nhiêu?" → fee), if any. */
 export function detectFacet(folded: string): Facet | undefined {
-  for (const [facet, re] of FACETS) if (re.test(folded)) return facet;
+  // "Có được hỗ trợ chi phí mai táng không" asks for an allowance (who is eligible), not a fee.
+  // "Mất bao nhiêu ngày" asks the time, not a sum.
+  const asked = folded
+    .replace(/\b(ho tro|tro cap|chi tra|huong)( \w+)? (chi phi|tien|kinh phi)\b/g, " ")
+    .replace(/\b(mat|het|ton|trong)? ?bao nhieu (ngay|thang|tuan|buoi)\b/g, " bao lau ")
+    // "Phải làm giấy tờ gì" asks which procedure to do, not which papers to bring.
+    .replace(/\b(phai |can )?lam (nhung |cac )?(giay to|giay|thu tuc|viec)( (gi|j|nao))?\b/g, " thu tuc ");
+  for (const [facet, re] of FACETS) if (re.test(asked)) return facet;
   return undefined;
 }
 

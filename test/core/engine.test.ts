@@ -75,10 +75,9 @@ describe("start and menus", () => {
 describe("questions", () => {
   it("should answer a question typed without diacritics with the procedure card", async () => {
     const u = chat(c.engine);
-    const replies = await u.say("lam giay khai sinh cho con can gi");
+    const replies = await u.say("lam giay khai sinh cho con");
     const text = textOf(replies);
     expect(text).toContain("**Đăng ký khai sinh** (mã 1.001193)");
-    expect(text).toContain("Giấy chứng sinh");
     expect(text).toContain("Miễn lệ phí khi đăng ký đúng hạn");
     expect(text).toContain("toàn trình");
     expect(payloads(replies)).toContain("ps:1.001193");
@@ -102,6 +101,14 @@ describe("questions", () => {
     const replies = await u.say(followUp);
     expect(textOf(replies)).toContain("**Đăng ký thường trú**");
     expect(textOf(replies)).toContain(expected);
+  });
+
+  it("should answer papers asked with the first question by the papers, the card a tap away", async () => {
+    const u = chat(c.engine);
+    const replies = await u.say("lam giay khai sinh cho con can gi");
+    expect(textOf(replies)).toContain("Giấy chứng sinh");
+    expect(textOf(replies)).not.toContain("(mã 1.001193)");
+    expect(payloads(replies)).toContain("p:1.001193");
   });
 
   it("should switch procedure when a follow-up names another one", async () => {

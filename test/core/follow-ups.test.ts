@@ -19,11 +19,16 @@ describe("follow-ups and facets", () => {
       { say: "con tach ho thi le phi bao nhieu", expect: { facet: "fee", about: "1.010038" } },
       { say: "mat may ngay", expect: { facet: "time", about: "1.010038" } },
     ]),
-    dialogue("papers-asked-first-get-the-card-then-the-papers", [
+    // Asked first, the papers are the answer (the card is a button away); "phải làm giấy tờ gì" asks
+    // which procedure, and gets the card.
+    dialogue("papers-asked-first-get-the-papers", [
       {
         say: "dang ky giam ho can giay to gi",
-        expect: { card: "1.004837", text_has: ["ho so can chuan bi"] },
+        expect: { facet: "documents", about: "1.004837", text_has: ["ho so can chuan bi"] },
       },
+    ]),
+    dialogue("which-paperwork-gets-the-card", [
+      { say: "ong noi vua mat, gio phai lam giay to gi", expect: { card: "1.000656" } },
     ]),
     dialogue(
       "english-follow-ups",

@@ -56,6 +56,17 @@ export function sentences(text: string): string[] {
   return parts.length >= 2 ? parts : [];
 }
 
+/** The question of a long message: its last sentence that asks (ends with "?"), else its last one. */
+function questionOf(text: string): string {
+  const parts = sentences(text);
+  if (!parts.length) return text;
+  const asking = text
+    .split(/(?<=[.?!;\n])/)
+    .map((x) => x.trim())
+    .filter((x) => x.endsWith("?"));
+  return asking.at(-1) ?? parts.at(-1)!;
+}
+
 /** Whether the item is one of the papers the topic asks for (its name appears in the topic's documents). */
 function paperOf(kit: Kit, topic: string, hit: Hit | undefined): boolean {
   if (!hit) return false;
@@ -131,10 +142,12 @@ export async function answerQuestion(kit: Kit, cat: Catalogue, turn: Turn, text:
 async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promise<Reply[]> {
   const { ports } = kit;
   const folded = foldText(text);
+  // In a story the question says what is asked ("…chưa có giấy tờ gì. Làm khai sinh thế nào ạ?").
+  const asked = foldText(questionOf(text));
   const topic = turn.session.lastProcedure;
   // "Sửa ở phường được không" asks where of the topic; said of another item, it asks for that item.
-  const atOffice = !detectFacet(folded) && !!topic && AT_THE_OFFICE.test(folded);
-  const facet = detectFacet(folded) ?? (atOffice ? "where" : undefined);
+  const atOffice = !detectFacet(asked) && !!topic && AT_THE_OFFICE.test(asked);
+  const facet = detectFacet(asked) ?? (atOffice ? "where" : undefined);
   const search = (q: string, followUp?: string) =>
     ports.content.search(q, { channel: turn.msg.channel, unit: turn.session.unit, followUp });
   const show = (hit: Hit, f: Facet | undefined) =>
@@ -201,8 +214,9 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
   if (facet && guide && !(found.level === "confident" && found.named && top?.id !== `guide:${guide}`))
     return cat.showHit(turn, { id: `guide:${guide}`, kind: "guide", title: guide, score: 1 });
   if (found.level === "confident" && top) {
-    // A first question that asks for papers or steps gets the short card, then what it asked for.
-    if ((facet === "documents" || facet === "steps") && top.kind === "procedure")
+    // A first question that asks how to do it ("làm khai sinh thế nào") gets the short card, then the
+    // steps; one that asks for the papers ("đăng ký kết hôn cần gì") gets the papers, the card a tap away.
+    if (facet === "steps" && top.kind === "procedure")
       return [...cat.showProcedure(turn, top.id), ...cat.showFacet(turn, top.id, facet)];
     return show(top, facet);
   }

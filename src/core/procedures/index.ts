@@ -64,15 +64,15 @@ export function createProceduresFeature(kit: Kit): Feature & { catalogue: Catalo
     if (!p) return kit.stale(turn);
     turn.session.lastProcedure = p.code;
     delete turn.session.lastGuide;
+    const buttons: Button[][] = [
+      [action(t(turn.lang, "card.buttons.full"), `p:${p.code}`), action(t(turn.lang, "menu.back"), "menu")],
+    ];
+    // A short answer can be rated like the card (it is often the only answer a citizen reads).
+    if (ports.feedback) buttons.unshift([action(t(turn.lang, "rating.rateAnswer"), `rt:p:${p.code}`)]);
     return [
       {
         text: facetText(p, facet, turn.lang, t, view),
-        buttons: [
-          [
-            action(t(turn.lang, "card.buttons.full"), `p:${p.code}`),
-            action(t(turn.lang, "menu.back"), "menu"),
-          ],
-        ],
+        buttons,
         meta: { kind: "facet", item: p.code, facet },
       },
     ];
