@@ -42,11 +42,11 @@ const FACETS: Array<[Facet, RegExp]> = [
   ],
   [
     "time",
-    /\b(bao lau|may ngay|bao nhieu ngay|thoi gian|thoi han|khi nao (co|lay|xong|nhan)|bao gio (co|lay|xong|nhan)|lau khong|lau ko|trong ngay|lay ngay|lay luon|nhanh nhat|how long|how many days|take long)\b/,
+    /\b(bao lau|may ngay|bao nhieu ngay|thoi gian|thoi han|khi nao (co|lay|xong|nhan)|bao gio (co|lay|xong|nhan)|lau khong|lau ko|trong ngay|(niem yet|cho|doi|mat)( \w+)? \d+ (ngay|thang|tuan)|lay ngay|lay luon|nhanh nhat|how long|how many days|take long)\b/,
   ],
   [
     "online",
-    /\b(online|onl|truc tuyen|qua mang|tren mang|vneid|qua dien thoai|(nop|lam|gui|khai) (tai|o) nha|qua app|tren app|qua cong|tren cong dich vu cong)\b/,
+    /\b(online|onl|truc tuyen|qua mang|tren mang|(qua|tren|bang) (app )?vneid|(nop|lam|khai|dang ky) (\w+ )?vneid|qua dien thoai|(nop|lam|gui|khai) (tai|o) nha|qua app|tren app|qua cong|tren cong dich vu cong)\b/,
   ],
   [
     "documents",
@@ -78,7 +78,11 @@ export function detectFacet(folded: string): Facet | undefined {
     .replace(/\b(mat|het|ton|trong)? ?bao nhieu (ngay|thang|tuan|buoi)\b/g, " bao lau ")
     // "Phải làm giấy tờ gì" asks which procedure to do, not which papers to bring.
     .replace(/\b(phai |can )?lam (nhung |cac )?(giay to|giay|thu tuc|viec)( (gi|j|nao))?\b/g, " thu tuc ");
-  for (const [facet, re] of FACETS) if (re.test(asked)) return facet;
+  const found = FACETS.filter(([, re]) => re.test(asked)).map(([facet]) => facet);
+  // "Bán đồ ăn online thì đăng ký ở đâu": "where" asked outright wins over a word that only describes.
+  if (found.includes("where") && found.includes("online") && /\b(o dau|cho nao|noi nao)\b/.test(asked))
+    return "where";
+  return found[0];
   return undefined;
 }
 

@@ -30,6 +30,30 @@ describe("follow-ups and facets", () => {
     dialogue("which-paperwork-gets-the-card", [
       { say: "ong noi vua mat, gio phai lam giay to gi", expect: { card: "1.000656" } },
     ]),
+    // A general word several procedures share asks which of them; the one named so is its card.
+    dialogue("a-general-word-offers-its-family", [
+      { say: "cho hoi ve chung thuc", expect: { choices: ["2.000815", "2.000884", "2.001008"] } },
+      { say: "cac thu tuc lien thong", expect: { choices: ["3.000722", "1.011537"] } },
+      { say: "dang ky ket hon", expect: { card: "1.000894" } },
+    ]),
+    // One long sentence is read clause by clause: the question clause names the procedure, and the
+    // story (a foreign husband) makes it the narrower one.
+    dialogue("a-long-sentence-read-by-clauses", [
+      {
+        say: "Chào anh chị, em lấy chồng Hàn Quốc, về nước sinh em bé được 1 tháng, giờ muốn làm giấy khai sinh cho con ở phường thì làm sao ạ?",
+        expect: { card: "2.000528" },
+      },
+    ]),
+    dialogue("where-asked-outright-beats-a-describing-word", [
+      {
+        say: "mo ho kinh doanh ban hang online thi dang ky o dau",
+        expect: { facet: "where", about: "1.001612" },
+      },
+    ]),
+    dialogue("paying-a-household-business-tax-is-the-tax-office", [
+      { say: "ho kinh doanh nop thue khoan o dau", expect: { intent: "refer", agency: "thue" } },
+      { say: "dang ky ho kinh doanh co phai nop le phi khong", expect: { facet: "fee", about: "1.001612" } },
+    ]),
     dialogue(
       "english-follow-ups",
       [

@@ -21,6 +21,9 @@ describe("office info", () => {
       ],
       { unit: "xa-tan-loc" },
     ),
+    dialogue("coming-to-file-this-afternoon-asks-the-hours", [
+      { say: "chieu nay len nop ho so dc ko", expect: { intent: "unit_info" } },
+    ]),
     dialogue(
       "evening-says-when-it-opens",
       [{ say: "bay gio phuong con mo cua khong", expect: { intent: "unit_info", text_has: ["mo cua lai"] } }],

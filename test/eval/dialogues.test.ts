@@ -130,7 +130,10 @@ const EXAMPLES: Dialogue[] = [
     lang: "vi",
     turns: [
       { say: "lam ho chieu o dau", expect: { intent: "refer", agency: "cong-an" } },
-      { say: "lam so do lan dau", expect: { intent: "refer", agency: "van-phong-dang-ky-dat-dai" } },
+      // A first certificate for a household is filed at the commune since 1 July 2025 (content-facts):
+      // the guide says so; transferring a title is the land registration office's.
+      { say: "lam so do lan dau", expect: { card: "guide:cap-giay-chung-nhan-dat-lan-dau" } },
+      { say: "sang ten so do cho con", expect: { intent: "refer", agency: "van-phong-dang-ky-dat-dai" } },
     ],
   },
   {

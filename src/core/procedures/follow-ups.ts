@@ -49,12 +49,21 @@ type Hit = SearchAnswer["hits"][number];
 
 /** The sentences and clauses of a long message that say something beyond a greeting (two or more). */
 export function sentences(text: string): string[] {
-  const parts = text
-    .split(/[.?!;\n]+/)
-    .map((x) => x.trim())
-    .filter((x) => x.split(/\s+/).length >= 2 && !isGreeting(foldText(x)));
-  return parts.length >= 2 ? parts : [];
+  const split = (by: RegExp) =>
+    text
+      .split(by)
+      .map((x) => x.trim())
+      .filter((x) => x.split(/\s+/).length >= 2 && !isGreeting(foldText(x)));
+  const parts = split(/[.?!;\n]+/);
+  if (parts.length >= 2) return parts;
+  // One long sentence tells its story in clauses ("em lấy chồng Đài Loan, về nước sinh em bé, giờ
+  // muốn làm giấy khai sinh cho con thì làm sao ạ?").
+  const clauses = text.split(/\s+/).length >= LONG_SENTENCE ? split(/[,.?!;\n]+/) : [];
+  return clauses.length >= 2 ? clauses : [];
 }
+
+/** A sentence this long (in words) is read clause by clause. */
+const LONG_SENTENCE = 18;
 
 /** The question of a long message: its last sentence that asks (ends with "?"), else its last one. */
 function questionOf(text: string): string {
@@ -111,7 +120,13 @@ async function searchStory(
   if (!parts.length) return whole;
   const found = await Promise.all(parts.map((part) => search(part)));
   const best = whole.hits[0];
-  const named = found.find((r) => r.level === "confident" && r.named);
+  // Found with confidence over the whole story, it stands unless the question itself (the last
+  // sentence) names another item ("em lấy chồng Hàn Quốc, … muốn làm giấy khai sinh cho con").
+  const question = found[0]!;
+  if (whole.level === "confident" && !(question.level === "confident" && question.named)) return whole;
+  if (whole.level === "confident" && question.hits[0]?.id === best?.id) return whole;
+  const named =
+    whole.level === "confident" ? question : found.find((r) => r.level === "confident" && r.named);
   if (named) {
     const chosen = named.hits[0]!;
     // Ranked above the chosen item over the whole story (scores of different queries do not compare).
@@ -192,7 +207,23 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
   // A long message tells a story around its question ("Chào cán bộ, cháu tôi sinh được 3 tháng… Xin
   // hỏi làm khai sinh cần thủ tục gì ạ?"): the story's words dilute the whole, so each sentence is
   // searched too, the question (usually last) first; the first that clearly names an item is taken.
-  if (found.level !== "confident") found = await searchStory(text, found, search);
+  found = await searchStory(text, found, search);
+  // A general word shared by several procedures' names ("chứng thực", "liên thông", "hộ nghèo") asks
+  // which of them: the list, unless one of them is that word itself ("khai sinh" is Đăng ký khai sinh).
+  const family = !facet ? namesakes(kit, folded) : [];
+  if (family.length >= 2) {
+    const rank = (id: string) => {
+      const i = found.hits.findIndex((h) => h.id === id);
+      return i < 0 ? found.hits.length : i;
+    };
+    const items = [...family].sort((a, b) => rank(a.code) - rank(b.code)).slice(0, FAMILY_MAX);
+    return choices(
+      kit,
+      cat,
+      turn,
+      items.map((p) => ({ id: p.code, kind: "procedure" as const, title: p.name, score: 0 })),
+    );
+  }
   const top = found.hits[0];
   // A facet asked with nothing in discussion and no item named ("hết bao lâu ạ?", "cần mang những
   // giấy tờ gì") asks which procedure, rather than an item that only shares the facet words.
@@ -221,20 +252,50 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
     return show(top, facet);
   }
   // Choices only when the question says something beyond question words ("đăng ký" does; "sao ạ" does not).
-  if (found.level === "unsure" && found.hits.length && folded.split(" ").some((w) => !PARTICLES.has(w))) {
-    const L = turn.lang;
-    const hits = found.hits.slice(0, 3);
-    return [
-      {
-        text: kit.t(L, "search.unsure"),
-        buttons: [
-          ...hits.map((h) => [action(h.title, cat.hitPayload(h))]),
-          ...kit.personRow(turn),
-          [action(kit.t(L, "search.noneOfThese"), "m:hot"), action(kit.t(L, "menu.back"), "menu")],
-        ],
-        meta: { kind: "choices", items: hits.map((h) => h.id) },
-      },
-    ];
-  }
+  if (found.level === "unsure" && found.hits.length && folded.split(" ").some((w) => !PARTICLES.has(w)))
+    return choices(kit, cat, turn, found.hits.slice(0, 3));
   return cat.notFound(turn);
+}
+
+/** The most procedures offered for a general word. */
+const FAMILY_MAX = 5;
+
+/** Words that ask nothing by themselves in a general question ("cho hỏi về", "xét", "các thủ tục"). */
+const GENERAL = new Set(
+  (
+    "cho hoi ve xet cac nhung thu tuc lam muon biet tim hieu thong tin dang ky a a oi nhe nha voi " +
+    "em toi minh anh chi xin gi nao sao the vay di"
+  ).split(" "),
+);
+
+/**
+ * The procedures whose names hold the question's few content words in a row, when none of them is
+ * just those words: "chứng thực" → the five chứng thực procedures; "khai sinh" → none (Đăng ký khai
+ * sinh is named so).
+ */
+function namesakes(kit: Kit, folded: string) {
+  const words = folded.split(" ").filter((w) => w && !GENERAL.has(w));
+  if (!words.length || words.length > 3) return [];
+  const phrase = ` ${words.join(" ")} `;
+  const procedures = kit.ports.content.view().procedures;
+  const named = (name: string) => ` ${foldText(name)} `;
+  const family = procedures.filter((p) => named(p.name).includes(phrase));
+  const itself = family.some((p) => named(p.name).replace(/^ (dang ky|cap|thu tuc) /, " ") === phrase);
+  return itself ? [] : family;
+}
+
+/** "Có phải Anh/Chị muốn hỏi về…": the items as buttons, with a person and the hotline as ways on. */
+function choices(kit: Kit, cat: Catalogue, turn: Turn, hits: Hit[]): Reply[] {
+  const L = turn.lang;
+  return [
+    {
+      text: kit.t(L, "search.unsure"),
+      buttons: [
+        ...hits.map((h) => [action(h.title, cat.hitPayload(h))]),
+        ...kit.personRow(turn),
+        [action(kit.t(L, "search.noneOfThese"), "m:hot"), action(kit.t(L, "menu.back"), "menu")],
+      ],
+      meta: { kind: "choices", items: hits.map((h) => h.id) },
+    },
+  ];
 }
