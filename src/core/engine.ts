@@ -9,7 +9,7 @@ import { action } from "./feature.js";
 import { createFeedbackFeature } from "./feedback.js";
 import { createHandoffFeature } from "./handoff.js";
 import { createHandoffFlow } from "./handoff-flow.js";
-import { foldText, parseCommand } from "./intents.js";
+import { expandShorthand, foldText, parseCommand } from "./intents.js";
 import { createMainMenu, createMenuFeature } from "./menu.js";
 import { createOfficeFeature } from "./office.js";
 import type { EnginePorts } from "./ports.js";
@@ -123,7 +123,7 @@ export function createEngine(ports: EnginePorts): Engine {
     const text = (raw ?? "").slice(0, MAX_TEXT_CHARS).trim();
     const cmd = text ? parseCommand(text) : undefined;
     if (cmd) return onCommand(turn, cmd.name, cmd.arg);
-    const folded = foldText(text);
+    const folded = expandShorthand(foldText(text));
     const choices = turn.session.choices;
     if (choices && /^\d{1,2}$/.test(folded)) {
       const chosen = choices[Number(folded) - 1];

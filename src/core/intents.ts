@@ -11,6 +11,45 @@ export function foldText(text: string): string {
     .trim();
 }
 
+/** Chat shorthand, folded → words ("lm ntn" → "lam nhu the nao"), so patterns need list each once. */
+const SHORTHAND: Record<string, string> = {
+  lm: "lam",
+  ntn: "nhu the nao",
+  j: "gi",
+  r: "roi",
+  ns: "noi",
+  hk: "ho khau",
+  sd: "so do",
+  ny: "nguoi yeu",
+  vs: "voi",
+  bn: "bao nhieu",
+  dc: "duoc",
+  ko: "khong",
+  k: "khong",
+  kg: "khong",
+  hok: "khong",
+  khg: "khong",
+  e: "em",
+  mk: "minh",
+  ck: "chong",
+  vk: "vo",
+  ad: "",
+  add: "",
+};
+
+/**
+ * Expands chat shorthand in folded text: "mai phuong co lm viec ko ad" → "mai phuong co lam viec
+ * khong"; "may h", "5h" → "may gio", "5 gio".
+ */
+export function expandShorthand(folded: string): string {
+  return folded
+    .replace(/\b(may|\d+) ?h\b/g, "$1 gio")
+    .split(" ")
+    .map((w) => SHORTHAND[w] ?? w)
+    .filter(Boolean)
+    .join(" ");
+}
+
 const GREETING = /^(xin chao|kinh chao|chao|chao ban|alo|hi|hello|hey|menu|bat dau|start)( .*)?$/;
 
 /** True for "xin chào", "hi", "menu"… (a greeting alone, not a question that starts politely). */

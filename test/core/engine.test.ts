@@ -103,9 +103,16 @@ describe("questions", () => {
     expect(textOf(replies)).toContain(expected);
   });
 
-  it("should answer papers asked with the first question by the papers, the card a tap away", async () => {
+  it("should answer what a procedure takes with the card and then the papers", async () => {
     const u = chat(c.engine);
     const replies = await u.say("lam giay khai sinh cho con can gi");
+    expect(replies[0]?.text).toContain("(mã 1.001193)");
+    expect(textOf(replies)).toContain("Giấy chứng sinh");
+  });
+
+  it("should answer the papers named in a first question by the papers, the card a tap away", async () => {
+    const u = chat(c.engine);
+    const replies = await u.say("khai sinh can nhung giay to gi");
     expect(textOf(replies)).toContain("Giấy chứng sinh");
     expect(textOf(replies)).not.toContain("(mã 1.001193)");
     expect(payloads(replies)).toContain("p:1.001193");

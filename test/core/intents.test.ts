@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectFacet, foldText, wantsPerson } from "../../src/core/intents.js";
+import { detectFacet, expandShorthand, foldText, wantsPerson } from "../../src/core/intents.js";
 
 describe("asking for a person", () => {
   it.each([
@@ -52,5 +52,16 @@ describe("facets by what the question means", () => {
     "muon lam giay to chia dat cho tung nguoi",
   ])("should find no facet in %j", (text) => {
     expect(detectFacet(foldText(text))).toBeUndefined();
+  });
+});
+
+describe("chat shorthand", () => {
+  it.each([
+    ["mai phuong co lm viec ko ad", "mai phuong co lam viec khong"],
+    ["chieu nay lm den may h", "chieu nay lam den may gio"],
+    ["dong cua luc 5h", "dong cua luc 5 gio"],
+    ["sang ten sđ cho e gai thi lm o dau", "sang ten so do cho em gai thi lam o dau"],
+  ])("should read %j as %j", (text, expanded) => {
+    expect(expandShorthand(foldText(text))).toBe(expanded);
   });
 });

@@ -10,10 +10,7 @@ describe("small talk", () => {
       { say: "tam biet", expect: { intent: "small_talk" } },
     ]),
     dialogue("thanks-then-a-question-is-a-question", [
-      {
-        say: "cam on, cho hoi them dang ky ket hon can gi",
-        expect: { facet: "documents", about: "1.000894" },
-      },
+      { say: "cam on, cho hoi them dang ky ket hon can gi", expect: { card: "1.000894" } },
     ]),
     dialogue("distress-and-insult-offer-a-way-on", [
       { say: "chan qua", expect: { intent: "small_talk", text_has: ["duong day nong"] } },

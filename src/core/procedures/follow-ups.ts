@@ -7,6 +7,7 @@ import { action, type Kit, type Turn } from "../feature.js";
 import {
   AT_THE_OFFICE,
   detectFacet,
+  expandShorthand,
   foldText,
   isGreeting,
   scrubQuery,
@@ -156,9 +157,9 @@ export async function answerQuestion(kit: Kit, cat: Catalogue, turn: Turn, text:
 
 async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promise<Reply[]> {
   const { ports } = kit;
-  const folded = foldText(text);
+  const folded = expandShorthand(foldText(text));
   // In a story the question says what is asked ("…chưa có giấy tờ gì. Làm khai sinh thế nào ạ?").
-  const asked = foldText(questionOf(text));
+  const asked = expandShorthand(foldText(questionOf(text)));
   const topic = turn.session.lastProcedure;
   // "Sửa ở phường được không" asks where of the topic; said of another item, it asks for that item.
   const atOffice = !detectFacet(asked) && !!topic && AT_THE_OFFICE.test(asked);
@@ -245,9 +246,11 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
   if (facet && guide && !(found.level === "confident" && found.named && top?.id !== `guide:${guide}`))
     return cat.showHit(turn, { id: `guide:${guide}`, kind: "guide", title: guide, score: 1 });
   if (found.level === "confident" && top) {
-    // A first question that asks how to do it ("làm khai sinh thế nào") gets the short card, then the
-    // steps; one that asks for the papers ("đăng ký kết hôn cần gì") gets the papers, the card a tap away.
-    if (facet === "steps" && top.kind === "procedure")
+    // A first question that asks how to do it ("làm khai sinh thế nào") or what it takes ("làm giấy
+    // khai sinh cần gì") gets the short card, then the steps or papers; one that names the papers
+    // ("tách hộ cần những giấy tờ gì") gets the papers, the card a tap away.
+    const broad = facet === "steps" || (facet === "documents" && !PAPERS.test(asked));
+    if (broad && top.kind === "procedure")
       return [...cat.showProcedure(turn, top.id), ...cat.showFacet(turn, top.id, facet)];
     return show(top, facet);
   }
@@ -256,6 +259,9 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
     return choices(kit, cat, turn, found.hits.slice(0, 3));
   return cat.notFound(turn);
 }
+
+/** Words that ask for the papers themselves, not for what a procedure takes in general. */
+const PAPERS = /\b(giay to|giay gi|ho so|mang|chuan bi|ban sao|ban chinh|documents|papers|paperwork)\b/;
 
 /** The most procedures offered for a general word. */
 const FAMILY_MAX = 5;
