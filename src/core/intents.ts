@@ -73,7 +73,7 @@ export type Facet = "fee" | "time" | "online" | "documents" | "where" | "steps" 
 const FACETS: Array<[Facet, RegExp]> = [
   [
     "who",
-    /\b(ai (duoc|co the|lam|di|nop|dung ten)|nguoi khac|(lam|di|ky|nop|dang ky|xin|dung ten|nhan) (thay|ho(?! (so|chieu|khau|tich|ngheo|can ngheo|kinh doanh|gia dinh)))|thay (cho|duoc)|uy quyen cho|nho (nguoi|ban|em|anh|chi|con|chau|vo|chong|bo|me|ong|ba)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc) (khong|ko|k|a|chu|hay)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc)$|hay (la )?phai (anh|chi|em|con|bo|me|vo|chong|ong|ba|nguoi)|tu (minh|toi|em)( \w+)? (cung )?(duoc|dc)|co phai (ky|dong y|co mat)|(la|o) (con|vo|chong|chau|em|anh|chi|nguoi nha|hang xom)( \w+)? thi (co )?(duoc|dc|di|lam|nop|ky|xin)|who can|on behalf|someone else)\b/,
+    /\b(ai (duoc|co the|lam|di|nop|dung ten)|nguoi khac|(lam|di|ky|nop|dang ky|xin|dung ten|nhan) (thay|ho(?! (so|chieu|khau|tich|ngheo|can ngheo|kinh doanh|gia dinh)))|thay (cho|duoc)|uy quyen cho|nho (nguoi|ban|em|anh|chi|con|chau|vo|chong|bo|me|ong|ba)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc) (khong|ko|k|a|chu|hay)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc)$|hay (la )?phai (anh|chi|em|con|bo|me|vo|chong|ong|ba|nguoi)|tu (minh|toi|em)( \w+)? (cung )?(duoc|dc)|co phai (ky|dong y|co mat)|(phai|can) (co mat|di cung|ky het|len ky|den ky|cung di)|(phai|can) (len|den|ra) ky|(la|o) (con|vo|chong|chau|em|anh|chi|nguoi nha|hang xom)( \w+)? thi (co )?(duoc|dc|di|lam|nop|ky|xin)|who can|on behalf|someone else)\b/,
   ],
   [
     "fee",
@@ -89,7 +89,7 @@ const FACETS: Array<[Facet, RegExp]> = [
   ],
   [
     "documents",
-    /\b(giay to|ho so (gom|lam|can|co|xin)|thanh phan ho so|can mang|mang gi|mang theo|(co )?(phai|can) mang|mang (ban chinh|ban goc|ban sao|giay)( \w+)? theo|chuan bi|can gi|can nhung gi|giay gi|ban goc|ban sao gi|(co )?can (phai )?(co |mang |nop |lam )?(giay|ban sao|ban chinh|to khai|so ho khau|xet nghiem|giam dinh|adn|xac nhan|chung minh|anh the|hinh the)|documents|papers|paperwork|what do (i|we) need|need to bring)\b/,
+    /\b(giay to|ho so (gom|lam|can|co|xin)|thanh phan ho so|can mang|mang gi|mang theo|(co )?(phai|can) mang|mang (ban chinh|ban goc|ban sao|giay)( \w+)? theo|chuan bi|can gi|can nhung gi|giay gi|ban goc|ban sao gi|(co )?(can|bat buoc) (phai )?(co |mang |nop |lam )?(giay|ban sao|ban chinh|to khai|so ho khau|xet nghiem|giam dinh|adn|xac nhan|chung minh|anh the|hinh the)|documents|papers|paperwork|what do (i|we) need|need to bring)\b/,
   ],
   [
     "legal_basis",
@@ -115,8 +115,11 @@ export function detectFacet(folded: string): Facet | undefined {
   const asked = folded
     .replace(/\b(ho tro|tro cap|chi tra|huong)( \w+)? (chi phi|tien|kinh phi)\b/g, " ")
     .replace(/\b(mat|het|ton|trong)? ?bao nhieu (ngay|thang|tuan|buoi)\b/g, " bao lau ")
-    // "Phải làm giấy tờ gì" asks which procedure to do, not which papers to bring.
+    // "Phải làm giấy tờ gì" asks which procedure to do, not which papers to bring; asked with a facet
+    // ("phải làm thủ tục gì và nộp ở đâu"), the card answers both.
     .replace(/\b(phai |can )?lam (nhung |cac )?(giay to|giay|thu tuc|viec)( (gi|j|nao))?\b/g, " thu tuc ");
+  if (/\b(phai |can )?lam (nhung |cac )?(giay to|giay|thu tuc) (gi|nao)\b.*\b(va|voi|roi|,)\b/.test(folded))
+    return undefined;
   const found = FACETS.filter(([, re]) => re.test(asked)).map(([facet]) => facet);
   // "Bán đồ ăn online thì đăng ký ở đâu": "where" asked outright wins over a word that only describes.
   if (found.includes("where") && found.includes("online") && /\b(o dau|cho nao|noi nao)\b/.test(asked))
@@ -132,8 +135,10 @@ export function withoutFacet(folded: string): string {
   return out.replace(/\s+/g, " ").trim();
 }
 
-const YES = /^(co|c|dong y|ok|oke|yes|y|xoa|chac chan|uh|u)$/;
-const NO = /^(khong|k|ko|no|n|huy|thoi|giu lai)$/;
+const YES =
+  /^(co|c|dong y|ok|oke|yes|y|xoa|chac chan|uh|u|vang|da)( (dong y|xoa|xoa di|xoa het|xoa luon|di|nhe|a|luon|chac chan))*$/;
+const NO =
+  /^(khong|k|ko|no|n|huy|thoi|giu lai|de sau)( (khong|xoa|xoa nua|nua|giu lai|thoi|huy|a|nhe|can|dong y))*$/;
 
 /** Reads a yes/no answer; undefined when it is neither. */
 export function yesNo(folded: string): boolean | undefined {

@@ -128,6 +128,9 @@ export function createMenuFeature(kit: Kit): Feature {
         )
       )
         return [kit.menu(turn)];
+      // A greeting is small talk answered with the menu ("chào cháu" → hello and what I can do).
+      if (isGreeting(folded) && !/\b(menu|start|bat dau)\b/.test(folded))
+        return start(turn).map((r) => ({ ...r, meta: { kind: "small_talk" } }));
       if (isGreeting(folded)) return start(turn);
       return undefined;
     },

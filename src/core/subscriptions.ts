@@ -66,7 +66,13 @@ export function createSubscriptionsFeature(kit: Kit): Feature {
   return {
     name: "subscriptions",
     text(turn, _text, folded) {
-      if (/\b(huy|ngung|dung|thoi|bo|tat) (dang ky )?(nhan )?(thong bao|tin)\b|\bunsubscribe\b/.test(folded))
+      if (
+        /\b(huy|ngung|dung|thoi|bo|tat) (dang ky )?(nhan )?(thong bao|tin)\b|\bunsubscribe\b/.test(folded) ||
+        // "Tôi không muốn nhận thông báo nữa" says no, whatever screen it follows.
+        /\b(khong|chang) (muon |can |thich )?nhan (them )?(thong bao|tin nhan|tin)( cua \w+)?( nua)?\b/.test(
+          folded,
+        )
+      )
         return unsubscribe(turn);
       // Right after the subscription screen, "thôi không nhận nữa, hủy đi" needs no object.
       const onSubscription = (turn.session.choices ?? []).some((p) => /^(sub|t):/.test(p));

@@ -168,6 +168,11 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
     ports.content.search(q, { channel: turn.msg.channel, unit: turn.session.unit, followUp });
   const show = (hit: Hit, f: Facet | undefined) =>
     f && hit.kind === "procedure" ? cat.showFacet(turn, hit.id, f) : cat.showHit(turn, hit);
+  // "Còn chấm dứt giám hộ thì làm thế nào?" moves to another item: its card first, then the steps.
+  const switchTo = (hit: Hit, f: Facet | undefined) =>
+    f === "steps" && hit.kind === "procedure"
+      ? [...cat.showProcedure(turn, hit.id), ...cat.showFacet(turn, hit.id, f)]
+      : show(hit, f);
 
   // A follow-up about the topic in discussion, unless what remains once the facet words are gone
   // clearly names another item.
@@ -184,7 +189,7 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
     const paper = facet === "documents" && paperOf(kit, topic, top);
     if (other.level === "confident" && other.named && top && top.id !== topic && !paper) {
       const asked = atOffice ? undefined : facet;
-      if (top.kind === "procedure") return show(top, asked);
+      if (top.kind === "procedure") return switchTo(top, asked);
       const rest = await search(withoutFacet(folded));
       if (rest.level === "confident" && rest.named && rest.hits[0]?.id === top.id) return show(top, asked);
     }
@@ -199,7 +204,7 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
         named.id !== topic &&
         !(facet === "documents" && paperOf(kit, topic, named))
       )
-        return show(named, atOffice ? undefined : facet);
+        return switchTo(named, atOffice ? undefined : facet);
     }
     return cat.showFacet(turn, topic, facet);
   }
@@ -269,7 +274,7 @@ const FAMILY_MAX = 5;
 /** Words that ask nothing by themselves in a general question ("cho hỏi về", "xét", "các thủ tục"). */
 const GENERAL = new Set(
   (
-    "cho hoi ve xet cac nhung thu tuc lam muon biet tim hieu thong tin dang ky a a oi nhe nha voi " +
+    "cho hoi ve xet cac nhung thu tuc lam muon can biet tim hieu thong tin dang ky a a oi nhe nha voi " +
     "em toi minh anh chi xin gi nao sao the vay di"
   ).split(" "),
 );
