@@ -73,7 +73,7 @@ export type Facet = "fee" | "time" | "online" | "documents" | "where" | "steps" 
 const FACETS: Array<[Facet, RegExp]> = [
   [
     "who",
-    /\b(ai (duoc|co the|lam|di|nop|dung ten)|nguoi khac|(lam|di|ky|nop|dang ky|xin|dung ten|nhan) (thay|ho(?! (so|chieu|khau|tich|ngheo|can ngheo|kinh doanh|gia dinh)))|thay (cho|duoc)|uy quyen cho|nho (nguoi|ban|em|anh|chi|con|chau|vo|chong|bo|me|ong|ba)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc) (khong|ko|k|a|chu|hay)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc)$|hay (la )?phai (anh|chi|em|con|bo|me|vo|chong|ong|ba|nguoi)|tu (minh|toi|em)( \w+)? (cung )?(duoc|dc)|co phai (ky|dong y|co mat)|(phai|can) (co mat|di cung|ky het|len ky|den ky|cung di)|(phai|can) (len|den|ra) ky|(la|o) (con|vo|chong|chau|em|anh|chi|nguoi nha|hang xom)( \w+)? thi (co )?(duoc|dc|di|lam|nop|ky|xin)|who can|on behalf|someone else)\b/,
+    /\b(ai (duoc|co the|lam|di|nop|dung ten)|nguoi khac|(lam|di|ky|nop|dang ky|xin|dung ten|nhan) (thay|ho(?! (so|chieu|khau|tich|ngheo|can ngheo|kinh doanh|gia dinh)))|thay (cho|duoc)|uy quyen cho|nho (nguoi|ban|em|anh|chi|con|chau|vo|chong|bo|me|ong|ba)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc) (khong|ko|k|a|chu|hay)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc)$|hay (la )?phai (anh|chi|em|con|bo|me|vo|chong|ong|ba|nguoi)|tu (minh|toi|em)( \w+)? (cung )?(duoc|dc)|co phai (ky|dong y|co mat)|(1|mot) minh (em|toi|anh|chi|minh)? ?(di )?(lam|nop|dang ky|ky|di)|(dan|dua|cho) (chau|con|be|em)( \w+)? (di cung|di theo|theo)|(phai|can) (co mat|di cung|ky het|len ky|den ky|cung di)|(phai|can) (len|den|ra) ky|(la|o) (con|vo|chong|chau|em|anh|chi|nguoi nha|hang xom)( \w+)? thi (co )?(duoc|dc|di|lam|nop|ky|xin)|who can|on behalf|someone else)\b/,
   ],
   [
     "fee",
@@ -89,7 +89,7 @@ const FACETS: Array<[Facet, RegExp]> = [
   ],
   [
     "documents",
-    /\b(giay to|ho so (gom|lam|can|co|xin)|thanh phan ho so|can mang|mang gi|mang theo|(co )?(phai|can) mang|mang (ban chinh|ban goc|ban sao|giay)( \w+)? theo|chuan bi|can gi|can nhung gi|giay gi|ban goc|ban sao gi|(co )?(can|bat buoc) (phai )?(co |mang |nop |lam )?(giay|ban sao|ban chinh|to khai|so ho khau|xet nghiem|giam dinh|adn|xac nhan|chung minh|anh the|hinh the)|documents|papers|paperwork|what do (i|we) need|need to bring)\b/,
+    /\b(giay to|ho so (gom|lam|can|co|xin)|thanh phan ho so|can mang|mang gi|mang theo|lay gi thay|thay (bang|the) gi|dung gi thay|(co )?(phai|can) mang|mang (ban chinh|ban goc|ban sao|giay)( \w+)? theo|chuan bi|can gi|can nhung gi|giay gi|ban goc|ban sao gi|(co )?(can|bat buoc) (phai )?(co |mang |nop |lam )?(giay|ban sao|ban chinh|to khai|so ho khau|xet nghiem|giam dinh|adn|xac nhan|chung minh|anh the|hinh the)|documents|papers|paperwork|what do (i|we) need|need to bring)\b/,
   ],
   [
     "legal_basis",
@@ -97,11 +97,11 @@ const FACETS: Array<[Facet, RegExp]> = [
   ],
   [
     "where",
-    /\b(o dau|nop o dau|noi nop|cho nao|nop tai|lam tai|nop cho ai|co quan nao|o phuong hay|xa hay|hay ubnd|hay cong an|(phuong|xa|ubnd)( minh)? (con |co )?(lam|giai quyet|nhan)( \w+)? (duoc|dc) (khong|ko|k|hay)|hay (la )?phai (len|ra|ve|xuong|den) (tinh|huyen|quan|so|thanh pho|trung uong)|where)\b/,
+    /\b(o dau|nop o dau|noi nop|cho nao|nop tai|lam tai|nop cho ai|co quan nao|o phuong hay|xa hay|hay ubnd|hay cong an|(phuong|xa|ubnd)( minh)? (con |co )?(lam|giai quyet|nhan)( \w+)? (duoc|dc) (khong|ko|k|hay)|hay (la )?phai (len|ra|ve|xuong|den) (tinh|huyen|quan|so|thanh pho|trung uong|que|noi thuong tru|noi cu tru|dia phuong)|(o|tai) (phuong|xa) (khac|\w+ dang o|dang o|dang song)( \w+){0,3} (duoc|dc) (khong|ko|k)|where)\b/,
   ],
   [
     "steps",
-    /\b(cac buoc|trinh tu|quy trinh|lam the nao|lam nhu the nao|lam sao|the nao|cach lam|ra sao|steps|procedure steps|how do (i|we) (do|apply|file))\b/,
+    /\b(cac buoc|may buoc|nhung buoc|buoc nao|bao nhieu buoc|trinh tu|quy trinh|lam the nao|lam nhu the nao|lam sao|the nao|cach lam|ra sao|steps|procedure steps|how do (i|we) (do|apply|file))\b/,
   ],
 ];
 
@@ -120,6 +120,8 @@ export function detectFacet(folded: string): Facet | undefined {
     .replace(/\b(phai |can )?lam (nhung |cac )?(giay to|giay|thu tuc|viec)( (gi|j|nao))?\b/g, " thu tuc ");
   if (/\b(phai |can )?lam (nhung |cac )?(giay to|giay|thu tuc) (gi|nao)\b.*\b(va|voi|roi|,)\b/.test(folded))
     return undefined;
+  // "Còn chứng thực chữ ký … thì sao" moves to another matter; it asks no facet by itself.
+  if (/^(con|vay con|the con|con neu) .{12,} thi sao( a| vay| nhi)?$/.test(folded)) return undefined;
   const found = FACETS.filter(([, re]) => re.test(asked)).map(([facet]) => facet);
   // "Bán đồ ăn online thì đăng ký ở đâu": "where" asked outright wins over a word that only describes.
   if (found.includes("where") && found.includes("online") && /\b(o dau|cho nao|noi nao)\b/.test(asked))
@@ -161,7 +163,7 @@ export function scrubQuery(text: string): string {
 }
 
 const PERSON =
-  /\b(gap|noi chuyen (voi|cung)|chat voi|ket noi (voi)?|lien he truc tiep (voi)?|muon gap|cho (toi|em|minh) gap) ?(mot )?(nguoi that|nguoi|can bo|nhan vien|tu van vien|chuyen vien|ai do)\b|\b(tu van truc tiep|ho tro truc tiep|hoi truc tiep|gap truc tiep|nguoi that|talk to (a |an )?(human|person|agent|staff|someone|officer)|real person|live (agent|chat))\b/;
+  /\b(gap|noi chuyen (voi|cung)|chat voi|ket noi (voi)?|lien he truc tiep (voi)?|muon gap|cho (toi|em|minh) gap) ?(mot )?(nguoi that|nguoi|can bo|nhan vien|tu van vien|chuyen vien|ai do)\b|\b(ket noi|noi chuyen|chat|gap)( giup| cho)?( toi| em| minh)?( voi| cung)( mot)?( anh chi| anh| chi| ban)? (can bo|nhan vien|tu van vien|nguoi that)\b|\b(tu van truc tiep|ho tro truc tiep|hoi truc tiep|gap truc tiep|nguoi that|talk to (a |an )?(human|person|agent|staff|someone|officer)|real person|live (agent|chat))\b/;
 
 /** True when the citizen asks for a person ("cho tôi gặp cán bộ", "nói chuyện với người thật"). */
 export function wantsPerson(folded: string): boolean {

@@ -13,13 +13,14 @@ export type OfficeAsk = "address" | "hours" | "phone" | "hotlines";
 
 const OFFICE = String.raw`(uy ban|ubnd|tru so|phuong|xa|bo phan mot cua|mot cua|trung tam phuc vu hanh chinh cong|trung tam hanh chinh cong|office)`;
 const ADDRESS = new RegExp(
-  String.raw`\b${OFFICE}( phuong| xa)?( minh| toi| nay| em| ta)? (o dau|nam o dau|o cho nao|nam cho nao|dia chi)\b|\bdia chi (cua )?${OFFICE}\b|\bwhere is (the )?(ward|commune|office)\b`,
+  String.raw`\b${OFFICE}( phuong| xa)?( minh| toi| nay| em| ta)? (o dau|nam o dau|o cho nao|nam cho nao|dia chi)\b|\bdia chi (cua )?${OFFICE}\b|\b${OFFICE}( phuong| xa)?( minh| toi| nay| em| ta)? (nam o |nam |o )(duong|pho|cho|thon|khu) nao\b|\bwhere is (the )?(ward|commune|office)\b`,
 );
 const DAY = String.raw`(thu (2|3|4|5|6|7|hai|ba|tu|nam|sau|bay)|chu nhat|cuoi tuan|hom nay|ngay mai|mai|gio nay|bay gio|trua|buoi trua|(sang|chieu|toi) (nay|mai)|buoi (sang|chieu)|le|tet|saturday|sunday|weekend|today|tomorrow)`;
 const HOURS = new RegExp(
-  String.raw`\b(may gio (mo|dong|lam viec|lam|bat dau|nghi)|gio (lam viec|hanh chinh|mo cua)|mo cua|(?<!hop )dong cua|opening hours|office hours|open on)\b|\b${DAY}\b.*\b(lam viec|co lam|con lam|lam khong|lam ko|lam k|lam ha|mo cua|nghi|open)\b|\b(lam viec|co lam|con lam|mo cua|open)\b.*\b${DAY}\b|\b${DAY}\b.*\b(len|den|ra|qua|toi|di) (nop|lam|lay)\b.*\b(duoc|dc) (khong|ko|k|a|ha)\b|\b(phuong|xa|uy ban|ubnd)( minh| toi)? (lam viec|mo cua) (may gio|luc nao|gio nao)\b`,
+  String.raw`\b(may gio (mo|dong|lam viec|lam|bat dau|nghi)|gio (lam viec|hanh chinh|mo cua)|mo cua|(?<!hop )dong cua|opening hours|office hours|open on)\b|\b${DAY}\b.*\b(lam viec|co lam|con lam|lam khong|lam ko|lam k|lam ha|mo cua|nghi|open)\b|\b(lam viec|co lam|con lam|mo cua|open)\b.*\b${DAY}\b|\b(${DAY}|\d+ gio( sang| trua| chieu)?)\b.*\b(len|den|ra|qua|toi|di|ghe) (nop|lam|lay)\b.*\b(duoc|dc) (khong|ko|k|a|ha)\b|\b(phuong|xa|uy ban|ubnd)( minh| toi)? (lam viec|mo cua) (may gio|luc nao|gio nao)\b`,
 );
-const PHONE = /\b(so dien thoai|sdt|so dt|dien thoai|so may|goi so nao|so lien he|phone number|phone)\b/;
+const PHONE =
+  /\b(so dien thoai|sdt|so dt|dien thoai|(?<!ve )so may|goi so nao|so lien he|phone number|phone)\b/;
 const HOTLINE = /\b(duong day nong|hotline|tong dai|1022)\b/;
 /** A follow-up that only names another time ("chiều nay thì sao"), after a question about the hours. */
 const HOURS_FOLLOW_UP = new RegExp(

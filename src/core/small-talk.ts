@@ -11,9 +11,12 @@ type Talk = "thanks" | "bye" | "sorry" | "insult" | "distress" | "ok";
 const PATTERNS: Array<[Talk, RegExp]> = [
   [
     "insult",
-    /\b(bot|may|ad|admin)( nay)? (ngu|do|vo dung|te|kem|dot)\b|\b(ngu|dot) (qua|the|vay|vl|vcl)\b|\bdo ngu\b|\bvo dung\b|\bhoi gi cung (ko|k|khong) biet\b|\b(stupid|useless)\b/,
+    /\b(bot|may|ad|admin)( nay)? (ngu|do|vo dung|te|kem|dot)\b|\b(ngu|dot) (qua|the|vay|vl|vcl)\b|\bdo ngu\b|\bvo dung\b|\bnhu (cc|c|l|shit|cut)\b|\b(toan )?sai bet\b|\bhoi gi cung (ko|k|khong) biet\b|\b(stupid|useless)\b/,
   ],
-  ["distress", /\b(met moi|met qua|buon qua|chan qua|stress|kho qua|nan qua|tuyet vong|so qua|lo qua)\b/],
+  [
+    "distress",
+    /\b(met moi|met qua|buon qua|chan qua|stress|kho qua|nan qua|tuyet vong|so qua|lo qua|buc qua|buc minh)\b/,
+  ],
   ["thanks", /\b(cam on|cam ön|camon|tks|thanks?|thank you|thx|ty|da ta|cam ta)\b/],
   ["bye", /\b(tam biet|bye|goodbye|hen gap lai|chao nhe)\b/],
   ["sorry", /\b(xin loi|sorry)\b/],
@@ -22,7 +25,7 @@ const PATTERNS: Array<[Talk, RegExp]> = [
 
 /** Words that carry no question of their own around small talk. */
 const FILLER =
-  /\b(ok|oke|okay|nhe|nha|nhieu|lam|qua|rat|xin|a|ah|ad|admin|anh|chi|em|toi|minh|can bo|ban|bot|cac|moi nguoi|thoi|vay|da|vang|nhe|roi|oi|so much|very|you|a lot|nhieu nhe|ca nha|nhe ad)\b/g;
+  /\b(ok|oke|okay|nhe|nha|nhieu|lam|qua|rat|xin|a|ah|ad|admin|anh|chi|em|toi|minh|can bo|ban|bot|cac|moi nguoi|thoi|vay|da|vang|nhe|roi|oi|so much|very|you|a lot|nhieu nhe|ca nha|nhe ad|tai|vi|hom nay|luc nay)\b/g;
 
 /** Grief typed inside a question ("bố em mất hôm qua"): the answer starts with a condolence. */
 const GRIEF =
@@ -47,7 +50,11 @@ export function smallTalkOf(text: string, folded: string): Talk | undefined {
     if (!re.test(folded)) continue;
     if (kind === "insult") return kind;
     // Only when little else is said: "cảm ơn, cho hỏi thêm…" goes on to the question.
-    const rest = folded.replace(re, " ").replace(FILLER, " ").replace(/\s+/g, " ").trim();
+    // Other small talk said with it counts as nothing more ("xin lỗi nha, hôm nay tôi bực quá").
+    const rest = PATTERNS.reduce((acc, [, other]) => acc.replace(other, " "), folded)
+      .replace(FILLER, " ")
+      .replace(/\s+/g, " ")
+      .trim();
     if (rest.split(" ").filter(Boolean).length <= 2) return kind;
   }
   return undefined;

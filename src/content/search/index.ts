@@ -127,6 +127,8 @@ export class SearchIndex {
   /** Per document: its title and aliases as sets of folded words, for the phrase bonus. */
   /** Each item's title and aliases as words with their idf, and the idf total (for the phrase bonus). */
   private readonly phrases: Array<Array<{ words: string[]; idfs: number[]; all: number }>>;
+  /** Each item's title, folded, without stopwords. */
+  private readonly titleWords: string[][];
   /** Each item's names (title, aliases, keywords) of two or more syllables, folded. */
   private readonly nameWords: string[][][];
   private readonly vocab: FuzzyVocabulary;
@@ -200,6 +202,11 @@ export class SearchIndex {
       [...(d.fields.title ?? []), ...(d.fields.aliases ?? []), ...(d.fields.keywords ?? [])]
         .map((text) => syllables(text).map(fold))
         .filter((words) => words.length >= 2),
+    );
+    this.titleWords = docs.map((d) =>
+      syllables(d.title)
+        .map(fold)
+        .filter((w) => !this.lex.foldedStopwords.has(w) || this.lex.protectedFolds.has(w)),
     );
     this.phrases = docs.map((d) =>
       [...(d.fields.title ?? []), ...(d.fields.aliases ?? [])].map((text) => {
@@ -334,6 +341,10 @@ export class SearchIndex {
     // other words are the citizen's own story, so offer the closest items rather than nothing.
     if (margin >= 0.1 && this.holdsName(top.doc, queryWords)) confidence = Math.max(confidence, NAMED_FLOOR);
     const named = this.holdsName(top.doc, queryWords, true);
+    // The question says the top item's whole title ("đi đăng ký kết hôn", whatever else it tells), and
+    // no other close item's longer title: that item is meant.
+    if (this.holdsTitle(top.doc, ranked.slice(1, 5), queryWords))
+      confidence = Math.max(confidence, TITLE_FLOOR);
     // Two or more items fit almost equally ("đăng ký lại": of a birth, a marriage, a death) and the
     // question names none of them whole: offer them rather than guess.
     if (!named && margin < TIE_MARGIN) confidence = Math.min(confidence, TIE_CAP);
@@ -351,6 +362,16 @@ export class SearchIndex {
       level,
       named,
     };
+  }
+
+  /** Whether the query holds the item's title (two words or more), longer than any close item's it holds. */
+  private holdsTitle(doc: number, others: Array<{ doc: number }>, queryWords: Set<string>): boolean {
+    const held = (d: number) => {
+      const words = this.titleWords[d]!;
+      return words.length >= 2 && words.every((w) => queryWords.has(w)) ? words.length : 0;
+    };
+    const mine = held(doc);
+    return mine > 0 && others.every((o) => held(o.doc) < mine);
   }
 
   /** How completely the query says one of the document's names or aliases (idf-weighted share). */
@@ -392,6 +413,9 @@ const TIE_MARGIN = 0.05;
 
 /** A tie between items the question does not name is at most "unsure": the closest items as choices. */
 const TIE_CAP = 0.5;
+
+/** Confidence given to a question that holds an item's whole title: a card. */
+const TITLE_FLOOR = 0.6;
 
 /** Confidence given to a question that names an item whole (an "unsure" answer: the closest items). */
 const NAMED_FLOOR = 0.42;

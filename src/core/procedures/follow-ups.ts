@@ -77,6 +77,19 @@ function questionOf(text: string): string {
   return asking.at(-1) ?? parts.at(-1)!;
 }
 
+/**
+ * Whether the question names the other item only by words the topic's own name has ("… mang ra xã
+ * chứng thực thay được không" while on Chứng thực chữ ký): it is still about the topic.
+ */
+function sameFamily(kit: Kit, topic: string, other: Hit, words: string[]): boolean {
+  const p = kit.ports.content.view().procedures.find((x) => x.code === topic);
+  if (!p) return false;
+  const mine = new Set(foldText(p.name).split(" "));
+  const theirs = new Set(foldText(other.title).split(" "));
+  const naming = words.filter((w) => theirs.has(w));
+  return naming.length > 0 && naming.every((w) => mine.has(w));
+}
+
 /** Whether the item is one of the papers the topic asks for (its name appears in the topic's documents). */
 function paperOf(kit: Kit, topic: string, hit: Hit | undefined): boolean {
   if (!hit) return false;
@@ -101,6 +114,9 @@ function lead(r: SearchAnswer): number {
   const [a, b] = r.hits;
   return a && a.score > 0 ? (a.score - (b?.score ?? 0)) / a.score : 0;
 }
+
+/** How far above the item a sentence names its narrower form must rank over the whole story. */
+const NARROWER_LEAD = 1.1;
 
 /** A lead this wide over the runner-up, over the whole story, counts when a sentence agrees. */
 const STORY_LEAD = 0.35;
@@ -133,7 +149,10 @@ async function searchStory(
     // Ranked above the chosen item over the whole story (scores of different queries do not compare).
     const rank = whole.hits.findIndex((h) => h.id === chosen.id);
     const above = rank < 0 ? whole.hits.slice(0, 1) : whole.hits.slice(0, rank);
-    const narrower = above.find((h) => narrows(h, chosen));
+    // Clearly above: by a tenth at least ("khai sinh kết hợp nhận cha" barely above "nhận cha, mẹ,
+    // con" is no evidence the story asks the narrower one).
+    const chosenScore = rank < 0 ? 0 : whole.hits[rank]!.score;
+    const narrower = above.find((h) => narrows(h, chosen) && h.score >= chosenScore * NARROWER_LEAD);
     return narrower
       ? { ...named, hits: [narrower, ...named.hits.filter((h) => h.id !== narrower.id)] }
       : named;
@@ -187,7 +206,14 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
     // giấy xác nhận độc thân không" while asking about a marriage). A guide must be named even without
     // the facet words: one that shares words ("lệ phí", "online") is not what a follow-up means.
     const paper = facet === "documents" && paperOf(kit, topic, top);
-    if (other.level === "confident" && other.named && top && top.id !== topic && !paper) {
+    if (
+      other.level === "confident" &&
+      other.named &&
+      top &&
+      top.id !== topic &&
+      !paper &&
+      !sameFamily(kit, topic, top, words)
+    ) {
       const asked = atOffice ? undefined : facet;
       if (top.kind === "procedure") return switchTo(top, asked);
       const rest = await search(withoutFacet(folded));

@@ -1,0 +1,58 @@
+/**
+ * Everyday phrasing found in the hold-out dialogues, one behaviour per case: the same meaning typed
+ * another way must reach the same feature (office, small talk, privacy, subscriptions, referral,
+ * search), not the catalogue's look-alikes.
+ */
+import { describe } from "vitest";
+import { dialogue, dialogueCases } from "../helpers/dialogues.js";
+
+describe("everyday phrasing", () => {
+  dialogueCases([
+    dialogue("the-office-by-street-and-by-clock", [
+      { say: "tru so phuong nam o duong nao", expect: { intent: "unit_info", text_has: ["hoa an"] } },
+      { say: "12h trua ghe nop ho so dc ko", expect: { intent: "unit_info" } },
+      { say: "mai phuong co lm viec ko ad", expect: { intent: "unit_info" } },
+    ]),
+    dialogue("a-contract-is-not-the-office-closing", [
+      {
+        say: "ho so chung thuc hop dong cua toi tre hen 1 tuan roi, nguoi dan duoc quyen gi",
+        expect: { lacks_card: false },
+      },
+    ]),
+    dialogue("a-lottery-number-is-not-a-phone-number", [
+      { say: "xo so mien nam hom nay ve so may", expect: { intent: "not_found" } },
+    ]),
+    dialogue("greeting-insult-distress", [
+      { say: "chao chau", expect: { intent: "small_talk" } },
+      { say: "may tra loi nhu cc, toan sai bet", expect: { intent: "small_talk" } },
+      { say: "xin loi nha, tai hom nay toi buc qua", expect: { intent: "small_talk" } },
+    ]),
+    dialogue("unsubscribe-in-a-sentence", [
+      { say: "Thôi, tôi không muốn nhận thông báo nữa.", expect: { intent: "unsubscribe" } },
+    ]),
+    dialogue("erase-confirmed-in-words", [
+      { command: "/xoadulieu", expect: { intent: "erase" } },
+      { say: "đồng ý xóa", expect: { intent: "erase" } },
+    ]),
+    dialogue("a-new-id-card-is-the-polices", [
+      { say: "doi the can cuoc moi o dau", expect: { intent: "refer", agency: "cong-an" } },
+    ]),
+    dialogue("a-whole-title-inside-a-story-is-its-card", [
+      { say: "tui voi ban gai tinh thang sau di dang ky ket hon", expect: { card: "1.000894" } },
+      { say: "1 minh em di lam thoi dc ko, co ay ban di lam", expect: { facet: "who", about: "1.000894" } },
+      { say: "dang ky khai sanh cho dua thu 2 nha toi", expect: { card: "1.001193" } },
+      {
+        say: "vo toi de o nha, khong co giay chung sinh thi lay gi thay",
+        expect: { facet: "documents", about: "1.001193" },
+      },
+      { say: "thu tuc gom may buoc", expect: { facet: "steps", about: "1.001193" } },
+    ]),
+    dialogue("a-family-word-stays-on-the-topic", [
+      { say: "chung thuc chu ky tren giay uy quyen", expect: { card: "2.000884" } },
+      {
+        say: "vo toi ky roi mang ra xa chung thuc thay duoc ko",
+        expect: { facet: "who", about: "2.000884" },
+      },
+    ]),
+  ]);
+});
