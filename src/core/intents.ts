@@ -89,7 +89,7 @@ const FACETS: Array<[Facet, RegExp]> = [
   ],
   [
     "documents",
-    /\b(giay to|ho so (gom|lam|can|co|xin)|thanh phan ho so|can mang|mang gi|mang theo|lay gi thay|thay (bang|the) gi|dung gi thay|(co )?(phai|can) mang|mang (ban chinh|ban goc|ban sao|giay)( \w+)? theo|chuan bi|can gi|can nhung gi|giay gi|ban goc|ban sao gi|(co )?(can|bat buoc) (phai )?(co |mang |nop |lam )?(giay|ban sao|ban chinh|to khai|so ho khau|xet nghiem|giam dinh|adn|xac nhan|chung minh|anh the|hinh the)|documents|papers|paperwork|what do (i|we) need|need to bring)\b/,
+    /\b(giay to|ho so (gom|lam|can|co|xin)|thanh phan ho so|can mang|mang gi|mang theo|lay gi thay|khong co (giay|ban|so|to|the)\w*( \w+){0,6} thi (lam sao|sao|the nao|lam the nao|phai lam gi|lam gi)|thay (bang|the) gi|dung gi thay|(co )?(phai|can) mang|mang (ban chinh|ban goc|ban sao|giay)( \w+)? theo|chuan bi|can gi|can nhung gi|giay gi|ban goc|ban sao gi|(co )?(can|bat buoc) (phai )?(co |mang |nop |lam )?(giay|ban sao|ban chinh|to khai|so ho khau|xet nghiem|giam dinh|adn|xac nhan|chung minh|anh the|hinh the)|documents|papers|paperwork|what do (i|we) need|need to bring)\b/,
   ],
   [
     "legal_basis",
@@ -122,7 +122,14 @@ export function detectFacet(folded: string): Facet | undefined {
     return undefined;
   // "Còn chứng thực chữ ký … thì sao" moves to another matter; it asks no facet by itself.
   if (/^(con|vay con|the con|con neu) .{12,} thi sao( a| vay| nhi)?$/.test(folded)) return undefined;
-  const found = FACETS.filter(([, re]) => re.test(asked)).map(([facet]) => facet);
+  // Showing the e-ID in VNeID ("xuất trình trên VNeID") is not filing online.
+  const filing = /\b(xuat trinh|dua|mo|show)\b.*\bvneid\b/.test(asked)
+    ? asked.replace(/\bvneid\b/g, " ")
+    : asked;
+  const found = FACETS.filter(([, re]) => re.test(filing)).map(([facet]) => facet);
+  // "Nộp online rồi thì có cần đến ký không": whether it can be done online, not who.
+  if (found[0] === "who" && found.includes("online") && /\b(online|truc tuyen|onl)\b/.test(asked))
+    return "online";
   // "Bán đồ ăn online thì đăng ký ở đâu": "where" asked outright wins over a word that only describes.
   if (found.includes("where") && found.includes("online") && /\b(o dau|cho nao|noi nao)\b/.test(asked))
     return "where";

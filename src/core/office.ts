@@ -17,7 +17,7 @@ const ADDRESS = new RegExp(
 );
 const DAY = String.raw`(thu (2|3|4|5|6|7|hai|ba|tu|nam|sau|bay)|chu nhat|cuoi tuan|hom nay|ngay mai|mai|gio nay|bay gio|trua|buoi trua|(sang|chieu|toi) (nay|mai)|buoi (sang|chieu)|le|tet|saturday|sunday|weekend|today|tomorrow)`;
 const HOURS = new RegExp(
-  String.raw`\b(may gio (mo|dong|lam viec|lam|bat dau|nghi)|gio (lam viec|hanh chinh|mo cua)|mo cua|(?<!hop )dong cua|opening hours|office hours|open on)\b|\b${DAY}\b.*\b(lam viec|co lam|con lam|lam khong|lam ko|lam k|lam ha|mo cua|nghi|open)\b|\b(lam viec|co lam|con lam|mo cua|open)\b.*\b${DAY}\b|\b(${DAY}|\d+ gio( sang| trua| chieu)?)\b.*\b(len|den|ra|qua|toi|di|ghe) (nop|lam|lay)\b.*\b(duoc|dc) (khong|ko|k|a|ha)\b|\b(phuong|xa|uy ban|ubnd)( minh| toi)? (lam viec|mo cua) (may gio|luc nao|gio nao)\b`,
+  String.raw`\b(may gio (mo|dong|lam viec|lam|bat dau|nghi)|gio (lam viec|hanh chinh|mo cua)|mo cua|(?<!hop )dong cua|opening hours|office hours|open on)\b|\b${DAY}\b.*\b(lam viec|co lam|con lam|lam khong|lam ko|lam k|lam ha|mo cua|nghi|open)\b|\b(lam viec|co lam|con lam|mo cua|open)\b.*\b${DAY}\b|\b(${DAY}|\d+ gio( sang| trua| chieu)?)\b.*\b(len|den|ra|qua|toi|di|ghe) (nop|lam|lay)\b.*\b(duoc|dc) (khong|ko|k|a|ha)\b|\b(phuong|xa|uy ban|ubnd)( minh| toi)? (lam viec|mo cua) (may gio|luc nao|gio nao)\b|\b(lam|lam viec|mo cua|mo) (den|toi|tu) (may gio|luc nao|gio nao)\b`,
 );
 const PHONE =
   /\b(so dien thoai|sdt|so dt|dien thoai|(?<!ve )so may|goi so nao|so lien he|phone number|phone)\b/;

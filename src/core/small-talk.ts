@@ -43,6 +43,11 @@ export function carriesGrief(folded: string): boolean {
   );
 }
 
+/** True when the message says the person is upset or worn out ("chán quá", "bực quá"). */
+export function distressed(folded: string): boolean {
+  return PATTERNS.some(([kind, re]) => kind === "distress" && re.test(folded));
+}
+
 /** What kind of small talk a message is, when it is nothing else. */
 export function smallTalkOf(text: string, folded: string): Talk | undefined {
   if (!/[\p{L}\p{N}]/u.test(text)) return "ok"; // emoji, stickers' text, punctuation

@@ -27,6 +27,26 @@ describe("everyday phrasing", () => {
       { say: "may tra loi nhu cc, toan sai bet", expect: { intent: "small_talk" } },
       { say: "xin loi nha, tai hom nay toi buc qua", expect: { intent: "small_talk" } },
     ]),
+    dialogue("grief-and-distress-with-nothing-to-look-up", [
+      {
+        say: "nha toi vua bi chay, mat sach, toi chan qua khong biet bam viu vao dau",
+        expect: { intent: "small_talk", text_lacks: ["chua tim duoc"] },
+      },
+      {
+        say: "me toi moi mat tuan truoc, toi buon qua",
+        expect: { intent: "small_talk", text_has: ["chia buon"], text_lacks: ["chuc mung"] },
+      },
+    ]),
+    dialogue("hours-asked-the-other-way-round", [
+      { say: "chieu nay lm den may h", expect: { intent: "unit_info" } },
+    ]),
+    dialogue("showing-the-e-id-is-not-filing-online", [
+      { say: "dang ky khai sinh", expect: { card: "1.001193" } },
+      {
+        say: "quen mang can cuoc thi xuat trinh tren vneid dc ko",
+        expect: { card: "faq:giay-to-can-cuoc-dien-tu" },
+      },
+    ]),
     dialogue("unsubscribe-in-a-sentence", [
       { say: "Thôi, tôi không muốn nhận thông báo nữa.", expect: { intent: "unsubscribe" } },
     ]),

@@ -14,7 +14,7 @@ import {
   withoutFacet,
   type Facet,
 } from "../intents.js";
-import { carriesGrief } from "../small-talk.js";
+import { carriesGrief, distressed } from "../small-talk.js";
 import type { SearchAnswer } from "../ports.js";
 import type { Reply } from "../types.js";
 import type { Catalogue } from "./index.js";
@@ -115,6 +115,18 @@ function lead(r: SearchAnswer): number {
   return a && a.score > 0 ? (a.score - (b?.score ?? 0)) / a.score : 0;
 }
 
+/**
+ * A narrower form of `chosen` ranked clearly above it over the whole story (scores of different
+ * queries do not compare, so ranks within the whole do): by a tenth at least, since "khai sinh kết
+ * hợp nhận cha" barely above "nhận cha, mẹ, con" is no evidence the story asks the narrower one.
+ */
+function narrowerIn(whole: SearchAnswer, chosen: Hit): Hit | undefined {
+  const rank = whole.hits.findIndex((h) => h.id === chosen.id);
+  const above = rank < 0 ? whole.hits.slice(0, 1) : whole.hits.slice(0, rank);
+  const chosenScore = rank < 0 ? 0 : whole.hits[rank]!.score;
+  return above.find((h) => narrows(h, chosen) && h.score >= chosenScore * NARROWER_LEAD);
+}
+
 /** How far above the item a sentence names its narrower form must rank over the whole story. */
 const NARROWER_LEAD = 1.1;
 
@@ -138,24 +150,23 @@ async function searchStory(
   const found = await Promise.all(parts.map((part) => search(part)));
   const best = whole.hits[0];
   // Found with confidence over the whole story, it stands unless the question itself (the last
-  // sentence) names another item ("em lấy chồng Hàn Quốc, … muốn làm giấy khai sinh cho con").
+  // sentence) names an item whose narrower form the story points to ("em lấy chồng Hàn Quốc, … muốn
+  // làm giấy khai sinh cho con": a birth with a foreign parent, not a marriage).
   const question = found[0]!;
-  if (whole.level === "confident" && !(question.level === "confident" && question.named)) return whole;
-  if (whole.level === "confident" && question.hits[0]?.id === best?.id) return whole;
-  const named =
-    whole.level === "confident" ? question : found.find((r) => r.level === "confident" && r.named);
+  const pick = (r: SearchAnswer, h: Hit) => ({ ...r, hits: [h, ...r.hits.filter((x) => x.id !== h.id)] });
+  if (whole.level === "confident") {
+    const asked = question.level === "confident" && question.named ? question.hits[0] : undefined;
+    if (!asked || asked.id === best?.id) return whole;
+    const narrower = narrowerIn(whole, asked);
+    if (narrower) return pick(question, narrower);
+    // The whole story hardly tells the two apart: the question decides.
+    const close = whole.hits.find((h) => h.id === asked.id && best && h.score * NARROWER_LEAD >= best.score);
+    return close ? question : whole;
+  }
+  const named = found.find((r) => r.level === "confident" && r.named);
   if (named) {
-    const chosen = named.hits[0]!;
-    // Ranked above the chosen item over the whole story (scores of different queries do not compare).
-    const rank = whole.hits.findIndex((h) => h.id === chosen.id);
-    const above = rank < 0 ? whole.hits.slice(0, 1) : whole.hits.slice(0, rank);
-    // Clearly above: by a tenth at least ("khai sinh kết hợp nhận cha" barely above "nhận cha, mẹ,
-    // con" is no evidence the story asks the narrower one).
-    const chosenScore = rank < 0 ? 0 : whole.hits[rank]!.score;
-    const narrower = above.find((h) => narrows(h, chosen) && h.score >= chosenScore * NARROWER_LEAD);
-    return narrower
-      ? { ...named, hits: [narrower, ...named.hits.filter((h) => h.id !== narrower.id)] }
-      : named;
+    const narrower = narrowerIn(whole, named.hits[0]!);
+    return narrower ? pick(named, narrower) : named;
   }
   const agrees = found.some((r) => r.level !== "none" && r.hits[0]?.id === best?.id);
   return best && agrees && lead(whole) >= STORY_LEAD ? { ...whole, level: "confident" } : whole;
@@ -167,9 +178,19 @@ export async function answerQuestion(kit: Kit, cat: Catalogue, turn: Turn, text:
   if (kit.handoffOffered(turn) || kit.ports.feedback)
     turn.session.recent = [...(turn.session.recent ?? []), scrubQuery(text)].slice(-3);
   const replies = await answer(kit, cat, turn, text);
-  // Grief typed with a question ("mẹ tôi vừa mất, giờ làm gì") is met with a condolence first.
   const first = replies[0];
-  if (first && carriesGrief(foldText(text)))
+  const folded = foldText(text);
+  // Grief or distress with nothing to look up ("nhà tôi vừa bị cháy, chán quá, không biết bám víu vào
+  // đâu") is met as a person, not with "not found": a kind word and the ways on.
+  if (first?.meta?.kind === "not_found" && (carriesGrief(folded) || distressed(folded))) {
+    const L = turn.lang;
+    const kind = carriesGrief(folded)
+      ? `${kit.t(L, "talk.condolence")} ${kit.t(L, "talk.distress")}`
+      : kit.t(L, "talk.distress");
+    return [{ text: kind, buttons: first.buttons, meta: { kind: "small_talk" } }];
+  }
+  // Grief typed with a question ("mẹ tôi vừa mất, giờ làm gì") is met with a condolence first.
+  if (first && carriesGrief(folded))
     replies[0] = { ...first, text: `${kit.t(turn.lang, "talk.condolence")}\n\n${first.text}` };
   return replies;
 }
