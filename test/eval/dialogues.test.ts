@@ -12,8 +12,22 @@ import {
   type TurnResult,
 } from "../../scripts/dialogue/run.js";
 
-/** Turn pass rate the development set must keep (measured 0.909 when set; the target is 0.95). */
-const DEV_FLOOR = 0.9;
+/** Turn pass rate the development set must keep (issue 17: ≥ 0.95; measured 0.990 when raised). */
+const DEV_FLOOR = 0.95;
+
+/**
+ * The project's hold-outs, each a floor a little under its figure when the floor was set, so a change
+ * that loses conversations fails here. Sets 3–5 were written by testers who did not read src/ and
+ * were first run unseen (0.620, 0.623, 0.657); they have been worked on since, so they are no longer
+ * a measure of unseen dialogues, only guards.
+ */
+const HOLDOUT_FLOORS: Array<[string, number]> = [
+  ["test/fixtures/dialogue-holdout.jsonl", 0.95],
+  ["test/fixtures/dialogue-holdout-2.jsonl", 0.95],
+  ["test/fixtures/dialogue-holdout-3.jsonl", 0.8],
+  ["test/fixtures/dialogue-holdout-4.jsonl", 0.75],
+  ["test/fixtures/dialogue-holdout-5.jsonl", 0.75],
+];
 
 let h: DialogueHarness;
 beforeAll(async () => {
@@ -34,10 +48,10 @@ describe("dialogue evaluation", () => {
     expect(s.rate, failures(results).join("\n")).toBeGreaterThanOrEqual(DEV_FLOOR);
   }, 300_000);
 
-  it("should pass at least 0.9 of turns on the project's own hold-out dialogues", async () => {
+  it.each(HOLDOUT_FLOORS)("should keep the floor of turns on %s (%s)", async (file, floor) => {
     const results: TurnResult[] = [];
-    for (const d of readDialogues("test/fixtures/dialogue-holdout.jsonl")) results.push(...(await h.run(d)));
-    expect(summarise(results).rate, failures(results).join("\n")).toBeGreaterThanOrEqual(0.9);
+    for (const d of readDialogues(file)) results.push(...(await h.run(d)));
+    expect(summarise(results).rate, failures(results).join("\n")).toBeGreaterThanOrEqual(floor);
   }, 120_000);
 });
 
