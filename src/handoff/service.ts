@@ -15,6 +15,7 @@ import type { Translator } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import { handoffModel, type HandoffDoc, type HandoffEndReason } from "../store/models/handoff.js";
 import { ratingModel } from "../store/models/rating.js";
+import { staffPresenceModel } from "../store/models/staff-presence.js";
 import { trusted } from "../store/trusted.js";
 import type { PhotoRef, StaffDesk, StaffInbound, StaffRef } from "./ports.js";
 
@@ -24,6 +25,10 @@ export const DEFAULT_HANDLING_MINUTES = 6;
 export const ON_DUTY_MINUTES = 30;
 /** Longest wait the citizen is ever told (minutes); beyond it they are told "more than". */
 export const MAX_ETA_MINUTES = 60;
+/** How often a process re-reads who is on duty from the store (other processes, a restart). */
+export const PRESENCE_REFRESH_MS = 60_000;
+/** A unit's presence is written to the store at most this often (every action refreshes memory). */
+const PRESENCE_WRITE_MS = 60_000;
 /** Closed requests whose handling times feed the wait estimate. */
 const HISTORY = 20;
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -72,6 +77,8 @@ export interface HandoffService extends HandoffPort {
    * seen in the console queue or the staff group.
    */
   staffSeen(units?: string | readonly string[]): void;
+  /** Re-reads who is on duty from the store now (done by itself every PRESENCE_REFRESH_MS). */
+  refreshPresence(): Promise<void>;
 }
 
 export interface HandoffDeps {
@@ -109,15 +116,51 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
   let desk: StaffDesk | undefined;
 
   const unitOf = (id: string | undefined) => deps.units().find((u) => u.id === id);
-  /** When a staff member of each unit last acted (in this process). */
+  /**
+   * When a staff member of each unit last acted: kept in memory for the synchronous availability
+   * check, written to the store (at most once a minute per unit) and re-read from it every minute,
+   * so all processes of a deployment, and one just restarted, agree on who is on duty.
+   */
+  const Presence = staffPresenceModel(deps.connection);
   const lastSeen = new Map<string, number>();
+  const written = new Map<string, number>();
+  let readAt = -Infinity;
+  let reading: Promise<void> | undefined;
+  const remember = (unit: string, at: number) => lastSeen.set(unit, Math.max(lastSeen.get(unit) ?? 0, at));
   const seen = (units?: string | readonly string[]) => {
     const ids =
       units === undefined ? deps.units().map((u) => u.id) : typeof units === "string" ? [units] : units;
-    for (const u of ids) lastSeen.set(u, now().getTime());
+    const at = now().getTime();
+    for (const u of ids) {
+      remember(u, at);
+      if (at - (written.get(u) ?? -Infinity) < PRESENCE_WRITE_MS) continue;
+      written.set(u, at);
+      Presence.updateOne({ _id: u }, { $max: { at: new Date(at) } }, { upsert: true })
+        .exec()
+        .catch((err: unknown) => logger.warn({ err, unit: u }, "handoff: could not record staff presence"));
+    }
   };
-  const onDuty = (unit: string, at: Date) =>
-    at.getTime() - (lastSeen.get(unit) ?? -Infinity) <= ON_DUTY_MINUTES * 60_000;
+  /** Re-reads presence from the store; at most one read at a time. */
+  function refreshPresence(): Promise<void> {
+    readAt = now().getTime();
+    reading ??= Presence.find({}, { at: 1 })
+      .lean()
+      .exec()
+      .then((docs) => {
+        for (const d of docs) remember(d._id, new Date(d.at).getTime());
+      })
+      .catch((err: unknown) => logger.warn({ err }, "handoff: could not read staff presence"))
+      .finally(() => {
+        reading = undefined;
+      });
+    return reading;
+  }
+  void refreshPresence();
+  const onDuty = (unit: string, at: Date) => {
+    // The check must answer now; a stale view is refreshed for the next one.
+    if (now().getTime() - readAt >= PRESENCE_REFRESH_MS) void refreshPresence();
+    return at.getTime() - (lastSeen.get(unit) ?? -Infinity) <= ON_DUTY_MINUTES * 60_000;
+  };
   const unitOfGroup = (chatId: string) => Object.keys(deps.groups).find((u) => deps.groups[u] === chatId);
   const openKey = (channel: string, chatId: string) => `${channel}:${chatId}`;
 
@@ -459,6 +502,7 @@ export function createHandoffService(deps: HandoffDeps): HandoffService {
       desk = d;
     },
     staffSeen: seen,
+    refreshPresence,
     availability(unit, at) {
       const u = unitOf(unit);
       const inConsole = (id: string) => deps.consoleUnits === "all" || (deps.consoleUnits ?? []).includes(id);
