@@ -4,6 +4,7 @@
  */
 import { plain } from "./cards.js";
 import { action, type Feature, type Kit, type Turn } from "./feature.js";
+import { asksCatalogue, asksQuestion, categoryOf, isComplaint } from "./complaints.js";
 import { foldText, isCancel, isResume, matchLabel } from "./intents.js";
 import { smallTalkOf } from "./small-talk.js";
 import type { FeedbackPort } from "./ports.js";
@@ -24,13 +25,62 @@ const CATEGORIES = ["thu-tuc", "thai-do", "dich-vu-cong", "de-xuat", "khac"] as 
 
 /** "I want to complain / suggest": starts the form with what was typed as its draft. */
 const COMPLAIN =
-  /\b(phan anh|gop y|kien nghi|khieu nai|to cao|phan nan|complain|complaint|feedback|report a problem)\b/;
+  /\b(phan anh|gop y|kien nghi|khieu nai|to cao|phan nan|co y kien|y kien (ve|la|rang)|complain|complaint|feedback|report a problem)\b/;
 /** "How is my complaint going?" */
 const STATUS =
   /\b(tinh trang|tra cuu|den dau|the nao roi|tien do|da xu ly|chua (tra loi|xu ly|giai quyet)|xem lai|status)\b/;
 /** A question typed inside the form rather than an answer to it ("à thôi, cho hỏi…"). */
 const ASIDE =
   /^(a |a thoi|thoi|nhan tien|tien the|tien hoi|hoi luon|hoi them|cho hoi|cho em hoi|cho toi hoi|ma |con |but |by the way)|\b(cho hoi|hoi luon|nhan tien|tien the hoi)\b/;
+/** Asking how feedback is handled ("phản ánh bao lâu thì được trả lời"): the FAQ answers it, not the form. */
+const HOW_HANDLED =
+  /\b(bao lau|may ngay|khi nao|bao gio|(duoc|co) (tra loi|giai quyet|xu ly|phan hoi)|ai (xu ly|giai quyet|tra loi|doc|tiep nhan|xem)|(xu ly|giai quyet|tiep nhan|tra loi) (the nao|ra sao|nhu the nao|nhu nao)|cho nao|noi nao|cong khai|bi mat|an danh|giau ten|bi lo|lo (thong tin|danh tinh|ten)|mat phi|ton phi|quy dinh|nghi dinh|xem (tra loi|ket qua)|quy trinh|how long|who (handles|reads|answers)|where)\b/;
+/** The resident wants to file one now ("tôi muốn phản ánh…", "cho tôi góp ý"). */
+const WANTS =
+  /\b(toi|em|minh|tui|chau|chung toi) (muon|can|xin|se|dinh|gui)\b|\bcho (toi|em|minh|tui) (gui|phan anh|gop y|kien nghi)\b|\b(i want|i would like|i need|let me)\b/;
+
+/** Words of a bare request to complain ("tôi muốn gửi phản ánh ạ"), which make no draft. */
+const REQUEST_WORDS =
+  /\b(toi|em|minh|tui|chau|chung toi|muon|can|xin|gui|cho|viec|mot|cai|ve|la|rang|co|a|nhe|nha|voi|den|xa|phuong|ubnd|i|want|to|send|give|some|a|an)\b/g;
+
+// === Typed answers to the form's steps (the same as pressing their buttons)
+
+/** A category named in words ("nội dung khác", "thái độ", "dịch vụ công"). */
+const CATEGORY_WORDS: Array<[(typeof CATEGORIES)[number], RegExp]> = [
+  ["thai-do", /\b(thai do|tac phong|can bo|cong chuc|nhan vien|attitude|staff|conduct)\b/],
+  ["dich-vu-cong", /\b(dich vu cong|truc tuyen|online|cong dich vu|dvc|portal|website)\b/],
+  ["de-xuat", /\b(de xuat|cai tien|y tuong|suggestion|improvement|suggest)\b/],
+  ["thu-tuc", /\b(thu tuc|tthc|hanh chinh|procedures?)\b/],
+  ["khac", /\b(khac|other|something else)\b/],
+];
+/** Words of the category buttons and around them: an answer made only of these names a category. */
+const CATEGORY_LABEL_WORDS = new Set(
+  "thu tuc hanh chinh tthc thai do tac phong can bo cong chuc nhan vien dich vu cong truc tuyen online dvc de xuat cai tien y tuong noi dung khac van de linh vuc muc loai chon cua va ve la a nhe oi di toi procedure procedures staff attitude conduct online services portal website suggestion improvement suggest other something else the".split(
+    " ",
+  ),
+);
+/** "Use what I typed" at the text step. */
+const USE_DRAFT =
+  /\b(dung|lay|giu) (noi dung|ban nhap|cai|cau|tin)|\b(nhu tren|nhu vua (go|noi|nhan)|ban nhap|noi dung da go|giu nguyen|vay thoi|the thoi|use (it|the draft|what i wrote))\b/;
+/** No photo ("bỏ qua", "không có ảnh", "ko gửi ảnh"). */
+const NO_PHOTO =
+  /^(khong|ko|k|kg|hok|no|chua|thoi|khoi|khong can|khong co|ko co|k co|bo qua|skip|no photo|none)$|\b(bo qua|skip|khong can|(khong|ko|k|kg|hok|chua|no|without)( co| gui| kem| can| chup| co san)? (anh|hinh|photo|picture))\b/;
+/** Declining to leave contact details ("không để lại số", "ẩn danh") — read before YES_CONTACT. */
+const NO_CONTACT =
+  /\b(khong|ko|k|kg|hok|thoi|khoi|an danh|giau ten|giau danh tinh|no|not|dont|without|bo qua|skip|anonymous)\b/;
+/** Agreeing to leave them ("có", "đồng ý", "để lại số"). */
+const YES_CONTACT =
+  /^(co|c|u|uh|um|vang|da|dong y|ok|oke|okay|duoc|dc|yes|y|sure)\b|\b(de lai|dong y|cho so|yes)\b/;
+/** Asking to publish (or, with a negation, not to publish) the question and its answer. */
+const PUBLIC = /\b(cong khai|dang (len|cong khai|hoi dap)|cho dang|duoc dang|public|publish)\b/;
+const NEGATED = /\b(khong|ko|k|kg|hok|dung|chua|no|not|dont|private|rieng tu|an danh)\b/;
+/** Sending ("gửi đi", "xác nhận", "ok gửi"). */
+const SEND =
+  /\b(gui|xac nhan|ok|oke|okay|dong y|co|xong|duoc|dc|dung roi|chinh xac|send|yes|confirm|submit)\b/;
+/** A phone number typed anywhere in a message. */
+const PHONE = /(?:\+84|\b0)\d(?:[\s.-]?\d){8,9}\b/;
+
+const words = (folded: string) => folded.split(" ").filter(Boolean).length;
 
 /** Creates the feedback feature; absent ports.feedback, it is not registered at all. */
 export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature {
@@ -166,7 +216,10 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
         return photo ? form([{ text: t(L, "feedback.photoKept"), buttons: [cancelRow(L)] }]) : prompt(turn);
       if (text.trim().length < 10)
         return form([{ text: t(L, "feedback.tooShort"), buttons: [cancelRow(L)] }]);
-      fb.text = text.trim().slice(0, MAX_TICKET_CHARS);
+      // The details typed now complete the draft the form started with; nothing typed is lost.
+      const typed = text.trim();
+      const draft = fb.draft && !foldText(typed).includes(foldText(fb.draft)) ? `${fb.draft}\n` : "";
+      fb.text = `${draft}${typed}`.slice(0, MAX_TICKET_CHARS);
       fb.step = fb.photo ? "consent" : "photo";
       return prompt(turn);
     }
@@ -188,6 +241,121 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
       return prompt(turn);
     }
     return prompt(turn);
+  }
+
+  /**
+   * Typed text at the current step: an answer that names a button counts as pressing it, text that is
+   * clearly the complaint is taken as its content at any step, and a question (or small talk) gets
+   * undefined — it is answered as usual and the form waits.
+   */
+  async function typed(turn: Turn, text: string, folded: string): Promise<Reply[] | undefined> {
+    const fb = turn.session.fb!;
+    const complaint = isComplaint(text, folded);
+    const aside =
+      !complaint && (ASIDE.test(folded) || asksQuestion(text, folded) || !!smallTalkOf(text, folded));
+    // Clearly the complaint: its words, or a long account that asks nothing.
+    const content = !aside && (complaint || words(folded) >= 8);
+    const short = words(folded) <= 6;
+    const more = () => {
+      fb.text = `${fb.text ?? ""}\n${text.trim()}`.trim().slice(0, MAX_TICKET_CHARS);
+      return prompt(turn);
+    };
+    const button = () => {
+      const buttons = (prompt(turn)[0]?.buttons ?? [])
+        .flat()
+        .flatMap((b) => (b.kind === "action" ? [b] : []));
+      const i = matchLabel(
+        folded,
+        buttons.map((b) => b.label),
+      );
+      return i === undefined ? undefined : kit.press(turn, buttons[i]!.payload);
+    };
+    const named = CATEGORY_WORDS.find(([, re]) => re.test(folded))?.[0];
+    // Only the words of a category ("thái độ, tác phong cán bộ"): the category, not the complaint.
+    const category =
+      named && folded.split(" ").filter((w) => !CATEGORY_LABEL_WORDS.has(w)).length <= 1 ? named : undefined;
+    switch (fb.step) {
+      case "category":
+        if (category) return kit.press(turn, `fb:c:${category}`);
+        if (short && !content) return button();
+        if (!content) return undefined;
+        // The complaint typed instead of a category: its category is guessed from its words.
+        fb.category = categoryOf(folded);
+        fb.step = "text";
+        return input(turn, text, undefined);
+      case "text":
+        if (short && fb.draft && USE_DRAFT.test(folded)) return kit.press(turn, "fb:draft");
+        // A category named again ("nội dung khác") changes it rather than becoming the complaint.
+        if (category) {
+          fb.category = category;
+          return prompt(turn);
+        }
+        if (aside || (fb.paused && !content)) return undefined;
+        return input(turn, text, undefined);
+      case "photo":
+        if (short && NO_PHOTO.test(folded)) return kit.press(turn, "fb:nophoto");
+        return content ? more() : short && !aside ? button() : undefined;
+      case "consent": {
+        const phone = PHONE.exec(text)?.[0];
+        if (phone) {
+          // A number typed at once: consent given, and the rest of the line is the name.
+          const name = text
+            .replace(phone, " ")
+            .replace(/[,;:]+/g, " ")
+            .replace(/\s+/g, " ")
+            .trim();
+          fb.phone = phone.replace(/[\s.-]/g, "");
+          if (name && words(foldText(name)) <= 6) fb.name = name.slice(0, 100);
+          fb.step = fb.name ? "confirm" : "name";
+          return prompt(turn);
+        }
+        // "Có bắt buộc không?" is a question, even though it ends in "không".
+        if (asksQuestion(text, folded) && !complaint) return undefined;
+        if (short && NO_CONTACT.test(folded)) return kit.press(turn, "fb:contact:no");
+        if (short && YES_CONTACT.test(folded)) return kit.press(turn, "fb:contact:yes");
+        return content ? more() : undefined;
+      }
+      case "name": {
+        if (
+          short &&
+          /^(khong|ko|k|thoi|khoi|bo qua|skip|no|an danh|khong de lai|khong muon)( .*)?$/.test(folded)
+        ) {
+          delete fb.name;
+          delete fb.phone;
+          fb.step = "confirm";
+          return prompt(turn);
+        }
+        if (aside && !PHONE.test(text)) return undefined;
+        const phone = PHONE.exec(text)?.[0];
+        const name = (phone ? text.replace(phone, " ") : text)
+          .replace(/[,;:]+/g, " ")
+          .replace(/\s+/g, " ")
+          .trim();
+        if (words(foldText(name)) > 7) return content ? more() : undefined;
+        if (phone) fb.phone = phone.replace(/[\s.-]/g, "");
+        if (!name) return prompt(turn);
+        fb.name = name.slice(0, 100);
+        fb.step = fb.phone ? "confirm" : "phone";
+        return prompt(turn);
+      }
+      case "phone":
+        if (
+          short &&
+          /^(khong|ko|k|thoi|khoi|bo qua|skip|no|khong co|khong de lai|khong muon)( .*)?$/.test(folded)
+        ) {
+          delete fb.phone;
+          fb.step = "confirm";
+          return prompt(turn);
+        }
+        if (aside && !/\d/.test(text)) return undefined;
+        return input(turn, text, undefined);
+      case "confirm":
+        if (short && PUBLIC.test(folded))
+          return kit.press(turn, NEGATED.test(folded) ? "fb:send:priv" : "fb:send:pub");
+        if (short && SEND.test(folded) && !NEGATED.test(folded)) return kit.press(turn, "fb:send:priv");
+        if (short && /\b(rieng tu|an danh|private)\b/.test(folded)) return kit.press(turn, "fb:send:priv");
+        return content ? more() : short && !aside ? button() : undefined;
+    }
   }
 
   async function send(turn: Turn, publish: boolean): Promise<Reply[]> {
@@ -316,34 +484,20 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
         // A shared contact card (Zalo OA one-tap) answers the name and phone steps.
         if (turn.msg.contact && (fb.step === "name" || fb.step === "phone"))
           return input(turn, undefined, undefined);
-        // The photo step takes a photo (with or without a caption) whenever it comes.
-        if (photo && (fb.step === "text" || fb.step === "photo")) {
+        // A photo is kept whenever it comes before the contact steps; at the photo step it answers it.
+        if (photo && (fb.step === "category" || fb.step === "text" || fb.step === "photo")) {
           delete fb.paused;
+          if (fb.step === "category") {
+            fb.photo = photo.slice(0, 2048);
+            return prompt(turn);
+          }
           return input(turn, fb.step === "text" ? text : undefined, photo);
         }
         if (!text) return fb.paused ? undefined : prompt(turn);
-        // A step answered by its buttons: a typed label counts as pressing it.
-        if (fb.step === "category" || fb.step === "photo" || fb.step === "consent" || fb.step === "confirm") {
-          const rows = prompt(turn)[0]?.buttons ?? [];
-          const buttons = rows.flat().flatMap((b) => (b.kind === "action" ? [b] : []));
-          const i = matchLabel(
-            folded,
-            buttons.map((b) => b.label),
-          );
-          if (i !== undefined) {
-            delete fb.paused;
-            return kit.press(turn, buttons[i]!.payload);
-          }
-          fb.paused = true;
-          return undefined; // a question: answered elsewhere, the form waits
-        }
-        // Free text is the form's only while it is not paused and not a question or a "thank you"
-        // said on the side.
-        if (fb.paused || ASIDE.test(folded) || smallTalkOf(text, folded)) {
-          fb.paused = true;
-          return undefined;
-        }
-        return input(turn, text, undefined);
+        const replies = await typed(turn, text, folded);
+        if (replies) delete fb.paused;
+        else fb.paused = true; // a question: answered elsewhere, the form waits
+        return replies;
       },
       pausedRow: (turn) => [
         action(t(turn.lang, "feedback.resume"), "fb:resume"),
@@ -360,8 +514,24 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
       if (code) return lookup(turn, code);
       if (/\b(phan anh|phieu|gop y|kien nghi|khieu nai|ticket)\b/.test(folded) && STATUS.test(folded))
         return lookupHelp(turn);
-      if (COMPLAIN.test(folded))
-        return start(turn, text.length > 12 ? text.slice(0, MAX_TICKET_CHARS) : undefined);
+      // The words typed become the draft when they say more than "I want to complain".
+      const said = folded.replace(COMPLAIN, " ").replace(REQUEST_WORDS, " ").trim();
+      const draft = text.length > 12 && words(said) >= 2 ? text.slice(0, MAX_TICKET_CHARS) : undefined;
+      if (COMPLAIN.test(folded)) {
+        // A form already open (paused by a question) goes on where it was rather than starting again.
+        if (turn.session.fb) {
+          delete turn.session.fb.paused;
+          return prompt(turn);
+        }
+        // "Phản ánh bao lâu thì được trả lời?" asks how feedback is handled: the catalogue's FAQ answers.
+        const where =
+          asksCatalogue(folded) && /\b(o|tai) dau\b/.test(folded) && !/\bo dau (hem|ngo)\b/.test(folded);
+        if (!WANTS.test(folded) && !isComplaint(text, folded) && (HOW_HANDLED.test(folded) || where))
+          return undefined;
+        return start(turn, draft);
+      }
+      // A problem or a suggestion told in words ("rác đầu hẻm 1 tuần không ai dọn"): the form, with it as its draft.
+      if (isComplaint(text, folded)) return start(turn, draft);
       return undefined;
     },
   };

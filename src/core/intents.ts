@@ -177,7 +177,7 @@ export function wantsPerson(folded: string): boolean {
   return PERSON.test(folded) && !/\b(so dien thoai|sdt|hotline|duong day nong)\b/.test(folded);
 }
 
-const NEGATION = /\b(khong|ko|k|kg|hok|chua|dung|no|not|dont|without)\b/;
+const NEGATION = /\b(khong|ko|k|kg|hok|chua|dung (gui|dang|lam)|no|not|dont|without)\b/;
 const LABEL_FILLER = /\b(di|nhe|nha|a|oi|luon|thi|la|cho|toi|em|minh|vay|roi)\b/g;
 
 /**
@@ -215,11 +215,18 @@ export function matchLabel(folded: string, labels: string[]): number | undefined
   return best !== undefined && !tie && bestScore >= 0.5 ? best : undefined;
 }
 
-/** Words that end an open form ("hủy", "thôi không gửi nữa"). */
+/** A phrase that gives up what is open ("hủy", "thôi khỏi", "không gửi nữa", "để sau", "never mind"). */
+const CANCEL =
+  /\b(huy( bo)?|thoi|khoi|bo di|dung lai|thoat|de (sau|luc khac|khi khac|hom khac|bua khac|mai)|khong (muon |can )?(gui|lam|phan anh|gop y|xoa|tiep tuc|dang ky|nhan|can|muon)( [a-z]+)? nua|khong muon (gui|lam|phan anh|gop y|xoa|tiep tuc)|bo qua phan anh|cancel|stop|exit|quit|never ?mind|forget it|not now|later)\b/g;
+/** Words around a cancel phrase that add nothing to it ("thôi hủy giúp tôi nhé", "thôi cảm ơn"). */
+const CANCEL_FILLER =
+  /\b(a|ah|oi|nhe|nha|di|giup|ho|toi|em|minh|tui|vay|roi|thi|la|ma|ok|oke|vang|da|nua|dau|phieu|form|nay|cai nay|viec nay|bot|cam on|thanks?|please|it|this|the|for|now|thoi)\b/g;
+
+/** Words, and only words, that end an open form or question ("hủy", "thôi huỷ, không gửi nữa"). */
 export function isCancel(folded: string): boolean {
-  return /^(huy|huy bo|cancel|thoi|thoi khong gui nua|khong gui nua|dung lai|bo qua phan anh|thoat|exit|stop)$/.test(
-    folded,
-  );
+  const said = folded.replace(/\b(ko|k|kg|hok|hong)\b/g, "khong");
+  if (!said.match(CANCEL)) return false;
+  return said.replace(CANCEL, " ").replace(CANCEL_FILLER, " ").trim() === "";
 }
 
 /** Words that resume a paused form ("tiếp tục"). */

@@ -5,8 +5,31 @@
  */
 import { action, type Feature, type Kit, type Turn } from "./feature.js";
 import { CONTACT_RETENTION_NOTICE_DAYS } from "./feedback.js";
-import { yesNo, foldText } from "./intents.js";
+import { foldText, isCancel, yesNo } from "./intents.js";
 import type { Reply } from "./types.js";
+
+/**
+ * The answer to "delete everything?" in words: "thôi không xóa nữa", "để sau", "giữ lại" keep the data;
+ * "có", "xóa đi", "đồng ý xóa" delete it; anything else is a new question (undefined).
+ */
+function confirmation(folded: string): boolean | undefined {
+  if (
+    isCancel(folded) ||
+    /^(khong|ko|k|kg|hok|dung|chua|thoi|giu|no|dont)\b.*\b(xoa|giu|nua|lai|delete)\b/.test(folded)
+  )
+    return false;
+  if (/^(giu lai|giu nguyen|giu)( .*)?$|^keep\b/.test(folded)) return false;
+  const yes = yesNo(folded);
+  if (yes !== undefined) return yes;
+  if (
+    /^((co|ok|oke|dong y|chac chan|vang|u|yes|y) )*(xoa|delete|erase)( (di|het|luon|nhe|het di|toan bo|du lieu|data|it|all|a|nha|giup|toi))*$/.test(
+      folded,
+    )
+  )
+    return true;
+  if (/^(co|ok|oke|dong y|chac chan|vang|yes)( (a|nhe|nha|roi|di|xoa|chac chan))*$/.test(folded)) return true;
+  return undefined;
+}
 
 /** Creates the privacy feature. */
 export function createPrivacyFeature(kit: Kit): Feature {
@@ -83,7 +106,7 @@ export function createPrivacyFeature(kit: Kit): Feature {
     form: {
       open: (turn) => turn.session.awaiting === "delete-confirm",
       async input(turn, text) {
-        const yes = text === undefined ? undefined : yesNo(foldText(text));
+        const yes = text === undefined ? undefined : confirmation(foldText(text));
         if (yes !== undefined) return confirmDelete(turn, yes);
         delete turn.session.awaiting;
         return undefined;

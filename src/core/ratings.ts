@@ -4,7 +4,9 @@
  * `m:survey` and the session's `rating`.
  */
 import { ratingButtons } from "./cards.js";
+import { isRemark } from "./complaints.js";
 import { action, type Feature, type Kit, type Turn } from "./feature.js";
+import { foldText, wantsPerson } from "./intents.js";
 import type { Button, Reply } from "./types.js";
 
 const SIPAS = ["tiep-can", "thu-tuc", "cong-chuc", "ket-qua", "phan-anh"] as const;
@@ -139,11 +141,20 @@ export function createRatingsFeature(kit: Kit): Feature {
         : {}),
     },
     form: {
-      open: (turn) => feedback !== undefined && turn.session.rating?.step === "comment",
+      // Open while a comment was asked for, and for the one message right after the thanks for a rating
+      // (its buttons still on screen), where a remark on the answer is its comment.
+      open: (turn) =>
+        feedback !== undefined &&
+        (turn.session.rating?.step === "comment" ||
+          (turn.session.rating?.step === "rated" && (turn.session.choices ?? []).includes("rc:comment"))),
       async input(turn, text) {
-        if (!feedback || !turn.session.rating || text === undefined || /^\d{1,2}$/.test(text.trim()))
-          return undefined;
-        await feedback.comment(turn.session.rating.id, text);
+        const rating = turn.session.rating;
+        if (!feedback || !rating || text === undefined || /^\d{1,2}$/.test(text.trim())) return undefined;
+        // Right after a rating, only a remark on the answer ("sơ sài quá, không nói rõ phải mang giấy
+        // gì") is its comment; a question is answered as a question (issue 17, point 4).
+        const folded = foldText(text);
+        if (rating.step === "rated" && (!isRemark(text, folded) || wantsPerson(folded))) return undefined;
+        await feedback.comment(rating.id, text);
         delete turn.session.rating;
         return [
           { ...kit.menu(turn, t(turn.lang, "rating.commentThanks")), meta: { kind: "rating_recorded" } },

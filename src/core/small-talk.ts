@@ -4,6 +4,7 @@
  * line before the answer (see `condolence`).
  */
 import { action, type Feature, type Kit, type Turn } from "./feature.js";
+import { isCancel } from "./intents.js";
 import type { Reply } from "./types.js";
 
 type Talk = "thanks" | "bye" | "sorry" | "insult" | "distress" | "ok";
@@ -62,7 +63,8 @@ export function smallTalkOf(text: string, folded: string): Talk | undefined {
       .trim();
     if (rest.split(" ").filter(Boolean).length <= 2) return kind;
   }
-  return undefined;
+  // "Thôi khỏi", "hủy" with nothing open to cancel: nothing to search for.
+  return isCancel(folded) ? "ok" : undefined;
 }
 
 /** Creates the small-talk feature. */

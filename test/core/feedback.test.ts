@@ -1,0 +1,164 @@
+/**
+ * The feedback form (src/core/feedback.ts) as residents type it: complaints and suggestions told in
+ * words start it with their words as its draft, every step understands typed answers that name a
+ * button, the complaint's text is never searched while the form is open, questions about how feedback
+ * is handled get the FAQ, and cancel words end it without a card.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ticketModel } from "../../src/store/models/ticket.js";
+import { buildConversation, chat, payloads, textOf, type TestConversation } from "../helpers/conversation.js";
+import { dialogue, dialogueCases } from "../helpers/dialogues.js";
+import type { Reply } from "../../src/core/types.js";
+
+const kind = (replies: Reply[]) => replies.find((r) => r.meta)?.meta?.kind;
+
+describe("complaints and suggestions told in words", () => {
+  dialogueCases(
+    [
+      "rac o dau hem nha toi 1 tuan khong ai don, boc mui kinh khung",
+      "Đèn đường trước ngõ 15 tắt cả tuần nay, tối đi làm về sợ lắm",
+      "duong xom toi moi lan mua la ngap toi dau goi, cong bi tac lau roi",
+      "nha ben canh hat karaoke on ao den 12h dem ngay nao cung vay",
+      "can bo mot cua thai do coc can, quat nguoi dan",
+      "nop ho so chung thuc ma bi hen di hen lai 3 lan chua xong",
+      "ho so cua toi tre han 2 tuan roi van chua co ket qua",
+      "sang nay len phuong cho ca buoi ma khong ai tiep, buc xuc qua",
+      "de nghi xa lap them den duong o thon 3",
+      "Tôi có ý kiến: phường nên làm thêm mái che cho người chờ",
+    ].map((say, i) =>
+      dialogue(`complaint-${i + 1}`, [{ say, expect: { intent: "feedback_form", text_has: ["ban nhap"] } }]),
+    ),
+  );
+});
+
+describe("questions that carry complaint words stay questions", () => {
+  dialogueCases([
+    dialogue("late-file-lookup", [
+      { say: "ho so cua toi tre han thi tra cuu o dau", expect: { card: "guide:tra-cuu-ho-so" } },
+    ]),
+    dialogue("late-birth-registration", [
+      { say: "dang ky khai sinh qua han can gi", expect: { intent: ["card", "facet", "choices"] } },
+    ]),
+    dialogue("where-to-report-a-bribe", [
+      { say: "can bo doi tien moi lam nhanh thi bao ai", expect: { card: "faq:phan-anh-nhung-nhieu" } },
+    ]),
+    dialogue("how-feedback-is-handled", [
+      { say: "phan anh bao lau thi duoc tra loi", expect: { card: "faq:phan-anh-kien-nghi-xu-ly" } },
+      { say: "kiến nghị gửi ở đâu", expect: { card: "faq:phan-anh-kien-nghi-xu-ly" } },
+      { say: "gop y the nao", expect: { intent: "feedback_form" } },
+    ]),
+  ]);
+});
+
+describe("the form typed rather than pressed", () => {
+  dialogueCases([
+    dialogue(
+      "every-step-typed",
+      [
+        {
+          say: "rac o dau hem nha toi 1 tuan khong ai don, xa lam an kieu gi vay",
+          expect: { intent: "feedback_form" },
+        },
+        { say: "noi dung khac", expect: { intent: "feedback_form" } },
+        // "ở đầu hẻm" folds like "ở đâu": the complaint's text is still not searched.
+        {
+          say: "Rac o dau hem 12 thon 2 khong duoc thu gom tu thu hai. De nghi xa nhac don vi thu gom.",
+          expect: { intent: "feedback_form", lacks_card: true },
+        },
+        { photo: true, caption: "dong rac", expect: { intent: "feedback_form" } },
+        { say: "khong de lai so", expect: { intent: "feedback_form" } },
+        { say: "gửi luôn, không công khai", expect: { intent: "feedback_filed" } },
+      ],
+      { unit: "xa-tan-loc" },
+    ),
+    dialogue("a-question-steps-out-and-the-form-waits", [
+      { say: "toi muon phan anh", expect: { intent: "feedback_form" } },
+      { say: "khac", expect: { intent: "feedback_form" } },
+      { say: "phuong lam viec may gio", expect: { intent: "unit_info" } },
+      { say: "tiep tuc", expect: { intent: "feedback_form" } },
+    ]),
+  ]);
+
+  let c: TestConversation;
+  beforeAll(async () => {
+    c = await buildConversation();
+  });
+  afterAll(async () => {
+    await c.close();
+  });
+
+  it("should file what was typed at every step, keeping the first words and the details", async () => {
+    const u = chat(c.engine);
+    await u.press("u:phuong-hoa-an");
+    expect(kind(await u.say("den duong hem 12 Le Loi hong ca thang nay roi ma khong ai sua"))).toBe(
+      "feedback_form",
+    );
+    expect(kind(await u.say("khac"))).toBe("feedback_form");
+    expect(kind(await u.say("Den o cot so 5, toi om, hoc sinh di hoc ve rat nguy hiem."))).toBe(
+      "feedback_form",
+    );
+    expect(kind(await u.say("bo qua"))).toBe("feedback_form");
+    expect(kind(await u.say("co, de lai so"))).toBe("feedback_form");
+    const confirm = await u.say("Tran Thi Mai 0987 654 321");
+    expect(textOf(confirm)).toContain("Tran Thi Mai 0987654321");
+    const filed = await u.say("cho dang cong khai");
+    expect(kind(filed)).toBe("feedback_filed");
+    const code = /PA-\d{4}-\d{6}/.exec(textOf(filed))?.[0];
+    const t = await ticketModel(c.store.connection).findOne({ code }).lean();
+    expect(t).toMatchObject({
+      category: "khac",
+      contact: { name: "Tran Thi Mai", phone: "0987654321" },
+      consent: { publish: true },
+    });
+    expect(t?.text).toContain("khong ai sua");
+    expect(t?.text).toContain("hoc sinh di hoc ve");
+  });
+
+  it("should take the complaint typed instead of a category, guessing its category", async () => {
+    const u = chat(c.engine);
+    await u.press("u:phuong-dong-hai");
+    await u.say("toi muon phan anh");
+    const next = await u.say("Can bo tiep nhan ho so sang nay noi nang coc can, khong huong dan gi ca.");
+    expect(payloads(next)).toContain("fb:nophoto");
+    await u.say("khong co anh");
+    await u.say("an danh");
+    const filed = await u.say("gui di");
+    const code = /PA-\d{4}-\d{6}/.exec(textOf(filed))?.[0];
+    const t = await ticketModel(c.store.connection).findOne({ code }).lean();
+    // "Gửi đi" without a word about publishing does not consent to publishing.
+    expect(t).toMatchObject({ category: "thai-do", consent: { publish: false } });
+    expect(t?.contact).toBeUndefined();
+  });
+});
+
+describe("cancel words", () => {
+  dialogueCases([
+    ...[
+      "thoi huy, khong gui nua",
+      "thôi khỏi",
+      "không gửi nữa",
+      "hủy giúp",
+      "để sau nhé",
+      "ko gui nua dau",
+      "thôi, không phản ánh nữa",
+    ].map((say, i) =>
+      dialogue(`cancel-${i + 1}`, [
+        { say: "toi muon gop y", expect: { intent: "feedback_form" } },
+        { say: "thu tuc hanh chinh", expect: { intent: "feedback_form" } },
+        { say, expect: { intent: "menu", lacks_card: true, text_has: ["da huy"] } },
+      ]),
+    ),
+    dialogue("cancel-after-a-question-in-the-form", [
+      {
+        say: "toi muon phan anh viec phuong giai quyet ho so xin phep xay dung qua cham",
+        expect: { intent: "feedback_form" },
+      },
+      { say: "à mà xin phép xây dựng nộp ở đâu nhỉ", expect: { facet: "where", about: "1.013225" } },
+      { say: "thoi huy, khong gui nua", expect: { lacks_card: true, text_has: ["da huy"] } },
+    ]),
+    dialogue("cancel-words-with-nothing-open", [
+      { say: "huy", expect: { intent: "small_talk", lacks_card: true } },
+      { say: "thôi khỏi", expect: { intent: "small_talk", lacks_card: true } },
+    ]),
+  ]);
+});
