@@ -52,6 +52,16 @@ const SLOW =
 const SUGGESTS =
   /(^|\b(toi|em|minh|chung toi|kinh|xin) )(de nghi|de xuat|kien nghi|mong|mong muon|hy vong|kinh de nghi|xin de nghi) (xa|phuong|ubnd|uy ban|chinh quyen|lanh dao|cac cap|can bo|bo phan|nha nuoc|dia phuong|thi tran|ban quan ly)\b|\b(xa|phuong|ubnd|uy ban|chinh quyen|bo phan mot cua) nen (lam|mo|lap|bo tri|co|tang|them|sua|xay|to chuc|cho|quan tam|xem xet|kiem tra|giam|bot|cai thien|bo sung|huong dan)\b|^(de nghi|de xuat) (kiem tra|xu ly|xem xet|sua|lap|giai quyet|nao vet|thu gom|bo tri|tang cuong|mo them)\b/;
 
+/** "Sao … mãi không ai sửa vậy?", "đến bao giờ mới dọn?": a question that is a complaint. */
+const RHETORICAL =
+  /^(sao|tai sao|vi sao)\b|\b(tai sao|vi sao|sao (lai|ma|mai|van|chua|khong ai|cu)|den bao gio|bao gio moi|kieu gi|the nay ma|nhu the nay)\b/;
+/** A public thing and a repair asked for ("đến bao giờ mới sửa đèn đường hẻm 5"). */
+const FIXABLE =
+  "rac|den duong|bong den|cot den|den chieu sang|duong|mat duong|hem|ngo|cong thoat nuoc|cong ranh|ranh|muong|ong nuoc|ho ga|o ga|cay xanh|via he";
+const THING_FIX = new RegExp(
+  `\\b(${FIXABLE})\\b.*\\b(sua|don|thu gom|xu ly|giai quyet|thay|nao vet)\\b|\\b(sua|don|thu gom|xu ly|giai quyet|thay|nao vet)\\b.*\\b(${FIXABLE})\\b`,
+);
+
 /** A quarrel over land between neighbours is mediated by the commune (a procedure), not a complaint. */
 const LAND_DISPUTE = /\b(tranh chap|lan (sang |chiem )?dat|dat (nha )?(toi|em|minh)|ranh gioi|hoa giai)\b/;
 
@@ -67,7 +77,11 @@ const AT_THE_BOT =
 export function isComplaint(text: string, folded: string): boolean {
   if (AT_THE_BOT.test(folded) || asksCatalogue(folded) || LAND_DISPUTE.test(folded)) return false;
   if (STRONG.test(folded) || SUGGESTS.test(folded)) return true;
-  return (THING_WRONG.test(folded) || SLOW.test(folded)) && !asksQuestion(text, folded);
+  if (RHETORICAL.test(folded) && THING_FIX.test(folded)) return true;
+  return (
+    (THING_WRONG.test(folded) || SLOW.test(folded)) &&
+    (!asksQuestion(text, folded) || RHETORICAL.test(folded))
+  );
 }
 
 /** The form's category a complaint most likely belongs to (see feedback.ts CATEGORIES). */

@@ -5,7 +5,7 @@
 import { plain } from "./cards.js";
 import { action, type Feature, type Kit, type Turn } from "./feature.js";
 import { asksCatalogue, asksQuestion, categoryOf, isComplaint } from "./complaints.js";
-import { foldText, isCancel, isResume, matchLabel } from "./intents.js";
+import { detectFacet, foldText, isCancel, isResume, matchLabel } from "./intents.js";
 import { smallTalkOf } from "./small-talk.js";
 import type { FeedbackPort } from "./ports.js";
 import type { Button, Lang, Reply } from "./types.js";
@@ -62,6 +62,9 @@ const CATEGORY_LABEL_WORDS = new Set(
 /** "Use what I typed" at the text step. */
 const USE_DRAFT =
   /\b(dung|lay|giu) (noi dung|ban nhap|cai|cau|tin)|\b(nhu tren|nhu vua (go|noi|nhan)|ban nhap|noi dung da go|giu nguyen|vay thoi|the thoi|use (it|the draft|what i wrote))\b/;
+/** Agreeing with the draft shown ("gửi luôn", "ok", "vậy thôi"). */
+const AGREE =
+  /^(gui (luon|di|nhu vay|nhu tren)|ok|oke|okay|dung roi|dung vay|dung|the thoi|vay thoi|vay do|nhu vay|xong|het roi|chi vay thoi|co|dong y|yes|that s it|send it)( a| nhe| nha| di)?$/;
 /** No photo ("bỏ qua", "không có ảnh", "ko gửi ảnh"). */
 const NO_PHOTO =
   /^(khong|ko|k|kg|hok|no|chua|thoi|khoi|khong can|khong co|ko co|k co|bo qua|skip|no photo|none)$|\b(bo qua|skip|khong can|(khong|ko|k|kg|hok|chua|no|without)( co| gui| kem| can| chup| co san)? (anh|hinh|photo|picture))\b/;
@@ -77,6 +80,9 @@ const NEGATED = /\b(khong|ko|k|kg|hok|dung|chua|no|not|dont|private|rieng tu|an 
 /** Sending ("gửi đi", "xác nhận", "ok gửi"). */
 const SEND =
   /\b(gui|xac nhan|ok|oke|okay|dong y|co|xong|duoc|dc|dung roi|chinh xac|send|yes|confirm|submit)\b/;
+/** "Tên tôi là …", "họ tên: …" before a name. */
+const NAME_LEAD =
+  /^\s*((tên|ten) (tôi|toi|em|mình|minh|cháu|chau) (là|la)|(tôi|toi|em|mình|minh|cháu|chau) (tên|ten)( (là|la))?|(họ|ho) (tên|ten):?|(tên|ten):|my name is|name:)\s*/i;
 /** A phone number typed anywhere in a message. */
 const PHONE = /(?:\+84|\b0)\d(?:[\s.-]?\d){8,9}\b/;
 
@@ -101,6 +107,8 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
       ];
     }
     turn.session.fb = { step: "category", category: "", ...(draft ? { draft } : {}) };
+    // A photo sent with the complaint as its caption is kept for the ticket.
+    if (turn.msg.photo) turn.session.fb.photo = turn.msg.photo.slice(0, 2048);
     return form([
       {
         text: draft
@@ -233,7 +241,8 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
       return prompt(turn);
     }
     if (fb.step === "phone" && text) {
-      const phone = text.replace(/[\s.()-]/g, "");
+      // "Số tôi là 0912 345 678": the number wherever it is in the line.
+      const phone = (PHONE.exec(text)?.[0] ?? text).replace(/[\s.()-]/g, "");
       if (!/^(\+84|0)\d{9,10}$/.test(phone))
         return form([{ text: t(L, "feedback.badPhone"), buttons: [cancelRow(L)] }]);
       fb.phone = phone;
@@ -251,8 +260,13 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
   async function typed(turn: Turn, text: string, folded: string): Promise<Reply[] | undefined> {
     const fb = turn.session.fb!;
     const complaint = isComplaint(text, folded);
+    // A question, small talk, or a short follow-up about a procedure ("các bước", "căn cứ pháp lý").
     const aside =
-      !complaint && (ASIDE.test(folded) || asksQuestion(text, folded) || !!smallTalkOf(text, folded));
+      !complaint &&
+      (ASIDE.test(folded) ||
+        asksQuestion(text, folded) ||
+        !!smallTalkOf(text, folded) ||
+        (words(folded) <= 5 && detectFacet(folded) !== undefined));
     // Clearly the complaint: its words, or a long account that asks nothing.
     const content = !aside && (complaint || words(folded) >= 8);
     const short = words(folded) <= 6;
@@ -284,7 +298,8 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
         fb.step = "text";
         return input(turn, text, undefined);
       case "text":
-        if (short && fb.draft && USE_DRAFT.test(folded)) return kit.press(turn, "fb:draft");
+        if (short && fb.draft && (USE_DRAFT.test(folded) || AGREE.test(folded)))
+          return kit.press(turn, "fb:draft");
         // A category named again ("nội dung khác") changes it rather than becoming the complaint.
         if (category) {
           fb.category = category;
@@ -328,6 +343,7 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
         if (aside && !PHONE.test(text)) return undefined;
         const phone = PHONE.exec(text)?.[0];
         const name = (phone ? text.replace(phone, " ") : text)
+          .replace(NAME_LEAD, "")
           .replace(/[,;:]+/g, " ")
           .replace(/\s+/g, " ")
           .trim();
@@ -434,8 +450,13 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
       fb: async (turn, [a, b]) => {
         const L = turn.lang;
         if (a === "c" && (CATEGORIES as readonly string[]).includes(b ?? "")) {
-          const draft = turn.session.fb?.draft;
-          turn.session.fb = { step: "text", category: b!, ...(draft ? { draft } : {}) };
+          const { draft, photo } = turn.session.fb ?? {};
+          turn.session.fb = {
+            step: "text",
+            category: b!,
+            ...(draft ? { draft } : {}),
+            ...(photo ? { photo } : {}),
+          };
           return prompt(turn);
         }
         if (a === "resume" && turn.session.fb) {

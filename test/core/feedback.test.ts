@@ -71,6 +71,26 @@ describe("the form typed rather than pressed", () => {
       ],
       { unit: "xa-tan-loc" },
     ),
+    dialogue("a-why-question-that-complains-then-short-typed-answers", [
+      { say: "Sao rác đầu ngõ 7 mãi không ai dọn vậy?", expect: { intent: "feedback_form" } },
+      { say: "khac", expect: { intent: "feedback_form" } },
+      // The draft shown is accepted in words.
+      { say: "gửi luôn", expect: { intent: "feedback_form", text_has: ["gui kem mot anh"] } },
+      { say: "bỏ qua", expect: { intent: "feedback_form" } },
+      { say: "có", expect: { intent: "feedback_form" } },
+      { say: "tên tôi là Phạm Văn Nam", expect: { intent: "feedback_form" } },
+      {
+        say: "số tôi là 0912 000 111",
+        expect: { intent: "feedback_form", text_has: ["pham van nam 0912000111"] },
+      },
+      { say: "gửi không công khai", expect: { intent: "feedback_filed" } },
+    ]),
+    dialogue("a-follow-up-about-a-procedure-steps-out", [
+      { say: "dang ky khai sinh", expect: { card: "1.001193" } },
+      { say: "toi muon gop y", expect: { intent: "feedback_form" } },
+      { say: "khac", expect: { intent: "feedback_form" } },
+      { say: "can cu phap ly", expect: { facet: "legal_basis", about: "1.001193" } },
+    ]),
     dialogue("a-question-steps-out-and-the-form-waits", [
       { say: "toi muon phan anh", expect: { intent: "feedback_form" } },
       { say: "khac", expect: { intent: "feedback_form" } },
@@ -128,6 +148,36 @@ describe("the form typed rather than pressed", () => {
     // "Gửi đi" without a word about publishing does not consent to publishing.
     expect(t).toMatchObject({ category: "thai-do", consent: { publish: false } });
     expect(t?.contact).toBeUndefined();
+  });
+});
+
+describe("a photo sent with a complaint as its caption", () => {
+  let c: TestConversation;
+  beforeAll(async () => {
+    c = await buildConversation();
+  });
+  afterAll(async () => {
+    await c.close();
+  });
+
+  it("should start the form with the caption as its draft and file the photo with it", async () => {
+    const u = chat(c.engine);
+    await u.press("u:phuong-hoa-an");
+    const started = await c.engine.handle({
+      channel: "telegram",
+      chatId: u.chatId,
+      photo: "photo-file-id-1",
+      text: "rac do trom o dau hem 9 ca tuan nay",
+    });
+    expect(kind(started)).toBe("feedback_form");
+    await u.say("noi dung khac");
+    // The photo is already there: the form goes from the text straight to the contact question.
+    expect(payloads(await u.say("dung noi dung da go"))).toContain("fb:contact:no");
+    await u.say("khong");
+    const filed = await u.say("gui di");
+    const code = /PA-\d{4}-\d{6}/.exec(textOf(filed))?.[0];
+    const t = await ticketModel(c.store.connection).findOne({ code }).lean();
+    expect(t).toMatchObject({ photo: "photo-file-id-1", text: "rac do trom o dau hem 9 ca tuan nay" });
   });
 });
 
