@@ -5,6 +5,9 @@
  * residents type on a phone; words that fold alike ("ở đầu hẻm" and "ở đâu") are told apart here.
  */
 
+import { foldText } from "./intents.js";
+import { smallTalkOf } from "./small-talk.js";
+
 /** "ở đâu" (where?), but not "ở đầu hẻm / đầu ngõ" (at the head of the alley), which folds the same. */
 const WHERE =
   /\b(o|tai) dau\b(?! (hem|ngo|ngach|kiet|duong|pho|cau|kenh|thon|xom|lang|ap|khu|to|cho|cong|day|nha|doc|lang|xa|phuong)\b)/;
@@ -16,11 +19,13 @@ const ASKS_CATALOGUE = new RegExp(
 
 /** Any question: the catalogue's, a question mark, or a yes/no question ("được không", "… chưa"). */
 const ASKS =
-  /\b(duoc khong|dc khong|duoc ko|dc ko|duoc k|dc k|co duoc|co phai|co can|thi sao|phai khong|phai ko|hay khong|hay ko|khi nao|bao gio|may gio|luc nao|hom nao(?! cung)|ngay nao(?! cung)|thu may|so nao|nen lam gi|lam gi bay gio)\b|\b[a-z0-9]+ [a-z0-9]+ (khong|ko|k|chua|nhi|hong|ha)$/;
+  /\b(duoc khong|dc khong|duoc ko|dc ko|duoc k|dc k|co duoc|co phai|co can|thi sao|phai khong|phai ko|hay khong|hay ko|khi nao|bao gio|may gio|luc nao|hom nao(?! cung)|ngay nao(?! cung)|thu may|so nao|nen lam gi|lam gi bay gio|quyen gi|duoc gi)\b|\b[a-z0-9]+ [a-z0-9]+ (khong|ko|k|chua|nhi|hong|ha)$|\b[a-z0-9]+ gi( (vay|the|a|nhi|ha|day))?$/;
 
 /** True when the message asks something (and so is not only a complaint, a remark or an answer). */
 export function asksQuestion(text: string, folded: string): boolean {
-  return text.includes("?") || ASKS_CATALOGUE.test(folded) || ASKS.test(folded);
+  // "Đọc không hiểu gì", "chưa làm gì cả": "gì" after a negation means "nothing", not "what?".
+  const said = folded.replace(/\b(khong|chua|chang) ([a-z0-9]+ ){0,3}gi( ca| het)?\b/g, " ").trim();
+  return text.includes("?") || ASKS_CATALOGUE.test(said) || ASKS.test(said);
 }
 
 /** True when the message asks the catalogue how, where, what or how much. */
@@ -62,6 +67,11 @@ const THING_FIX = new RegExp(
   `\\b(${FIXABLE})\\b.*\\b(sua|don|thu gom|xu ly|giai quyet|thay|nao vet)\\b|\\b(sua|don|thu gom|xu ly|giai quyet|thay|nao vet)\\b.*\\b(${FIXABLE})\\b`,
 );
 
+/** "Xin lỗi, tôi gõ chậm quá": an apology for oneself ("xin lỗi nhưng…" goes on to criticise). */
+function apologises(text: string, folded: string): boolean {
+  return smallTalkOf(text, folded) === "sorry" || /^(xin loi|sorry)\b(?!.*\b(nhung|ma|but)\b)/.test(folded);
+}
+
 /** A quarrel over land between neighbours is mediated by the commune (a procedure), not a complaint. */
 const LAND_DISPUTE = /\b(tranh chap|lan (sang |chiem )?dat|dat (nha )?(toi|em|minh)|ranh gioi|hoa giai)\b/;
 
@@ -76,6 +86,8 @@ const AT_THE_BOT =
  */
 export function isComplaint(text: string, folded: string): boolean {
   if (AT_THE_BOT.test(folded) || asksCatalogue(folded) || LAND_DISPUTE.test(folded)) return false;
+  // "Xin lỗi, tôi gõ chậm quá" apologises; it complains of nothing.
+  if (apologises(text, folded)) return false;
   if (STRONG.test(folded) || SUGGESTS.test(folded)) return true;
   if (RHETORICAL.test(folded) && THING_FIX.test(folded)) return true;
   return (
@@ -113,6 +125,10 @@ const CRITICISM =
 const PRAISE =
   /\b(hay (qua|lam|that|ghe)|rat hay|tot (qua|lam|that)|rat tot|de hieu|ro rang|chi tiet|day du|huu ich|nhanh (qua|that|gon)|tien (qua|loi)|tuyet voi|xuat sac|chinh xac|chuan (qua|roi|xac)|rat chuan|on (ap|roi|lam)|great|good|helpful|clear|useful|excellent|perfect)\b/;
 
+/** "Không nói rõ …", "chưa ghi …": what follows is what was missing, not a question. */
+const INDIRECT =
+  /\b(khong|chua|ko) (noi|ghi|neu|de|huong dan|giai thich|chi|bao|cho biet|nhac)( ro| cu the)?\b.*$/;
+
 /**
  * Whether a message judges the answer it follows ("thông tin sơ sài quá, không nói rõ phải mang giấy
  * gì", "hướng dẫn rõ ràng, dễ hiểu") rather than asking something new or asking to complain.
@@ -120,10 +136,16 @@ const PRAISE =
 export function isRemark(text: string, folded: string): boolean {
   // Asking to complain, or to do something ("sửa thông tin sai trên giấy khai sinh"), is not a remark.
   if (
-    /\b(phan anh|khieu nai|to cao|kien nghi)\b|^(sua|lam|xin|dang ky|cap|nop|doi|thay doi|cai chinh|bo sung)\b/.test(
+    /\b(phan anh|khieu nai|to cao|kien nghi)\b|^(sua|lam|xin (?!loi)|dang ky|cap|nop|doi|thay doi|cai chinh|bo sung)\b/.test(
       folded,
-    )
+    ) ||
+    apologises(text, folded)
   )
     return false;
-  return (CRITICISM.test(folded) || PRAISE.test(folded)) && !asksQuestion(text, folded);
+  // What the answer "did not say" is reported, not asked ("không nói rõ bao nhiêu ngày"), clause by clause.
+  const asked = text.split(/(?<=[,.;!?\n])/).some((clause) => {
+    const f = foldText(clause);
+    return !INDIRECT.test(f) && asksQuestion(clause, f);
+  });
+  return (CRITICISM.test(folded) || PRAISE.test(folded)) && !asked;
 }

@@ -28,10 +28,10 @@ const COMPLAIN =
   /\b(phan anh|gop y|kien nghi|khieu nai|to cao|phan nan|co y kien|y kien (ve|la|rang)|complain|complaint|feedback|report a problem)\b/;
 /** "How is my complaint going?" */
 const STATUS =
-  /\b(tinh trang|tra cuu|den dau|the nao roi|tien do|da xu ly|chua (tra loi|xu ly|giai quyet)|xem lai|status)\b/;
+  /\b(tinh trang|tra cuu|den dau|the nao roi|tien do|da xu ly|chua (tra loi|xu ly|giai quyet)|(xu ly|tra loi|giai quyet|phan hoi) chua|(co )?ai (xu ly|tra loi|giai quyet|doc) chua|xem lai|status)\b/;
 /** A question typed inside the form rather than an answer to it ("à thôi, cho hỏi…"). */
 const ASIDE =
-  /^(a |a thoi|thoi|nhan tien|tien the|tien hoi|hoi luon|hoi them|cho hoi|cho em hoi|cho toi hoi|ma |con |but |by the way)|\b(cho hoi|hoi luon|nhan tien|tien the hoi)\b/;
+  /^(a |a thoi|thoi|nhan tien|tien the|tien hoi|hoi luon|hoi them|cho hoi|cho em hoi|cho toi hoi|ma |con |but |by the way)|\b(cho hoi|hoi luon|nhan tien|tien the hoi|hoi ngoai le|ngoai le chut|hoi (chut|xiu|nho|cai nay|viec khac|chuyen khac))\b/;
 /** Asking how feedback is handled ("phản ánh bao lâu thì được trả lời"): the FAQ answers it, not the form. */
 const HOW_HANDLED =
   /\b(bao lau|may ngay|khi nao|bao gio|(duoc|co) (tra loi|giai quyet|xu ly|phan hoi)|ai (xu ly|giai quyet|tra loi|doc|tiep nhan|xem)|(xu ly|giai quyet|tiep nhan|tra loi) (the nao|ra sao|nhu the nao|nhu nao)|cho nao|noi nao|cong khai|bi mat|an danh|giau ten|bi lo|lo (thong tin|danh tinh|ten)|mat phi|ton phi|quy dinh|nghi dinh|xem (tra loi|ket qua)|quy trinh|how long|who (handles|reads|answers)|where)\b/;
@@ -51,11 +51,15 @@ const CATEGORY_WORDS: Array<[(typeof CATEGORIES)[number], RegExp]> = [
   ["dich-vu-cong", /\b(dich vu cong|truc tuyen|online|cong dich vu|dvc|portal|website)\b/],
   ["de-xuat", /\b(de xuat|cai tien|y tuong|suggestion|improvement|suggest)\b/],
   ["thu-tuc", /\b(thu tuc|tthc|hanh chinh|procedures?)\b/],
-  ["khac", /\b(khac|other|something else)\b/],
+  // Topics residents name that have no button of their own ("vệ sinh môi trường", "giao thông, hạ tầng").
+  [
+    "khac",
+    /\b(khac|other|something else|ve sinh|moi truong|giao thong|ha tang|trat tu|do thi|an ninh|chieu sang|thoat nuoc|cay xanh|tieng on|an toan|dien nuoc|rac thai|xay dung|dat dai|y te|giao duc)\b/,
+  ],
 ];
 /** Words of the category buttons and around them: an answer made only of these names a category. */
 const CATEGORY_LABEL_WORDS = new Set(
-  "thu tuc hanh chinh tthc thai do tac phong can bo cong chuc nhan vien dich vu cong truc tuyen online dvc de xuat cai tien y tuong noi dung khac van de linh vuc muc loai chon cua va ve la a nhe oi di toi procedure procedures staff attitude conduct online services portal website suggestion improvement suggest other something else the".split(
+  "thu tuc hanh chinh tthc thai do tac phong can bo cong chuc nhan vien dich vu cong truc tuyen online dvc de xuat cai tien y tuong noi dung khac van de linh vuc muc loai chon cua va ve la a nhe oi di toi ve sinh moi truong giao thong ha tang trat tu do thi an ninh chieu sang thoat nuoc cay xanh tieng on an toan dien nuoc rac thai xay dung dat dai y te giao duc procedure procedures staff attitude conduct online services portal website suggestion improvement suggest other something else the".split(
     " ",
   ),
 );
@@ -71,6 +75,9 @@ const NO_PHOTO =
 /** Declining to leave contact details ("không để lại số", "ẩn danh") — read before YES_CONTACT. */
 const NO_CONTACT =
   /\b(khong|ko|k|kg|hok|thoi|khoi|an danh|giau ten|giau danh tinh|no|not|dont|without|bo qua|skip|anonymous)\b/;
+/** Words about contact details ("để lại số", "không cần liên lạc lại", "ẩn danh"). */
+const CONTACT_WORDS =
+  /\b(so|sdt|so dien thoai|dien thoai|lien he|lien lac|ho ten|ten|an danh|giau ten|contact|phone|name|anonymous)\b/;
 /** Agreeing to leave them ("có", "đồng ý", "để lại số"). */
 const YES_CONTACT =
   /^(co|c|u|uh|um|vang|da|dong y|ok|oke|okay|duoc|dc|yes|y|sure)\b|\b(de lai|dong y|cho so|yes)\b/;
@@ -83,10 +90,23 @@ const SEND =
 /** "Tên tôi là …", "họ tên: …" before a name. */
 const NAME_LEAD =
   /^\s*((tên|ten) (tôi|toi|em|mình|minh|cháu|chau) (là|la)|(tôi|toi|em|mình|minh|cháu|chau) (tên|ten)( (là|la))?|(họ|ho) (tên|ten):?|(tên|ten):|my name is|name:)\s*/i;
+/** "Gửi" said outright (at the contact question, where "có", "ok" answer the question itself). */
+const SEND_NOW = /\b(gui|send|submit|xac nhan)\b/;
 /** A phone number typed anywhere in a message. */
 const PHONE = /(?:\+84|\b0)\d(?:[\s.-]?\d){8,9}\b/;
 
 const words = (folded: string) => folded.split(" ").filter(Boolean).length;
+
+/**
+ * "Thôi hủy đi, mai tôi ra phường nói trực tiếp": cancel words, then a reason that neither asks
+ * anything nor adds to the complaint ("thôi, cho hỏi…" is a question; "thôi, rác vẫn…" is content).
+ */
+function cancelsWithReason(text: string): boolean {
+  const [first = "", ...rest] = text.split(/[,.;!\n]+/);
+  const after = rest.join(" ");
+  const folded = foldText(after);
+  return isCancel(foldText(first)) && !!folded && !asksQuestion(after, folded) && !isComplaint(after, folded);
+}
 
 /** Creates the feedback feature; absent ports.feedback, it is not registered at all. */
 export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature {
@@ -268,8 +288,10 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
         !!smallTalkOf(text, folded) ||
         (words(folded) <= 5 && detectFacet(folded) !== undefined));
     // Clearly the complaint: its words, or a long account that asks nothing.
-    const content = !aside && (complaint || words(folded) >= 8);
-    const short = words(folded) <= 6;
+    // (Past the text step only its words count: a long question there is still a question.)
+    const early = fb.step === "category" || fb.step === "text";
+    const content = !aside && (complaint || (early && words(folded) >= 8));
+    const short = words(folded) <= 8;
     const more = () => {
       fb.text = `${fb.text ?? ""}\n${text.trim()}`.trim().slice(0, MAX_TICKET_CHARS);
       return prompt(turn);
@@ -308,6 +330,11 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
         if (aside || (fb.paused && !content)) return undefined;
         return input(turn, text, undefined);
       case "photo":
+        // "Không để số điện thoại", "gửi đi, công khai cũng được": the next questions answered at once.
+        if (!aside && (CONTACT_WORDS.test(folded) || PUBLIC.test(folded))) {
+          fb.step = "consent";
+          return typed(turn, text, folded);
+        }
         if (short && NO_PHOTO.test(folded)) return kit.press(turn, "fb:nophoto");
         return content ? more() : short && !aside ? button() : undefined;
       case "consent": {
@@ -326,6 +353,13 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
         }
         // "Có bắt buộc không?" is a question, even though it ends in "không".
         if (asksQuestion(text, folded) && !complaint) return undefined;
+        if (short && !CONTACT_WORDS.test(folded) && (PUBLIC.test(folded) || SEND_NOW.test(folded))) {
+          // Sending without a word about contact details: sent without them.
+          delete fb.name;
+          delete fb.phone;
+          fb.step = "confirm";
+          return typed(turn, text, folded);
+        }
         if (short && NO_CONTACT.test(folded)) return kit.press(turn, "fb:contact:no");
         if (short && YES_CONTACT.test(folded)) return kit.press(turn, "fb:contact:yes");
         return content ? more() : undefined;
@@ -494,7 +528,7 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
       async input(turn, text, photo) {
         const fb = turn.session.fb!;
         const folded = text ? foldText(text) : "";
-        if (text && isCancel(folded)) {
+        if (text && (isCancel(folded) || cancelsWithReason(text))) {
           delete turn.session.fb;
           return [{ ...kit.menu(turn, t(turn.lang, "feedback.cancelled")), meta: { kind: "menu" } }];
         }
@@ -530,7 +564,7 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
       if (by === "command") delete turn.session.fb;
       else if (turn.session.fb) turn.session.fb.paused = true;
     },
-    text(turn, text, folded) {
+    async text(turn, text, folded) {
       const code = TICKET_CODE.exec(text)?.[0];
       if (code) return lookup(turn, code);
       if (/\b(phan anh|phieu|gop y|kien nghi|khieu nai|ticket)\b/.test(folded) && STATUS.test(folded))
@@ -539,21 +573,34 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
       const said = folded.replace(COMPLAIN, " ").replace(REQUEST_WORDS, " ").trim();
       const draft = text.length > 12 && words(said) >= 2 ? text.slice(0, MAX_TICKET_CHARS) : undefined;
       if (COMPLAIN.test(folded)) {
+        // "Phản ánh bao lâu thì được trả lời?" asks how feedback is handled: the catalogue's FAQ answers.
+        const where =
+          asksCatalogue(folded) && /\b(o|tai) dau\b/.test(folded) && !/\bo dau (hem|ngo)\b/.test(folded);
+        if (!WANTS.test(folded) && !isComplaint(text, folded) && (HOW_HANDLED.test(folded) || where)) {
+          // Searched on its own, so a procedure or guide in discussion does not take the question over.
+          const found = await ports.content.search(text, {
+            channel: turn.msg.channel,
+            unit: turn.session.unit,
+          });
+          const top = found.hits[0];
+          return top?.kind === "faq" && found.level !== "none"
+            ? kit.press(turn, `q:${top.id.slice(4)}`)
+            : undefined;
+        }
         // A form already open (paused by a question) goes on where it was rather than starting again.
         if (turn.session.fb) {
           delete turn.session.fb.paused;
           return prompt(turn);
         }
-        // "Phản ánh bao lâu thì được trả lời?" asks how feedback is handled: the catalogue's FAQ answers.
-        const where =
-          asksCatalogue(folded) && /\b(o|tai) dau\b/.test(folded) && !/\bo dau (hem|ngo)\b/.test(folded);
-        if (!WANTS.test(folded) && !isComplaint(text, folded) && (HOW_HANDLED.test(folded) || where))
-          return undefined;
         return start(turn, draft);
       }
       // A problem or a suggestion told in words ("rác đầu hẻm 1 tuần không ai dọn"): the form, with it as its draft.
-      if (isComplaint(text, folded)) return start(turn, draft);
-      return undefined;
+      if (!isComplaint(text, folded)) return undefined;
+      if (turn.session.fb) {
+        delete turn.session.fb.paused;
+        return prompt(turn);
+      }
+      return start(turn, draft);
     },
   };
 }

@@ -42,6 +42,13 @@ describe("questions that carry complaint words stay questions", () => {
     dialogue("where-to-report-a-bribe", [
       { say: "can bo doi tien moi lam nhanh thi bao ai", expect: { card: "faq:phan-anh-nhung-nhieu" } },
     ]),
+    dialogue("asking-after-a-ticket", [
+      { say: "phan anh hom truoc cua toi da ai tra loi chua", expect: { intent: "ticket_status" } },
+    ]),
+    dialogue("how-feedback-is-handled-while-a-guide-is-in-discussion", [
+      { say: "tra cuu ho so nop online o dau", expect: { card: "guide:tra-cuu-ho-so" } },
+      { say: "con phan anh thi bao lau moi duoc tra loi", expect: { card: "faq:phan-anh-kien-nghi-xu-ly" } },
+    ]),
     dialogue("how-feedback-is-handled", [
       { say: "phan anh bao lau thi duoc tra loi", expect: { card: "faq:phan-anh-kien-nghi-xu-ly" } },
       { say: "kiến nghị gửi ở đâu", expect: { card: "faq:phan-anh-kien-nghi-xu-ly" } },
@@ -84,6 +91,48 @@ describe("the form typed rather than pressed", () => {
         expect: { intent: "feedback_form", text_has: ["pham van nam 0912000111"] },
       },
       { say: "gửi không công khai", expect: { intent: "feedback_filed" } },
+    ]),
+    dialogue(
+      "a-topic-without-a-button-and-later-questions-answered-early",
+      [
+        { say: "toi muon phan anh viec chiem dung via he o cho", expect: { intent: "feedback_form" } },
+        // No button names this topic: it is "other", and the form goes on.
+        { say: "an ninh trat tu", expect: { intent: "feedback_form", text_has: ["ban nhap"] } },
+        {
+          say: "Cac quan an bay ban ghe kin via he doan cong cho, nguoi di bo phai di xuong long duong.",
+          expect: { intent: "feedback_form" },
+        },
+        // The photo question answered with the contact question's answer, then sent in the same words.
+        {
+          say: "khong can de lai so dien thoai",
+          expect: { intent: "feedback_form", text_has: ["kiem tra lai"] },
+        },
+        { say: "gui luon, dang cong khai cung duoc nhe", expect: { intent: "feedback_filed" } },
+      ],
+      { unit: "phuong-dong-hai" },
+    ),
+    dialogue("sent-at-the-contact-question", [
+      { say: "gop y ve thai do can bo", expect: { intent: "feedback_form" } },
+      { say: "thai do", expect: { intent: "feedback_form" } },
+      {
+        say: "Chi can bo quay so 2 noi chuyen rat kho chiu, toi hoi lai thi bi gat di.",
+        expect: { intent: "feedback_form" },
+      },
+      { photo: true, expect: { intent: "feedback_form" } },
+      { say: "gui luon, khong cong khai", expect: { intent: "feedback_filed" } },
+    ]),
+    dialogue("an-aside-announced-in-words", [
+      { say: "toi muon phan anh", expect: { intent: "feedback_form" } },
+      { say: "khac", expect: { intent: "feedback_form" } },
+      {
+        say: "Cong thoat nuoc truoc nha so 8 bi vo nap, tre con di hoc rat de sa chan.",
+        expect: { intent: "feedback_form" },
+      },
+      {
+        say: "hoi ngoai le chut: lam giay xac nhan tinh trang hon nhan can nhung giay gi",
+        expect: { facet: "documents", about: "1.004873" },
+      },
+      { say: "tiep tuc", expect: { intent: "feedback_form" } },
     ]),
     dialogue("a-follow-up-about-a-procedure-steps-out", [
       { say: "dang ky khai sinh", expect: { card: "1.001193" } },
@@ -198,6 +247,14 @@ describe("cancel words", () => {
         { say, expect: { intent: "menu", lacks_card: true, text_has: ["da huy"] } },
       ]),
     ),
+    dialogue("cancel-with-a-reason", [
+      { say: "toi muon gop y", expect: { intent: "feedback_form" } },
+      { say: "khac", expect: { intent: "feedback_form" } },
+      {
+        say: "thôi bỏ đi, để mai tôi lên phường nói trực tiếp",
+        expect: { intent: "menu", lacks_card: true, text_has: ["da huy"] },
+      },
+    ]),
     dialogue("cancel-after-a-question-in-the-form", [
       {
         say: "toi muon phan anh viec phuong giai quyet ho so xin phep xay dung qua cham",

@@ -32,6 +32,18 @@ describe("what is typed right after a rating", () => {
       { press: "rat hai long", expect: { intent: "rating_recorded" } },
       { say: "huong dan ro rang, de hieu lam", expect: { intent: "rating_recorded" } },
     ]),
+    dialogue("what-was-missing-is-reported-not-asked", [
+      { say: "dang ky ket hon", expect: { card: "1.000894" } },
+      { press: "danh gia", expect: { lacks_card: true } },
+      { press: "khong hai long", expect: { intent: "rating_recorded" } },
+      { say: "noi chung chung qua, khong ghi ro mat may ngay", expect: { intent: "rating_recorded" } },
+    ]),
+    dialogue("an-apology-is-small-talk", [
+      { say: "dang ky ket hon", expect: { card: "1.000894" } },
+      { press: "danh gia", expect: { lacks_card: true } },
+      { press: "hai long", expect: { intent: "rating_recorded" } },
+      { say: "xin loi em go cham qua", expect: { intent: "small_talk" } },
+    ]),
     dialogue("a-question-is-answered", [
       { say: "dang ky ket hon", expect: { card: "1.000894" } },
       { press: "danh gia", expect: { lacks_card: true } },
