@@ -156,10 +156,13 @@ export async function createDialogueHarness(opts: { contentDir?: string } = {}):
   });
   const sessions = createSessionStore(connection, { cacheSize: 1_000 });
   const chatStore = createPrivacyStore(connection, sessions);
-  // Each dialogue gets its own handoff desk: which unit offers it, and whether anyone is on duty.
+  // Each dialogue gets its own handoff desk: which unit offers it, and whether anyone is on duty. Who
+  // is on duty is kept in the store, so each desk has a database of its own (one dialogue's staff
+  // must not make the next one's unit staffed).
+  let desks = 0;
   const engineFor = (d: Dialogue): Engine => {
     const handoff = createHandoffService({
-      connection,
+      connection: connection.useDb(`dialogue-desk-${++desks}`, { useCache: false }),
       senders: {},
       t,
       logger,

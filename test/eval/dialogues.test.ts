@@ -48,11 +48,15 @@ describe("dialogue evaluation", () => {
     expect(s.rate, failures(results).join("\n")).toBeGreaterThanOrEqual(DEV_FLOOR);
   }, 300_000);
 
-  it.each(HOLDOUT_FLOORS)("should keep the floor of turns on %s (%s)", async (file, floor) => {
-    const results: TurnResult[] = [];
-    for (const d of readDialogues(file)) results.push(...(await h.run(d)));
-    expect(summarise(results).rate, failures(results).join("\n")).toBeGreaterThanOrEqual(floor);
-  }, 120_000);
+  it.each(HOLDOUT_FLOORS)(
+    "should keep the floor of turns on %s (%s)",
+    async (file, floor) => {
+      const results: TurnResult[] = [];
+      for (const d of readDialogues(file)) results.push(...(await h.run(d)));
+      expect(summarise(results).rate, failures(results).join("\n")).toBeGreaterThanOrEqual(floor);
+    },
+    120_000,
+  );
 });
 
 /** The ten examples of issue 17, as dialogues. */
