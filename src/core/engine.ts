@@ -10,6 +10,7 @@ import { createFeedbackFeature } from "./feedback.js";
 import { createHandoffFeature } from "./handoff.js";
 import { createHandoffFlow } from "./handoff-flow.js";
 import { expandShorthand, foldText, parseCommand } from "./intents.js";
+import { createLanguageFeature } from "./language.js";
 import { createMainMenu, createMenuFeature } from "./menu.js";
 import { createOfficeFeature } from "./office.js";
 import type { EnginePorts } from "./ports.js";
@@ -84,6 +85,7 @@ export function createEngine(ports: EnginePorts): Engine {
     createPrivacyFeature(kit),
     createSubscriptionsFeature(kit),
     createMenuFeature(kit),
+    createLanguageFeature(kit),
     createSmallTalkFeature(kit),
     createOfficeFeature(kit),
     createReferralFeature(kit),

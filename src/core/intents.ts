@@ -50,7 +50,8 @@ export function expandShorthand(folded: string): string {
     .join(" ");
 }
 
-const GREETING = /^(xin chao|kinh chao|chao|chao ban|alo|hi|hello|hey|menu|bat dau|start)( .*)?$/;
+const GREETING =
+  /^(xin chao|kinh chao|chao|chao ban|alo|hi|hello|hey|good (morning|afternoon|evening)|menu|bat dau|start)( .*)?$/;
 
 /** True for "xin chào", "hi", "menu"… (a greeting alone, not a question that starts politely). */
 export function isGreeting(folded: string): boolean {
@@ -105,6 +106,36 @@ const FACETS: Array<[Facet, RegExp]> = [
   ],
 ];
 
+/** The facets asked in English words the list above lacks, in the same priority order. */
+const FACETS_EN: Array<[Facet, RegExp]> = [
+  ["fee", /\b(price|prices|pay|paid|payment|charged|free|per (page|copy|sheet))\b/],
+  [
+    "time",
+    /\b(how soon|how quickly|same day|processing time|waiting time|when (will|can|do|would) (i|we) (get|receive|collect|pick up|have))\b/,
+  ],
+  [
+    "online",
+    /\b(internet|website|web|portal|from home|remotely|electronically|on the app|in the app|by app)\b/,
+  ],
+  [
+    "documents",
+    /\b(what (should|must|do|shall) (i|we) (bring|prepare|submit|take)|(do|will|would|must) (i|we) (need|have to bring|have to show|bring) (my|our|any)|(need|have) to (bring|show)|bring|required|requirements|which papers|forms? (do|should|must))\b/,
+  ],
+  [
+    "legal_basis",
+    /\b((which|what|the) (law|laws|decree|decrees|regulation|regulations)|legal (grounds|reference|source)|based on (which|what))\b/,
+  ],
+  ["where", /\b(which office|what office|which agency|in person)\b/],
+  [
+    "steps",
+    /\b(what (is|are) the (process|steps)|whats the process|step by step|how does it work|what (should|do) (i|we) do (next|first|now))\b/,
+  ],
+  [
+    "who",
+    /\b(can|could|may) (my|our|a|the) (\w+ )?(wife|husband|son|daughter|sister|brother|father|mother|dad|mom|mum|parent|parents|grandma|grandpa|grandmother|grandfather|relative|friend|neighbour|neighbor|child|children|family member|representative|lawyer|agent)( \w+)? (do|file|submit|register|apply|collect|pick|sign|go|come|make)\b|\b(instead of me|in my place|on my behalf|authori[sz]e|power of attorney|(go|come|be there) (myself|in person)|who (should|must|has to|needs to|is allowed to|may))\b/,
+  ],
+];
+
 /** "Làm ở phường được không": where, when it is said of the item in discussion. */
 export const AT_THE_OFFICE = /\b(o|tai) (phuong|xa|ubnd|uy ban)( minh| nay)? (duoc|dc) (khong|ko|k)\b/;
 
@@ -133,7 +164,7 @@ export function detectFacet(folded: string): Facet | undefined {
   // "Bán đồ ăn online thì đăng ký ở đâu": "where" asked outright wins over a word that only describes.
   if (found.includes("where") && found.includes("online") && /\b(o dau|cho nao|noi nao)\b/.test(asked))
     return "where";
-  return found[0];
+  return found[0] ?? FACETS_EN.find(([, re]) => re.test(asked))?.[0];
   return undefined;
 }
 
@@ -170,7 +201,7 @@ export function scrubQuery(text: string): string {
 }
 
 const PERSON =
-  /\b(gap|noi chuyen (voi|cung)|chat voi|ket noi (voi)?|lien he truc tiep (voi)?|muon gap|cho (toi|em|minh) gap) ?(mot )?(nguoi that|nguoi|can bo|nhan vien|tu van vien|chuyen vien|ai do)\b|\b(ket noi|noi chuyen|chat|gap)( giup| cho)?( toi| em| minh)?( voi| cung)( mot)?( anh chi| anh| chi| ban)? (can bo|nhan vien|tu van vien|nguoi that)\b|\b(tu van truc tiep|ho tro truc tiep|hoi truc tiep|gap truc tiep|nguoi that|talk to (a |an )?(human|person|agent|staff|someone|officer)|real person|live (agent|chat))\b/;
+  /\b(gap|noi chuyen (voi|cung)|chat voi|ket noi (voi)?|lien he truc tiep (voi)?|muon gap|cho (toi|em|minh) gap) ?(mot )?(nguoi that|nguoi|can bo|nhan vien|tu van vien|chuyen vien|ai do)\b|\b(ket noi|noi chuyen|chat|gap)( giup| cho)?( toi| em| minh)?( voi| cung)( mot)?( anh chi| anh| chi| ban)? (can bo|nhan vien|tu van vien|nguoi that)\b|\b(tu van truc tiep|ho tro truc tiep|hoi truc tiep|gap truc tiep|nguoi that|(talk|speak|chat) (to|with) (a |an |the )?(real )?(human|person|agent|staff|someone|somebody|officer|official|advisor|adviser|employee)|real person|live (agent|chat))\b/;
 
 /** True when the citizen asks for a person ("cho tôi gặp cán bộ", "nói chuyện với người thật"). */
 export function wantsPerson(folded: string): boolean {

@@ -1,12 +1,12 @@
 /**
- * The main menu, /start, choosing the unit and the language. Owns payloads `menu`, `m:unit`, `m:lang`,
- * `u:*`, `l:*` and the session's `unit` and `lang`.
+ * The main menu, /start and choosing the unit (the language is language.ts). Owns payloads `menu`,
+ * `m:unit`, `u:*` and the session's `unit`.
  */
 import { SUBSCRIPTION_CONSENT_VERSION } from "./subscriptions.js";
 import { action, type Feature, type Kit, type Turn } from "./feature.js";
 import { isGreeting } from "./intents.js";
 import type { EnginePorts, UnitInfo } from "./ports.js";
-import type { Button, Lang, Reply } from "./types.js";
+import type { Button, Reply } from "./types.js";
 
 /** The main menu of a chat, e.g. `mainMenu(turn, "Welcome")`. */
 export function createMainMenu(
@@ -66,30 +66,6 @@ export function createMenuFeature(kit: Kit): Feature {
     return [kit.menu(turn, welcome)];
   }
 
-  function languageChoice(turn: Turn): Reply[] {
-    const L = turn.lang;
-    return [
-      {
-        text: t(L, "language.choose"),
-        buttons: [[action(t(L, "language.vi"), "l:vi"), action(t(L, "language.en"), "l:en")]],
-        meta: { kind: "language" },
-      },
-    ];
-  }
-
-  async function setLanguage(turn: Turn, lang: Lang): Promise<Reply[]> {
-    turn.session.lang = lang;
-    turn.lang = lang;
-    const sub = await ports.subscriptions.get(turn.msg.channel, turn.msg.chatId);
-    if (sub)
-      await ports.subscriptions.subscribe(turn.msg.channel, turn.msg.chatId, {
-        ...sub,
-        lang,
-        consentVersion: SUBSCRIPTION_CONSENT_VERSION,
-      });
-    return [{ ...kit.menu(turn, t(lang, "language.changed")), meta: { kind: "language" } }];
-  }
-
   async function setUnit(turn: Turn, unitId: string): Promise<Reply[]> {
     const unit = kit.selectableUnits().find((u) => u.id === unitId);
     if (!unit) return kit.stale(turn);
@@ -110,16 +86,12 @@ export function createMenuFeature(kit: Kit): Feature {
     payloads: {
       menu: (turn) => [kit.menu(turn)],
       "m:unit": (turn) => [unitChoice(turn)],
-      "m:lang": languageChoice,
       u: (turn, [id = ""]) => setUnit(turn, id),
-      l: (turn, [lang = ""]) => (lang === "vi" || lang === "en" ? setLanguage(turn, lang) : kit.stale(turn)),
     },
     commands: {
       start,
       menu: (turn) => [kit.menu(turn)],
       help: (turn) => [kit.menu(turn)],
-      lang: languageChoice,
-      ngonngu: languageChoice,
     },
     text(turn, _text, folded) {
       if (

@@ -29,12 +29,29 @@ const HOURS_FOLLOW_UP = new RegExp(
 /** Words that make it a question about a procedure's result, not the office ("mấy giờ có kết quả"). */
 const PROCEDURE_TIME = /\b(ket qua|lay (giay|ket qua)|tra ket qua|bao lau|may ngay|ngay lam viec)\b/;
 
+// === The same questions in English ("what time does the office open?", "are you open on Saturday?")
+const EN_PLACE = String.raw`(the |your |this |our )?(ward |commune |one stop |people s committee )?(office|ward|commune|committee|one stop shop|you|it|they)`;
+const EN_DAY = String.raw`(monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekends?|today|tomorrow|tonight|now|lunch( time)?|noon|midday|this (morning|afternoon|evening)|in the (morning|afternoon|evening)|holidays?|tet)`;
+const EN_ADDRESS = new RegExp(
+  String.raw`\b(where is ${EN_PLACE}|where are you( located)?|(your|ward|commune|office|committee|its) address|address of ${EN_PLACE}|^((and|what about|how about) )?(the |your )?(address|location)$|location of ${EN_PLACE}|how (do i|can i|to) (get|go) (to|there)|directions to)\b`,
+);
+/** An address that is the resident's own business ("change the address of my shop"), not the office's. */
+const EN_OWN_ADDRESS = /\b(change|changing|update|move|moving|new|my|our|shop|business|residence)\b/;
+const EN_HOURS = new RegExp(
+  String.raw`\b((what time|when) (does|do|is|are|will) ${EN_PLACE}( \w+)? (open|close|start|finish)|(opening|office|working|business) (hours|times)|(is|are) ${EN_PLACE}( \w+){0,2} (open|closed|working)|(do|does) ${EN_PLACE} (work|open)( \w+){0,2} (on|at|during|in) ${EN_DAY}|(open|closed|working) (on|at|during|in|this|today|tomorrow|now)|what time (do|does) (you|it|the office) (open|close))\b`,
+);
+const EN_HOURS_FOLLOW_UP = new RegExp(
+  String.raw`^((and|what about|how about|and what about) )?(on |at |in |at the )?${EN_DAY}( then)?$`,
+);
+const EN_PROCEDURE_TIME = /\b(results?|how long|how many days|ready|processing|certificate|pick (it )?up)\b/;
+
 /** What the message asks about the office, if it is about the office at all. */
 export function officeAsk(folded: string): OfficeAsk | undefined {
   if (HOTLINE.test(folded)) return "hotlines";
   if (PHONE.test(folded) && !/\b(tai khoan|vneid|dang ky so|doi so)\b/.test(folded)) return "phone";
-  if (ADDRESS.test(folded)) return "address";
+  if (ADDRESS.test(folded) || (EN_ADDRESS.test(folded) && !EN_OWN_ADDRESS.test(folded))) return "address";
   if (HOURS.test(folded) && !PROCEDURE_TIME.test(folded)) return "hours";
+  if (EN_HOURS.test(folded) && !EN_PROCEDURE_TIME.test(folded)) return "hours";
   return undefined;
 }
 
@@ -44,6 +61,8 @@ const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 function askedDay(folded: string): (typeof WEEKDAYS)[number] | undefined {
   if (/\b(thu 7|thu bay|saturday)\b/.test(folded)) return "sat";
   if (/\b(chu nhat|sunday)\b/.test(folded)) return "sun";
+  const en = /\b(monday|tuesday|wednesday|thursday|friday)\b/.exec(folded);
+  if (en) return WEEKDAYS[["monday", "tuesday", "wednesday", "thursday", "friday"].indexOf(en[1]!) + 1];
   const m = /\bthu (2|3|4|5|6|hai|ba|tu|nam|sau)\b/.exec(folded);
   if (!m) return undefined;
   const n = { "2": 1, hai: 1, "3": 2, ba: 2, "4": 3, tu: 3, "5": 4, nam: 4, "6": 5, sau: 5 }[m[1]!] ?? 1;
@@ -154,7 +173,10 @@ export function createOfficeFeature(kit: Kit): Feature {
     commands: { hotline: hotlines, duongdaynong: hotlines },
     async text(turn, text, folded) {
       const ask =
-        officeAsk(folded) ?? (turn.session.lastOffice && HOURS_FOLLOW_UP.test(folded) ? "hours" : undefined);
+        officeAsk(folded) ??
+        (turn.session.lastOffice && (HOURS_FOLLOW_UP.test(folded) || EN_HOURS_FOLLOW_UP.test(folded))
+          ? "hours"
+          : undefined);
       if (!ask) {
         delete turn.session.lastOffice;
         return undefined;

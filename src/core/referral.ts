@@ -3,6 +3,7 @@
  * not handle it and who does, instead of offering a look-alike procedure.
  */
 import { action, type Feature, type Kit, type Turn } from "./feature.js";
+import { detectFacet } from "./intents.js";
 import { hasPhrase } from "./phrases.js";
 import type { ReferralInfo } from "./ports.js";
 import type { Reply } from "./types.js";
@@ -13,6 +14,9 @@ export function referralFor(referrals: ReferralInfo[], folded: string): Referral
     (r) => r.topics.some((p) => hasPhrase(folded, p)) && !r.except.some((p) => hasPhrase(folded, p)),
   );
 }
+
+/** Words that make the agency's matter itself the question ("làm", "cấp lại", "renew"), not a paper. */
+const MATTER_VERB = /\b(lam|cap|doi|gia han|xin|renew|apply|make|issue|replace|new)\b/;
 
 /** Creates the referral feature. */
 export function createReferralFeature(kit: Kit): Feature {
@@ -38,6 +42,10 @@ export function createReferralFeature(kit: Kit): Feature {
   return {
     name: "referral",
     text(turn, _text, folded) {
+      // "Do I need my passport?" about the procedure in discussion asks for its papers: the passport is
+      // a paper to bring, not a passport matter ("làm hộ chiếu cần gì" still is).
+      if (turn.session.lastProcedure && detectFacet(folded) === "documents" && !MATTER_VERB.test(folded))
+        return undefined;
       const r = referralFor(ports.content.view().referrals ?? [], folded);
       return r ? refer(turn, r) : undefined;
     },

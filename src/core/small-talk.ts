@@ -12,21 +12,30 @@ type Talk = "thanks" | "bye" | "sorry" | "insult" | "distress" | "ok";
 const PATTERNS: Array<[Talk, RegExp]> = [
   [
     "insult",
-    /\b(bot|may|ad|admin)( nay)? (ngu|do|vo dung|te|kem|dot)\b|\b(ngu|dot) (qua|the|vay|vl|vcl)\b|\bdo ngu\b|\bvo dung\b|\bnhu (cc|c|l|shit|cut)\b|\b(toan )?sai bet\b|\bhoi gi cung (ko|k|khong) biet\b|\b(stupid|useless)\b/,
+    /\b(bot|may|ad|admin)( nay)? (ngu|do|vo dung|te|kem|dot)\b|\b(ngu|dot) (qua|the|vay|vl|vcl)\b|\bdo ngu\b|\bvo dung\b|\bnhu (cc|c|l|shit|cut)\b|\b(toan )?sai bet\b|\bhoi gi cung (ko|k|khong) biet\b|\b(stupid|useless|dumb|idiot|you suck|waste of time|rubbish bot|terrible bot)\b/,
   ],
   [
     "distress",
-    /\b(met moi|met qua|buon qua|chan qua|stress|kho qua|nan qua|tuyet vong|so qua|lo qua|buc qua|buc minh)\b/,
+    /\b(met moi|met qua|buon qua|chan qua|stress|kho qua|nan qua|tuyet vong|so qua|lo qua|buc qua|buc minh|(hard|difficult|tough|rough|terrible|awful|sad) (week|time|times|day|days|month|year|period)|(so|very|really) (sad|tired|stressed|worried)|i m (sad|tired|stressed|exhausted|overwhelmed|worried|lost)|overwhelmed|exhausted|heartbroken|grieving)\b/,
   ],
-  ["thanks", /\b(cam on|cam ön|camon|tks|thanks?|thank you|thx|ty|da ta|cam ta)\b/],
-  ["bye", /\b(tam biet|bye|goodbye|hen gap lai|chao nhe)\b/],
-  ["sorry", /\b(xin loi|sorry)\b/],
-  ["ok", /^(ok|oke|okay|okie|uh|u|um|vang|da|duoc roi|roi|hieu roi|biet roi|good|great|tot)$/],
+  [
+    "thanks",
+    /\b(cam on|cam ön|camon|tks|thanks?|thank (you|u)|thx|ty|tysm|da ta|cam ta|cheers|(much|really) appreciated|appreciate (it|that|your help))\b/,
+  ],
+  [
+    "bye",
+    /\b(tam biet|bye|goodbye|good bye|hen gap lai|chao nhe|see you|see ya|good night|have a (nice|good) (day|one|evening|weekend))\b/,
+  ],
+  ["sorry", /\b(xin loi|sorry|excuse me|my apologies|apologies|my bad)\b/],
+  [
+    "ok",
+    /^(ok|oke|okay|okie|uh|u|um|vang|da|duoc roi|roi|hieu roi|biet roi|good|great|tot|got it|i see|alright|all right|fine|noted|understood|cool|nice)$/,
+  ],
 ];
 
-/** Words that carry no question of their own around small talk. */
+/** Words that carry no question of their own around small talk (Vietnamese and English). */
 const FILLER =
-  /\b(ok|oke|okay|nhe|nha|nhieu|lam|qua|rat|xin|a|ah|ad|admin|anh|chi|em|toi|minh|can bo|ban|bot|cac|moi nguoi|thoi|vay|da|vang|nhe|roi|oi|so much|very|you|a lot|nhieu nhe|ca nha|nhe ad|tai|vi|hom nay|luc nay)\b/g;
+  /\b(ok|oke|okay|nhe|nha|nhieu|lam|qua|rat|xin|a|ah|ad|admin|anh|chi|em|toi|minh|can bo|ban|bot|cac|moi nguoi|thoi|vay|da|vang|nhe|roi|oi|so much|very|you|a lot|nhieu nhe|ca nha|nhe ad|tai|vi|hom nay|luc nay|it|its|has|have|had|been|is|was|this|that|for|us|me|i|my|your|all|the|an|and|so|really|help|again|just|we|our|indeed|anyway|but|too|of|everything|oh|well|already|it s|i m|we re|lot|lots)\b/g;
 
 /** Grief typed inside a question ("bố em mất hôm qua"): the answer starts with a condolence. */
 const GRIEF =
@@ -36,7 +45,15 @@ const KIN =
 
 /** True when the question carries the death of someone close (and is not about a lost paper). */
 export function carriesGrief(folded: string): boolean {
-  if (/\b(qua doi|tu tran|tu vong|passed away|died)\b/.test(folded)) return true;
+  if (/\b(qua doi|tu tran|tu vong|passed away|passed on|died|has passed|just passed)\b/.test(folded))
+    return true;
+  if (
+    /\blost (my|our) (\w+ )?(father|mother|dad|mom|mum|husband|wife|son|daughter|child|baby|brother|sister|grandfather|grandmother|grandpa|grandma)\b/.test(
+      folded,
+    ) &&
+    !/\b(certificate|card|paper|papers|document|documents|book|passport|id)\b/.test(folded)
+  )
+    return true;
   return (
     GRIEF.test(folded) &&
     KIN.test(folded) &&
@@ -56,8 +73,9 @@ export function smallTalkOf(text: string, folded: string): Talk | undefined {
     if (!re.test(folded)) continue;
     if (kind === "insult") return kind;
     // Only when little else is said: "cảm ơn, cho hỏi thêm…" goes on to the question.
-    // Other small talk said with it counts as nothing more ("xin lỗi nha, hôm nay tôi bực quá").
-    const rest = PATTERNS.reduce((acc, [, other]) => acc.replace(other, " "), folded)
+    // Other small talk said with it counts as nothing more ("xin lỗi nha, hôm nay tôi bực quá", "thank
+    // you, it has been a hard week").
+    const rest = PATTERNS.reduce((acc, [, other]) => acc.replace(new RegExp(other.source, "g"), " "), folded)
       .replace(FILLER, " ")
       .replace(/\s+/g, " ")
       .trim();

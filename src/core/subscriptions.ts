@@ -9,6 +9,16 @@ import type { Reply } from "./types.js";
 /** Version of the subscription notice the citizen agreed to (stored with the consent). */
 export const SUBSCRIPTION_CONSENT_VERSION = "sub-2026-11";
 
+const EN_NEWS = String.raw`(the |your |ward s |commune s |local |any )?(announcements?|notifications?|news|updates|notices|messages|alerts)`;
+/** "Stop sending me announcements", "I don't want notifications any more". */
+const EN_UNSUBSCRIBE = new RegExp(
+  String.raw`\b((stop|no more|dont want|don t want|do not want|turn off|cancel)( sending| receiving| getting)?( me)? ${EN_NEWS}|unsubscribe)\b`,
+);
+/** "I want to receive announcements", "sign me up for news". */
+const EN_SUBSCRIBE = new RegExp(
+  String.raw`\b((receive|get|sign (me )?up for|subscribe to|follow|send me) ${EN_NEWS}|sign me up)\b`,
+);
+
 /** Creates the subscriptions feature. */
 export function createSubscriptionsFeature(kit: Kit): Feature {
   const { t, ports } = kit;
@@ -66,6 +76,8 @@ export function createSubscriptionsFeature(kit: Kit): Feature {
   return {
     name: "subscriptions",
     text(turn, _text, folded) {
+      if (EN_UNSUBSCRIBE.test(folded)) return unsubscribe(turn);
+      if (EN_SUBSCRIBE.test(folded)) return subscriptionMenu(turn);
       if (
         /\b(huy|ngung|dung|thoi|bo|tat) (dang ky )?(nhan )?(thong bao|tin)\b|\bunsubscribe\b/.test(folded) ||
         // "Tôi không muốn nhận thông báo nữa" says no, whatever screen it follows.

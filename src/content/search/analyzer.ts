@@ -3,6 +3,7 @@
  * adjacent-syllable bigrams; queries are also expanded with the staff-editable dictionary.
  */
 import type { Dictionary } from "../schemas.js";
+import { ENGLISH_STOPWORDS, looksEnglish } from "./english.js";
 import { accentKey, fold, hasDiacritics, syllables } from "./normalize.js";
 
 /** A query term with its weight and the concept (original word) it stands for. */
@@ -51,7 +52,9 @@ export function createLexicon(
     for (let i = 0; i + 1 < f.length; i++) contentBigrams.add(`${f[i]} ${f[i + 1]}`);
   }
   const abbreviations = new Map<string, string[]>();
-  for (const [k, v] of Object.entries(dict.abbreviations)) abbreviations.set(fold(k), syllables(v));
+  // Keys as the question's words come (an English key such as "online" is stemmed like them).
+  for (const [k, v] of Object.entries(dict.abbreviations))
+    abbreviations.set(syllables(k).map(fold).join(" "), syllables(v));
   const synonyms = dict.synonyms
     .flatMap((s) =>
       s.variants.map((v) => ({ variant: syllables(v).map(fold), canonical: syllables(s.canonical) })),
@@ -174,14 +177,20 @@ export function analyzeQuery(text: string, lex: Lexicon): AnalyzedQuery {
     }
   }
   // Remaining words: each non-stopword is a concept of its own. A stopword that forms a known phrase
-  // with a meaningful neighbour stays ("bản sao": "sao" is also "why").
-  const stop = tokens.map((t) => isStopword(t, lex));
+  // with a meaningful neighbour stays ("bản sao": "sao" is also "why"). In an English question the
+  // English function words go too, even those that fold like a Vietnamese word ("the", "can").
+  const english = looksEnglish(text);
+  const englishStop = (i: number) => english && ENGLISH_STOPWORDS.has(folded[i]!);
+  const stop = tokens.map((t, i) => isStopword(t, lex) || englishStop(i));
   const inPhrase = (i: number) =>
     (i > 0 && !stop[i - 1] && lex.contentBigrams.has(`${folded[i - 1]} ${folded[i]}`)) ||
     (i + 1 < folded.length && !stop[i + 1] && lex.contentBigrams.has(`${folded[i]} ${folded[i + 1]}`));
   // Typed without diacritics, "bao" may be "bảo" (content) or "bao" (stopword): kept, but weakly.
   const protectedWord = (i: number) =>
-    !hasDiacritics(tokens[i]!) && lex.foldedStopwords.has(folded[i]!) && lex.protectedFolds.has(folded[i]!);
+    !englishStop(i) &&
+    !hasDiacritics(tokens[i]!) &&
+    lex.foldedStopwords.has(folded[i]!) &&
+    lex.protectedFolds.has(folded[i]!);
   const kept: number[] = [];
   for (let i = 0; i < folded.length; i++) {
     const w = folded[i]!;

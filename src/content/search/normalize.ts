@@ -1,4 +1,5 @@
 /** Vietnamese text normalisation: NFC, case, diacritics, đ/Đ, and syllable tokenisation. */
+import { englishStem } from "./english.js";
 
 const COMBINING = /[\u0300-\u036f]/g;
 
@@ -46,13 +47,14 @@ export function findCodes(text: string): string[] {
 
 /**
  * Splits text into lower-case NFC syllables (letters and digits), dropping punctuation, emoji and
- * symbols: "Làm giấy khai sinh???" → ["làm", "giấy", "khai", "sinh"].
+ * symbols: "Làm giấy khai sinh???" → ["làm", "giấy", "khai", "sinh"]. English words come as their
+ * stems ("certified copies" → ["certifi", "copi"]), on the index's side and the question's alike.
  */
 export function syllables(text: string): string[] {
   return normalize(text)
     .split(/[^\p{L}\p{N}]+/u)
     .filter((t) => t.length > 0 && t.length <= 40)
-    .map(iySpelling);
+    .map((t) => englishStem(iySpelling(t)));
 }
 
 /** Final i → y, tone kept (escapes: i í ì ỉ ĩ ị → y ý ỳ ỷ ỹ ỵ). */
