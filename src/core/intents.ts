@@ -132,7 +132,7 @@ const FACETS_EN: Array<[Facet, RegExp]> = [
   ],
   [
     "who",
-    /\b(can|could|may) (my|our|a|the) (\w+ )?(wife|husband|son|daughter|sister|brother|father|mother|dad|mom|mum|parent|parents|grandma|grandpa|grandmother|grandfather|relative|friend|neighbour|neighbor|child|children|family member|representative|lawyer|agent)( \w+)? (do|file|submit|register|apply|collect|pick|sign|go|come|make)\b|\b(instead of me|in my place|on my behalf|authori[sz]e|power of attorney|(go|come|be there) (myself|in person)|who (should|must|has to|needs to|is allowed to|may))\b/,
+    /\b(can|could|may) (my|our|a|the) (\w+ )?(wife|husband|son|daughter|sister|brother|father|mother|dad|mom|mum|parent|parents|grandma|grandpa|grandmother|grandfather|relative|friend|neighbour|neighbor|child|children|family member|representative|lawyer|agent)( \w+)? (do|file|submit|register|apply|collect|pick|sign|go|come|make)\b|\b(do|file|submit|register|apply|collect|pick (it |them )?up|sign|go)( it| this| that| them)? (for (me|us|him|her|them)|instead)\b|\b(instead of me|in my place|on my behalf|authori[sz]e|power of attorney|(go|come|be there) (myself|in person)|who (should|must|has to|needs to|is allowed to|may))\b/,
   ],
 ];
 

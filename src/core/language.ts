@@ -1,7 +1,8 @@
 /**
  * The chat's language: the language menu, its buttons, /lang and /ngonngu, and the switch asked in
- * words ("English please", "can you speak English?", "nói tiếng Việt đi", "I don't read Vietnamese").
- * Owns payloads `m:lang`, `l:*` and the session's `lang`.
+ * words ("English please", "can you speak English?", "nói tiếng Việt đi", "I don't read Vietnamese"); an
+ * English message in a Vietnamese chat is answered in English. Owns payloads `m:lang`, `l:*` and the
+ * session's `lang`.
  */
 import { SUBSCRIPTION_CONSENT_VERSION } from "./subscriptions.js";
 import { action, type Feature, type Kit, type Turn } from "./feature.js";
@@ -39,6 +40,36 @@ export function languageAsked(folded: string): Lang | undefined {
   return CANNOT.test(folded) ? (lang === "en" ? "vi" : "en") : lang;
 }
 
+/** A Vietnamese syllable typed without diacritics: an initial, one to three vowels, a final. */
+const VIETNAMESE_SHAPE =
+  /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$/;
+
+/** English words that carry a question's grammar; some fold like Vietnamese ("can", "the", "do"). */
+const ENGLISH_WORDS = new Set(
+  `a about am an and any are as at be been but by can could did do does for from get had has have how i if
+  in is it its me my need no not of on or our please should so some that the there this to was we were
+  what when where which who why will with would you your`.split(/\s+/),
+);
+
+/**
+ * Whether a message is written in English (issue 17, point 6: an English question in a Vietnamese chat):
+ * no diacritics, two words or more that no Vietnamese syllable has the shape of, an English function word,
+ * and most words English. "is it free" and "how do I register a birth" are; "co the lam online duoc
+ * khong", "oke tks ad" are not.
+ */
+export function typedInEnglish(text: string): boolean {
+  const words = text
+    .normalize("NFC")
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  if (words.length < 3 || words.some((w) => !/^[a-z0-9]+$/.test(w))) return false;
+  const foreign = words.filter((w) => /^[a-z]+$/.test(w) && /[aeiouy]/.test(w) && !VIETNAMESE_SHAPE.test(w));
+  if (foreign.length < 2 || !words.some((w) => ENGLISH_WORDS.has(w))) return false;
+  const english = words.filter((w) => ENGLISH_WORDS.has(w) || foreign.includes(w)).length;
+  return english / words.length >= 0.6;
+}
+
 /** Creates the language feature. */
 export function createLanguageFeature(kit: Kit): Feature {
   const { t, ports } = kit;
@@ -74,6 +105,12 @@ export function createLanguageFeature(kit: Kit): Feature {
       l: (turn, [lang = ""]) => (lang === "vi" || lang === "en" ? setLanguage(turn, lang) : kit.stale(turn)),
     },
     commands: { lang: languageChoice, ngonngu: languageChoice },
+    // An English message in a Vietnamese chat is answered in English (the chat keeps its language).
+    intercept(turn) {
+      const text = turn.msg.payload === undefined ? turn.msg.text : undefined;
+      if (turn.lang === "vi" && text && typedInEnglish(text.slice(0, 300))) turn.lang = "en";
+      return Promise.resolve(undefined);
+    },
     text(turn, _text, folded) {
       const lang = languageAsked(folded);
       return lang ? setLanguage(turn, lang) : undefined;

@@ -62,5 +62,20 @@ describe("follow-ups and facets", () => {
       ],
       { lang: "en" },
     ),
+    dialogue(
+      "english-follow-ups-bind-to-the-topic",
+      [
+        {
+          say: "ok, what about certified copies of my passport and my degree?",
+          expect: { card: "2.000815" },
+        },
+        { say: "how much per page", expect: { facet: "fee", about: "2.000815" } },
+        { say: "can my wife do it for me", expect: { facet: "who", about: "2.000815" } },
+        { say: "can I do it online", expect: { facet: "online", about: "2.000815" } },
+        { say: "we just had a baby, how do we get the birth certificate", expect: { card: "1.001193" } },
+        { say: "what is the legal basis", expect: { facet: "legal_basis", about: "1.001193" } },
+      ],
+      { lang: "en" },
+    ),
   ]);
 });

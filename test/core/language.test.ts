@@ -1,6 +1,6 @@
 /** The chat's language (src/core/language.ts): switched by buttons, commands, or asked in words. */
 import { describe, expect, it } from "vitest";
-import { languageAsked } from "../../src/core/language.js";
+import { languageAsked, typedInEnglish } from "../../src/core/language.js";
 import { foldText } from "../../src/core/intents.js";
 import { dialogue, dialogueCases } from "../helpers/dialogues.js";
 
@@ -23,7 +23,23 @@ describe("language asked in words", () => {
     expect(asked("chứng thực bản dịch tiếng Anh")).toBeUndefined();
   });
 
+  it("should tell an English message from Vietnamese typed without diacritics or chat slang", () => {
+    expect(typedInEnglish("is it free?")).toBe(true);
+    expect(typedInEnglish("how do I register my baby's birth")).toBe(true);
+    expect(typedInEnglish("co the lam online duoc khong")).toBe(false);
+    expect(typedInEnglish("oke tks ad")).toBe(false);
+    expect(typedInEnglish("Làm giấy khai sinh online thế nào")).toBe(false);
+  });
+
   dialogueCases([
+    dialogue("an-english-question-in-a-vietnamese-chat-is-answered-in-english", [
+      {
+        say: "how do I get a copy of my marriage certificate",
+        expect: { card: "2.000635", text_has: ["copy of a civil status extract"] },
+      },
+      { say: "how much is it", expect: { facet: "fee", about: "2.000635", text_has: ["fee"] } },
+      { say: "le phi bao nhieu", expect: { facet: "fee", about: "2.000635", text_has: ["le phi"] } },
+    ]),
     dialogue("english-please-in-a-vietnamese-chat-then-english-answers", [
       { say: "English please", expect: { intent: "language", text_has: ["switched to english"] } },
       { say: "how do I register a death", expect: { card: "1.000656", text_has: ["death registration"] } },
@@ -33,7 +49,7 @@ describe("language asked in words", () => {
       "back-to-vietnamese-in-words",
       [
         { say: "tiếng Việt", expect: { intent: "language", text_has: ["da chuyen sang tieng viet"] } },
-        { say: "lam giay khai sinh can gi", expect: { facet: "documents", about: "1.001193" } },
+        { say: "dang ky khai sinh", expect: { card: "1.001193", text_has: ["dang ky khai sinh"] } },
         { say: "English", expect: { intent: "language" } },
         { say: "nói tiếng Việt đi", expect: { intent: "language", text_has: ["tieng viet"] } },
       ],

@@ -38,5 +38,20 @@ describe("office info", () => {
       { say: "dang ky tam tru", expect: { card: "1.004194" } },
       { say: "may ngay lam viec thi co ket qua", expect: { facet: "time", about: "1.004194" } },
     ]),
+    dialogue(
+      "the-office-asked-in-english",
+      [
+        { say: "what time does the office open?", expect: { intent: "unit_info", text_has: ["hoa an"] } },
+        { say: "do you work on saturday", expect: { intent: "unit_info", text_has: ["saturday"] } },
+        { say: "what about sunday", expect: { intent: "unit_info", text_has: ["sunday closed"] } },
+        { say: "and the address?", expect: { intent: "unit_info" } },
+      ],
+      { lang: "en" },
+    ),
+    dialogue(
+      "a-shops-own-address-is-not-the-office",
+      [{ say: "change the address of my household business", expect: { card: "2.000720" } }],
+      { lang: "en" },
+    ),
   ]);
 });

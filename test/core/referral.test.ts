@@ -18,5 +18,23 @@ describe("referral to other agencies", () => {
       { say: "thue tro thi dang ky tam tru sao", expect: { card: "1.004194" } },
       { say: "hang xom lan chiem dat nha toi", expect: { card: "1.012812" } },
     ]),
+    dialogue(
+      "english-matters-of-other-agencies",
+      [
+        { say: "and my driving license too", expect: { intent: "refer", agency: "cong-an" } },
+        { say: "how do I get my pension", expect: { intent: "refer", agency: "bhxh" } },
+        { say: "where do I pay taxes for my shop", expect: { intent: "refer", agency: "thue" } },
+      ],
+      { lang: "en" },
+    ),
+    dialogue(
+      "a-passport-to-bring-is-a-paper-of-the-topic",
+      [
+        { say: "my wife is Japanese, how do we register our baby's birth", expect: { card: "2.000528" } },
+        { say: "do I need my passport?", expect: { facet: "documents", about: "2.000528" } },
+        { say: "and how do I renew my passport", expect: { intent: "refer", agency: "cong-an" } },
+      ],
+      { lang: "en" },
+    ),
   ]);
 });

@@ -22,5 +22,30 @@ describe("small talk", () => {
         expect: { card: "1.000656", text_has: ["chia buon"] },
       },
     ]),
+    dialogue(
+      "english-thanks-hardship-and-goodbye",
+      [
+        { say: "thank you, it has been a hard week", expect: { intent: "small_talk" } },
+        { say: "sorry to bother you", expect: { intent: "small_talk" } },
+        { say: "ok thanks, have a nice day", expect: { intent: "small_talk" } },
+      ],
+      { lang: "en" },
+    ),
+    dialogue(
+      "english-grief-gets-condolence-and-the-card",
+      [
+        {
+          say: "My father passed away yesterday at home. What do I have to register?",
+          expect: { card: "1.000656", text_has: ["condolences"], text_lacks: ["congratulation"] },
+        },
+        { say: "is it free", expect: { facet: "fee", about: "1.000656" } },
+      ],
+      { lang: "en" },
+    ),
+    dialogue(
+      "a-lost-certificate-is-not-grief",
+      [{ say: "I lost my father's death certificate", expect: { text_lacks: ["condolences"] } }],
+      { lang: "en" },
+    ),
   ]);
 });
