@@ -20,7 +20,7 @@ const CANNOT =
 
 /** Words that may stand around a language's name in a request to switch, and nothing else. */
 const AROUND = new RegExp(
-  String.raw`\b(please|pls|plz|can|could|would|will|you|u|i|we|do|does|speak|talk|use|write|reply|answer|respond|in|into|to|switch|change|set|the|language|lang|only|mode|version|bot|sorry|hi|hello|hey|ok|okay|thanks|thank|is|there|an|a|option|cho|toi|em|minh|xin|vui long|noi|bang|chuyen|doi|sang|qua|di|nhe|nha|duoc khong|duoc|dc|ko|khong|k|co the|co|ban|oi|voi|hay|ngon ngu|giup|tra loi|hoi|muon|nhan tin|tiep|dung|su dung|ad|admin|chat|doc|hieu|biet|dont|don|t|not|cant|can|cannot|no|read|understand|know|chua|very|well|much)\b`,
+  String.raw`\b(please|pls|plz|can|could|would|will|you|u|i|we|me|us|do|does|speak|talk|use|write|reply|answer|respond|in|into|to|switch|change|set|the|language|lang|only|mode|version|bot|sorry|hi|hello|hey|ok|okay|thanks|thank|is|there|an|a|option|cho|toi|em|minh|xin|vui long|noi|bang|chuyen|doi|sang|qua|di|nhe|nha|duoc khong|duoc|dc|ko|khong|k|co the|co|ban|oi|voi|hay|ngon ngu|giup|tra loi|hoi|muon|nhan tin|tiep|dung|su dung|ad|admin|chat|doc|hieu|biet|dont|don|t|not|cant|can|cannot|no|read|understand|know|chua|very|well|much)\b`,
   "g",
 );
 

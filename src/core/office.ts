@@ -33,7 +33,7 @@ const PROCEDURE_TIME = /\b(ket qua|lay (giay|ket qua)|tra ket qua|bao lau|may ng
 const EN_PLACE = String.raw`(the |your |this |our )?(ward |commune |one stop |people s committee )?(office|ward|commune|committee|one stop shop|you|it|they)`;
 const EN_DAY = String.raw`(monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekends?|today|tomorrow|tonight|now|lunch( time)?|noon|midday|this (morning|afternoon|evening)|in the (morning|afternoon|evening)|holidays?|tet)`;
 const EN_ADDRESS = new RegExp(
-  String.raw`\b(where is ${EN_PLACE}|where are you( located)?|(your|ward|commune|office|committee|its) address|address of ${EN_PLACE}|^((and|what about|how about) )?(the |your )?(address|location)$|location of ${EN_PLACE}|how (do i|can i|to) (get|go) (to|there)|directions to)\b`,
+  String.raw`\b(where is ${EN_PLACE}|where are you( located)?|(the|your|ward|commune|office|committee|its) (address|location)|address of ${EN_PLACE}|^((and|what about|how about) )?(the |your )?(address|location)$|location of ${EN_PLACE}|how (do i|can i|to) (get|go) (to|there)|directions to)\b`,
 );
 /** An address that is the resident's own business ("change the address of my shop"), not the office's. */
 const EN_OWN_ADDRESS = /\b(change|changing|update|move|moving|new|my|our|shop|business|residence)\b/;
