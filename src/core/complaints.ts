@@ -14,12 +14,12 @@ const WHERE =
 
 /** Asking how, where, what, how much, how long: a question to the catalogue, never a complaint. */
 const ASKS_CATALOGUE = new RegExp(
-  `${WHERE.source}|\\b(the nao|lam sao|ra sao|nhu nao|nhu the nao|bao nhieu|bao lau|may ngay|can gi|can nhung gi|gom nhung gi|gom gi|la gi|thu tuc|tra cuu|cach nao|cach lam|mau don|xin hoi|cho (toi|em|minh|tui|chau) hoi|hoi (luon|them|chut|xiu|cai)|(bao|trinh bao|to cao|phan anh|khieu nai|lien he|goi|gap|tim) (cho |voi |len )?(ai|o dau|dau|noi nao|co quan nao|cho nao|so nao))\\b`,
+  `${WHERE.source}|\\b(the nao|lam sao|ra sao|nhu nao|nhu the nao|bao nhieu|bao lau|may ngay|can gi|can nhung gi|gom nhung gi|gom gi|la gi|thu tuc|tra cuu|cach nao|cach lam|mau don|xin hoi|cho (toi|em|minh|tui|chau) hoi|hoi (luon|them|chut|xiu|cai)|(bao|trinh bao|to cao|phan anh|khieu nai|lien he|goi|gap|tim) (cho |voi |len )?(ai|o dau|dau|noi nao|co quan nao|cho nao|so nao)|how (do|can|much|long|to)|where (do|can|is|to|should)|what (do|documents|papers)|which office|who (do|should) i)\\b`,
 );
 
 /** Any question: the catalogue's, a question mark, or a yes/no question ("được không", "… chưa"). */
 const ASKS =
-  /\b(duoc khong|dc khong|duoc ko|dc ko|duoc k|dc k|co duoc|co phai|co can|thi sao|phai khong|phai ko|hay khong|hay ko|khi nao|bao gio|may gio|luc nao|hom nao(?! cung)|ngay nao(?! cung)|thu may|so nao|nen lam gi|lam gi bay gio|quyen gi|duoc gi)\b|\b[a-z0-9]+ [a-z0-9]+ (khong|ko|k|chua|nhi|hong|ha)$|\b[a-z0-9]+ gi( (vay|the|a|nhi|ha|day))?$/;
+  /\b(duoc khong|dc khong|duoc ko|dc ko|duoc k|dc k|co duoc|co phai|co can|thi sao|phai khong|phai ko|hay khong|hay ko|khi nao|bao gio|may gio|luc nao|hom nao(?! cung)|ngay nao(?! cung)|thu may|so nao|nen lam gi|lam gi bay gio|quyen gi|duoc gi)\b|^(can|could|do|does|is|are|should|will|what|when|who|how|where)\b|\b[a-z0-9]+ [a-z0-9]+ (khong|ko|k|chua|nhi|hong|ha)$|\b[a-z0-9]+ gi( (vay|the|a|nhi|ha|day))?$/;
 
 /** True when the message asks something (and so is not only a complaint, a remark or an answer). */
 export function asksQuestion(text: string, folded: string): boolean {
@@ -37,29 +37,29 @@ export function asksCatalogue(folded: string): boolean {
 
 /** Public things residents report (lights, roads, drains, rubbish, noise) ... */
 const THINGS =
-  "rac|rac thai|bai rac|thung rac|xe rac|den|bong den|cot den|cot dien|day dien|duong|hem|ngo|ngach|kiet|cong|cong ranh|ranh|muong|kenh|ong nuoc|nuoc sach|nuoc thai|ho ga|nap cong|cay|cay xanh|via he|le duong|loa|loa keo|karaoke|nhac|tieng on|khoi|bui|mui|xuong|quan nhau|cong trinh|cong truong|xe tai|xe ben|hang xom|nha ben canh|bai xe|cong vien|nha van hoa|cho tha";
+  "rac|rac thai|bai rac|thung rac|xe rac|den|bong den|cot den|cot dien|day dien|duong|hem|ngo|ngach|kiet|cong|cong ranh|ranh|muong|kenh|ong nuoc|nuoc sach|nuoc thai|ho ga|nap cong|cay|cay xanh|via he|le duong|loa|loa keo|karaoke|nhac|tieng on|khoi|bui|mui|xuong|quan nhau|cong trinh|cong truong|xe tai|xe ben|hang xom|nha ben canh|bai xe|cong vien|nha van hoa|cho tha|street ?lights?|lamps?|garbage|rubbish|trash|road|street|alley|drains?|sewers?|water pipe|noise|music";
 /** ... and what is wrong with them. Each word here is one that does not fold into a common other word. */
 const STATES =
-  "hong|hu|hu hong|chap chon|khong sang|tat (ca|het|ngum|suot|may|lau|tu)|toi om|toi thui|ngap|ngap nuoc|ngap ung|(bi|dang|da|lai|thi) tac|tac (nghen|lau|het|roi|cung)|ro ri|sut lun|lun|o ga|boc mui|hoi thoi|o nhiem|on ao|inh oi|xa rac|vut rac|do rac|do trom|khong ai (don|thu gom|sua|don dep|quan tam|xu ly|giai quyet)|khong (duoc )?(thu gom|don dep|sua chua)|chiem dung|trai phep|mat ve sinh|mat trat tu|nguy hiem|chan duong|lan duong|tha rong|dua xe|xa thai|bui bam|cup dien|cup nuoc|mat dien|mat nuoc|hat (den|toi|suot|ca dem|khuya)|mo nhac";
+  "hong|hu|hu hong|chap chon|khong sang|tat (ca|het|ngum|suot|may|lau|tu)|toi om|toi thui|ngap|ngap nuoc|ngap ung|(bi|dang|da|lai|thi) tac|tac (nghen|lau|het|roi|cung)|ro ri|sut lun|lun|o ga|boc mui|hoi thoi|o nhiem|on ao|inh oi|xa rac|vut rac|do rac|do trom|khong ai (don|thu gom|sua|don dep|quan tam|xu ly|giai quyet)|khong (duoc )?(thu gom|don dep|sua chua)|chiem dung|trai phep|mat ve sinh|mat trat tu|nguy hiem|chan duong|lan duong|tha rong|dua xe|xa thai|bui bam|cup dien|cup nuoc|mat dien|mat nuoc|hat (den|toi|suot|ca dem|khuya)|mo nhac|broken|not working|flooded|flooding|blocked|clogged|smells?|stinks?|not (been )?collected|overflowing|leaking|too loud";
 const THING_WRONG = new RegExp(
-  `\\b(${THINGS})\\b( [a-z0-9]+){0,10} (${STATES})\\b|\\b(o ga|mat nap|cup dien|mat dien|cup nuoc|mat nuoc|on ao|tieng on|xa rac|do rac|vut rac|lan chiem (via he|long duong|le duong|hanh lang|duong|hem|ngo|kenh|muong)|chiem dung via he|xay (dung )?trai phep|loa keo|chay no|ngap lut|ngap ung|boc mui|hoi thoi|o nhiem|xa thai)\\b`,
+  `\\b(${THINGS})\\b( [a-z0-9]+){0,10} (${STATES})\\b|\\b(o ga|mat nap|cup dien|mat dien|cup nuoc|mat nuoc|on ao|tieng on|xa rac|do rac|vut rac|potholes?|lan chiem (via he|long duong|le duong|hanh lang|duong|hem|ngo|kenh|muong)|chiem dung via he|xay (dung )?trai phep|loa keo|chay no|ngap lut|ngap ung|boc mui|hoi thoi|o nhiem|xa thai)\\b`,
 );
 
 /** Staff conduct, indignation and being sent back again and again: a complaint even around a question. */
 const STRONG =
-  /\b(thai do|coc can|hach dich|hach sach|quat thao|quat nat|mat day|vo le|vo van hoa|gat gong|to tieng|xuc pham|nhung nhieu|doi tien|doi boi duong|an tien|vo trach nhiem|thieu trach nhiem|tac trach|lam an kieu gi|lam viec kieu gi|lam an nhu vay|lam viec nhu vay|buc xuc|buc minh|qua dang|that vong|khong chap nhan duoc|hen di hen lai|hen lan hen lua|hen (\d+|hai|ba|bon|nam|nhieu|may) lan|(di|chay|len|ve|sua|bo sung|lam) lai (\d+|hai|ba|bon|nhieu|may) lan|(\d+|hai|ba|bon|nhieu|may) lan (roi )?(ma )?(van )?(chua|khong)|lam mat ho so|that lac ho so|ngam ho so|khong ai (tiep|nghe may|tra loi|huong dan)|khong (nghe may|huong dan gi|tiep dan)|cho (ca buoi|ca ngay|ca sang|ca chieu|ca tieng|\d+ tieng|hai tieng|may tieng|mai ma))\b/;
+  /\b(thai do|coc can|hach dich|hach sach|quat thao|quat nat|mat day|vo le|vo van hoa|gat gong|to tieng|xuc pham|nhung nhieu|doi tien|doi boi duong|an tien|vo trach nhiem|thieu trach nhiem|tac trach|lam an kieu gi|lam viec kieu gi|lam an nhu vay|lam viec nhu vay|buc xuc|buc minh|qua dang|that vong|khong chap nhan duoc|hen di hen lai|hen lan hen lua|hen (\d+|hai|ba|bon|nam|nhieu|may) lan|(di|chay|len|ve) lai (\d+|hai|ba|bon|nhieu|may) lan|(bat|phai|bi bat)( [a-z]+){0,3} (sua|bo sung|lam|nop) lai( [a-z]+){0,3} (\d+|hai|ba|bon|nhieu|may) lan|(\d+|hai|ba|bon|nhieu|may) lan (roi )?(ma van|ma|van) (chua|khong)|lam mat ho so|that lac ho so|ngam ho so|khong ai (tiep|nghe may|tra loi|huong dan)|khong (nghe may|huong dan gi|tiep dan)|cho (ca buoi|ca ngay|ca sang|ca chieu|ca tieng|\d+ tieng|hai tieng|may tieng|mai ma)|rude|impolite|(shouted|yelled) at|bribe|unprofessional|kept (me|us) waiting|sent (me|us) (back|away)|(three|four|five|several|many|\d+) times|waited (all day|for hours|\d+ hours))\b/;
 
 /** Lateness and slowness: a complaint when nothing is asked ("hồ sơ trễ hạn 2 tuần rồi", "chậm quá"). */
 const SLOW =
-  /\b((tre|qua) (han|hen)( \d+ (ngay|tuan|thang))?( roi| ma| van| chua| lau| ca| hon| nhieu| may)|cham (qua|the|vay|chap|tre|lam)|lau (qua|the|vay|lam roi)|lau lac|mai (ma )?(van )?(chua|khong) (xong|co|tra|giai quyet|xu ly))\b/;
+  /\b((tre|qua) (han|hen)( \d+ (ngay|tuan|thang))?( roi| ma| van| chua| lau| ca| hon| nhieu| may)|cham (qua|the|vay|chap|tre|lam)|lau (qua|the|vay|lam roi)|lau lac|mai (ma )?(van )?(chua|khong) (xong|co|tra|giai quyet|xu ly)|too slow|so slow|very slow|overdue|still not (done|ready|processed))\b/;
 
 /** Suggestions to the commune ("đề nghị xã lắp đèn", "phường nên mở cửa sáng thứ 7"). */
 const SUGGESTS =
-  /(^|\b(toi|em|minh|chung toi|kinh|xin) )(de nghi|de xuat|kien nghi|mong|mong muon|hy vong|kinh de nghi|xin de nghi) (xa|phuong|ubnd|uy ban|chinh quyen|lanh dao|cac cap|can bo|bo phan|nha nuoc|dia phuong|thi tran|ban quan ly)\b|\b(xa|phuong|ubnd|uy ban|chinh quyen|bo phan mot cua) nen (lam|mo|lap|bo tri|co|tang|them|sua|xay|to chuc|cho|quan tam|xem xet|kiem tra|giam|bot|cai thien|bo sung|huong dan)\b|^(de nghi|de xuat) (kiem tra|xu ly|xem xet|sua|lap|giai quyet|nao vet|thu gom|bo tri|tang cuong|mo them)\b/;
+  /(^|\b(toi|em|minh|chung toi|kinh|xin) )(de nghi|de xuat|kien nghi|mong|mong muon|hy vong|kinh de nghi|xin de nghi) (xa|phuong|ubnd|uy ban|chinh quyen|lanh dao|cac cap|can bo|bo phan|nha nuoc|dia phuong|thi tran|ban quan ly)\b|\b(xa|phuong|ubnd|uy ban|chinh quyen|bo phan mot cua) nen (lam|mo|lap|bo tri|co|tang|them|sua|xay|to chuc|cho|quan tam|xem xet|kiem tra|giam|bot|cai thien|bo sung|huong dan)\b|^(i|we) (suggest|propose)\b|\bthe (ward|commune) should\b|^please (install|fix|repair|add|open|clean)\b|^(de nghi|de xuat) (kiem tra|xu ly|xem xet|sua|lap|giai quyet|nao vet|thu gom|bo tri|tang cuong|mo them)\b/;
 
 /** "Sao … mãi không ai sửa vậy?", "đến bao giờ mới dọn?": a question that is a complaint. */
 const RHETORICAL =
-  /^(sao|tai sao|vi sao)\b|\b(tai sao|vi sao|sao (lai|ma|mai|van|chua|khong ai|cu)|den bao gio|bao gio moi|kieu gi|the nay ma|nhu the nay)\b/;
+  /^(sao|tai sao|vi sao|why)\b|\b(tai sao|vi sao|sao (lai|ma|mai|van|chua|khong ai|cu)|den bao gio|bao gio moi|kieu gi|the nay ma|nhu the nay)\b/;
 /** A public thing and a repair asked for ("đến bao giờ mới sửa đèn đường hẻm 5"). */
 const FIXABLE =
   "rac|den duong|bong den|cot den|den chieu sang|duong|mat duong|hem|ngo|cong thoat nuoc|cong ranh|ranh|muong|ong nuoc|ho ga|o ga|cay xanh|via he";
@@ -121,7 +121,7 @@ export function categoryOf(folded: string): "thu-tuc" | "thai-do" | "dich-vu-con
 // === Remarks on an answer (rating comments)
 
 const CRITICISM =
-  /\b(sai (roi|qua|het|be bet|bet|nhieu|ca|tum lum|thong tin)|(noi|tra loi|huong dan|bot) sai|thong tin (sai|thieu) (qua|roi|het|nhieu)|thieu (qua|nhieu|thong tin|sot|ro rang)|nham (roi|lan|qua)|so sai|chung chung|mo ho|kho hieu|khong (ro|ro rang|du|day du|dung|chinh xac|noi ro|ghi ro|huu ich|giup duoc|giup gi|hieu|lien quan|can thiet|tra loi dung|dung y|cap nhat)|chua (ro|ro rang|du|day du|dung|chinh xac|noi ro|ghi ro|cap nhat)|dai (qua|dong|the)|dai lam(?! gi)|qua dai|ngan qua|lan man|lung tung|lung cung|cu qua|loi thoi|te qua|qua te|kem qua|chan qua|vo ich|vo dung|roi rac|cham qua|lau qua|not (clear|helpful|useful|enough)|unclear|wrong|confusing|useless|too long|outdated|missing|incomplete)\b/;
+  /\b(sai (roi|qua|het|be bet|bet|nhieu|ca|tum lum|thong tin)|(noi|tra loi|huong dan|bot) sai|thong tin (sai|thieu) (qua|roi|het|nhieu)|thieu (qua|nhieu|thong tin|sot|ro rang)|nham (roi|lan|qua)|so sai|chung chung|mo ho|kho hieu|khong (ro|ro rang|du|day du|dung|chinh xac|noi ro|ghi ro|huu ich|giup duoc|giup gi|hieu|lien quan|can thiet|tra loi dung|dung y|cap nhat)|chua (ro|ro rang|du|day du|dung|chinh xac|noi ro|ghi ro|cap nhat)|dai (qua|dong|the)|dai lam(?! gi)|qua dai|ngan qua|lan man|lung tung|lung cung|cu qua|loi thoi|te qua|qua te|kem qua|vo ich|vo dung|roi rac|cham qua|lau qua|not (clear|helpful|useful|enough)|unclear|wrong|confusing|useless|too long|outdated|missing|incomplete)\b/;
 const PRAISE =
   /\b(hay (qua|lam|that|ghe)|rat hay|tot (qua|lam|that)|rat tot|de hieu|ro rang|chi tiet|day du|huu ich|nhanh (qua|that|gon)|tien (qua|loi)|tuyet voi|xuat sac|chinh xac|chuan (qua|roi|xac)|rat chuan|on (ap|roi|lam)|great|good|helpful|clear|useful|excellent|perfect)\b/;
 

@@ -31,6 +31,36 @@ describe("complaints and suggestions told in words", () => {
   );
 });
 
+describe("complaints told in words in English", () => {
+  dialogueCases([
+    dialogue(
+      "a-broken-light-typed-through-the-form",
+      [
+        {
+          say: "the street light in my alley has been broken for two weeks",
+          expect: { intent: "feedback_form" },
+        },
+        { say: "other", expect: { intent: "feedback_form" } },
+        { say: "use what I wrote", expect: { intent: "feedback_form" } },
+        { say: "no photo", expect: { intent: "feedback_form" } },
+        { say: "no contact", expect: { intent: "feedback_form" } },
+        { say: "send it, you can publish it", expect: { intent: "feedback_filed" } },
+      ],
+      { lang: "en" },
+    ),
+    dialogue(
+      "how-feedback-is-handled-in-english",
+      [
+        {
+          say: "how long does it take to get an answer to feedback?",
+          expect: { card: "faq:phan-anh-kien-nghi-xu-ly" },
+        },
+      ],
+      { lang: "en" },
+    ),
+  ]);
+});
+
 describe("questions that carry complaint words stay questions", () => {
   dialogueCases([
     dialogue("late-file-lookup", [
