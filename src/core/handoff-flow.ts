@@ -3,6 +3,7 @@
  * relay while staff handle the chat, and leaving. The queue itself lives behind the HandoffPort.
  */
 import { formatLocal } from "./hours.js";
+import { foldText, isCancel } from "./intents.js";
 import type { Clock, HandoffPort, HandoffState, Session, Translate } from "./ports.js";
 import type { Button, IncomingMessage, Lang, Reply } from "./types.js";
 
@@ -150,6 +151,12 @@ export function createHandoffFlow(deps: HandoffFlowDeps): HandoffFlow {
       // Old buttons while handed off: say where things stand instead of acting on them.
       if (payload !== undefined) return queued(turn, s);
       const text = turn.msg.text?.trim();
+      // Still waiting, "thôi không chờ nữa" leaves the queue; once connected, every word goes to staff.
+      if (s.status === "waiting" && text && isCancel(foldText(text))) {
+        await port.end(id);
+        delete turn.session.handoff;
+        return [deps.menu(turn, t(L, "handoff.left"))];
+      }
       if (text || turn.msg.photo) await port.relay(id, { text: text?.slice(0, 2000), photo: turn.msg.photo });
       return [];
     },

@@ -248,7 +248,7 @@ export function matchLabel(folded: string, labels: string[]): number | undefined
 
 /** A phrase that gives up what is open ("hủy", "thôi khỏi", "không gửi nữa", "để sau", "never mind"). */
 const CANCEL =
-  /\b(huy( bo)?|thoi|khoi|bo di|dung lai|thoat|de (sau|luc khac|khi khac|hom khac|bua khac|mai)|khong (muon |can )?(gui|lam|phan anh|gop y|xoa|tiep tuc|dang ky|nhan|can|muon)( [a-z]+)? nua|khong muon (gui|lam|phan anh|gop y|xoa|tiep tuc)|bo qua phan anh|cancel|stop|exit|quit|never ?mind|forget it|not now|later)\b/g;
+  /\b(huy( bo)?|thoi|khoi|bo di|dung lai|thoat|de (sau|luc khac|khi khac|hom khac|bua khac|mai)|khong (muon |can )?(gui|lam|phan anh|gop y|xoa|tiep tuc|dang ky|nhan|can|muon|cho|doi|gap|hoi)( [a-z]+)? nua|khong muon (gui|lam|phan anh|gop y|xoa|tiep tuc|cho|doi|gap)|bo qua phan anh|cancel|stop|exit|quit|never ?mind|forget it|not now|later)\b/g;
 /** Words around a cancel phrase that add nothing to it ("thôi hủy giúp tôi nhé", "thôi cảm ơn"). */
 const CANCEL_FILLER =
   /\b(a|ah|oi|nhe|nha|di|giup|ho|toi|em|minh|tui|vay|roi|thi|la|ma|ok|oke|vang|da|nua|dau|phieu|form|nay|cai nay|viec nay|bot|cam on|thanks?|please|it|this|the|for|now|thoi)\b/g;

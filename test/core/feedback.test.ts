@@ -293,6 +293,18 @@ describe("cancel words", () => {
       { say: "à mà xin phép xây dựng nộp ở đâu nhỉ", expect: { facet: "where", about: "1.013225" } },
       { say: "thoi huy, khong gui nua", expect: { lacks_card: true, text_has: ["da huy"] } },
     ]),
+    dialogue(
+      "cancel-words-in-the-queue-for-a-person",
+      [
+        { say: "cho toi gap can bo", expect: { intent: "handoff" } },
+        {
+          say: "thoi khong cho nua",
+          expect: { intent: "menu", lacks_card: true, text_has: ["roi hang cho"] },
+        },
+        { say: "dang ky ket hon", expect: { card: "1.000894" } },
+      ],
+      { handoff: "staffed" },
+    ),
     dialogue("cancel-words-with-nothing-open", [
       { say: "huy", expect: { intent: "small_talk", lacks_card: true } },
       { say: "thôi khỏi", expect: { intent: "small_talk", lacks_card: true } },
