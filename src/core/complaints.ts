@@ -75,6 +75,16 @@ function apologises(text: string, folded: string): boolean {
 /** A quarrel over land between neighbours is mediated by the commune (a procedure), not a complaint. */
 const LAND_DISPUTE = /\b(tranh chap|lan (sang |chiem )?dat|dat (nha )?(toi|em|minh)|ranh gioi|hoa giai)\b/;
 
+/** The same problems told in English ("the street light in my alley is broken", "rude staff"). */
+const EN_PROBLEM =
+  /\b(broken|not working|doesn t work|don t work|noise|noisy|loud music|karaoke|garbage|rubbish|trash|litter|flooded|flooding|pothole|potholes|blocked (drain|drains|sewer)|sewage|illegal (construction|building|parking|dumping)|rude|impolite|bribe|bribes|corruption|asked (me )?for (money|a bribe)|nobody (collects|answers|came|fixed|cleans)|not (collected|cleaned|fixed|repaired))\b/;
+
+/** An English question to the catalogue ("can I get a new copy", "how do I…"). */
+const EN_ASKS =
+  /\b(can i|could i|can we|how (do|can|to)|where (do|can|is)|what (do|is|are)|do i|should i|is it)\b/;
+/** Papers, whose damage is a matter for a procedure, not a complaint. */
+const EN_PAPER = /\b(certificate|card|passport|book|paper|papers|document|documents|licen[cs]e|id)\b/;
+
 /** Complaints at the bot itself are small talk (an insult), not a ticket for the commune. */
 const AT_THE_BOT =
   /^(bot|may|ad|admin|chatbot|tra loi)\b|\b(bot|chatbot) (nay )?(te|ngu|do|kem|vo dung|tra loi)/;
@@ -89,6 +99,8 @@ export function isComplaint(text: string, folded: string): boolean {
   // "Xin lỗi, tôi gõ chậm quá" apologises; it complains of nothing.
   if (apologises(text, folded)) return false;
   if (STRONG.test(folded) || SUGGESTS.test(folded)) return true;
+  // In English, a problem told rather than asked about, and not a damaged paper ("my certificate is torn").
+  if (EN_PROBLEM.test(folded) && !EN_ASKS.test(folded) && !EN_PAPER.test(folded)) return true;
   if (RHETORICAL.test(folded) && THING_FIX.test(folded)) return true;
   return (
     (THING_WRONG.test(folded) || SLOW.test(folded)) &&

@@ -28,7 +28,7 @@ const COMPLAIN =
   /\b(phan anh|gop y|kien nghi|khieu nai|to cao|phan nan|co y kien|y kien (ve|la|rang)|complain|complaint|feedback|report a problem)\b/;
 /** "How is my complaint going?" */
 const STATUS =
-  /\b(tinh trang|tra cuu|den dau|the nao roi|tien do|da xu ly|chua (tra loi|xu ly|giai quyet)|(xu ly|tra loi|giai quyet|phan hoi) chua|(co )?ai (xu ly|tra loi|giai quyet|doc) chua|xem lai|status)\b/;
+  /\b(tinh trang|tra cuu|den dau|the nao roi|tien do|da xu ly|chua (tra loi|xu ly|giai quyet)|(xu ly|tra loi|giai quyet|phan hoi) chua|(co )?ai (xu ly|tra loi|giai quyet|doc) chua|xem lai|status|progress|any news|any update|been (handled|answered|resolved)|track)\b/;
 /** A question typed inside the form rather than an answer to it ("à thôi, cho hỏi…"). */
 const ASIDE =
   /^(a |a thoi|thoi|nhan tien|tien the|tien hoi|hoi luon|hoi them|cho hoi|cho em hoi|cho toi hoi|ma |con |but |by the way)|\b(cho hoi|hoi luon|nhan tien|tien the hoi|hoi ngoai le|ngoai le chut|hoi (chut|xiu|nho|cai nay|viec khac|chuyen khac))\b/;
@@ -567,7 +567,12 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
     async text(turn, text, folded) {
       const code = TICKET_CODE.exec(text)?.[0];
       if (code) return lookup(turn, code);
-      if (/\b(phan anh|phieu|gop y|kien nghi|khieu nai|ticket)\b/.test(folded) && STATUS.test(folded))
+      if (
+        /\b(phan anh|phieu|gop y|kien nghi|khieu nai|ticket|complaint|feedback|report|petition)\b/.test(
+          folded,
+        ) &&
+        STATUS.test(folded)
+      )
         return lookupHelp(turn);
       // The words typed become the draft when they say more than "I want to complain".
       const said = folded.replace(COMPLAIN, " ").replace(REQUEST_WORDS, " ").trim();

@@ -311,3 +311,35 @@ describe("cancel words", () => {
     ]),
   ]);
 });
+
+describe("complaints and ticket lookups in English", () => {
+  dialogueCases([
+    dialogue(
+      "english-problems-start-the-form",
+      [
+        {
+          say: "the street light in our alley has been broken for a week",
+          expect: { intent: "feedback_form" },
+        },
+        { say: "cancel", expect: { lacks_card: true } },
+        { say: "the staff at the one stop desk were very rude to me", expect: { intent: "feedback_form" } },
+      ],
+      { lang: "en" },
+    ),
+    dialogue(
+      "a-damaged-paper-is-a-question-not-a-complaint",
+      [
+        {
+          say: "my birth certificate is broken and torn, can I get a new copy",
+          expect: { intent: ["choices", "card"] },
+        },
+      ],
+      { lang: "en" },
+    ),
+    dialogue(
+      "english-ticket-lookup",
+      [{ say: "has my complaint been handled yet?", expect: { intent: "ticket_status" } }],
+      { lang: "en" },
+    ),
+  ]);
+});

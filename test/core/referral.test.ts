@@ -31,7 +31,10 @@ describe("referral to other agencies", () => {
       "a-passport-to-bring-is-a-paper-of-the-topic",
       [
         { say: "my wife is Japanese, how do we register our baby's birth", expect: { card: "2.000528" } },
-        { say: "do I need my passport?", expect: { facet: "documents", about: "2.000528" } },
+        {
+          say: "do I need my passport?",
+          expect: { facet: "documents", about: "2.000528", text_has: ["foreign parent s passport"] },
+        },
         { say: "and how do I renew my passport", expect: { intent: "refer", agency: "cong-an" } },
       ],
       { lang: "en" },

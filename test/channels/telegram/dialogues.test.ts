@@ -28,6 +28,8 @@ const SAMPLE = new Set([
   "dv29-danh-gia-roi-hoi-tamtru",
   "dv31-en-birth-registration",
   "ho04-phan-anh-rac",
+  "ho13-en-in-vi-chat-baby-japanese-mother",
+  "ho15-en-back-to-vietnamese",
 ]);
 
 let tg: TelegramServer;
