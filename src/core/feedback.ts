@@ -35,6 +35,9 @@ const ASIDE =
 /** Asking how feedback is handled ("phản ánh bao lâu thì được trả lời"): the FAQ answers it, not the form. */
 const HOW_HANDLED =
   /\b(bao lau|may ngay|khi nao|bao gio|(duoc|co) (tra loi|giai quyet|xu ly|phan hoi)|ai (xu ly|giai quyet|tra loi|doc|tiep nhan|xem)|(xu ly|giai quyet|tiep nhan|tra loi) (the nao|ra sao|nhu the nao|nhu nao)|cho nao|noi nao|cong khai|bi mat|an danh|giau ten|bi lo|lo (thong tin|danh tinh|ten)|mat phi|ton phi|quy dinh|nghi dinh|xem (tra loi|ket qua)|quy trinh|how long|who (handles|reads|answers)|where)\b/;
+/** Where or to whom to report something ("báo ở đâu", "tố cáo với ai", "phản ánh cho ai"). */
+const REPORT_WHERE =
+  /\b(bao|trinh bao|to cao|phan anh|khieu nai|kien nghi|gop y) (cho |voi |len |den )?(ai|o dau|dau|noi nao|co quan nao|cho nao|so nao)\b|\bwhere (do|can|should) i (report|complain)\b/;
 /** The resident wants to file one now ("tôi muốn phản ánh…", "cho tôi góp ý"). */
 const WANTS =
   /\b(toi|em|minh|tui|chau|chung toi) (muon|can|xin|se|dinh|gui)\b|\bcho (toi|em|minh|tui) (gui|phan anh|gop y|kien nghi)\b|\b(i want|i would like|i need|let me)\b/;
@@ -577,21 +580,26 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
       // The words typed become the draft when they say more than "I want to complain".
       const said = folded.replace(COMPLAIN, " ").replace(REQUEST_WORDS, " ").trim();
       const draft = text.length > 12 && words(said) >= 2 ? text.slice(0, MAX_TICKET_CHARS) : undefined;
+      // "Phản ánh bao lâu thì được trả lời?", "cán bộ đòi tiền thì báo ở đâu?": how and where to report
+      // is the FAQ's, searched on its own so that a procedure or guide in discussion does not take it over.
+      const where = /\b(o|tai) dau\b/.test(folded) && !/\bo dau (hem|ngo)\b/.test(folded);
+      const aboutReporting =
+        (COMPLAIN.test(folded) &&
+          !WANTS.test(folded) &&
+          (HOW_HANDLED.test(folded) ||
+            (where && asksCatalogue(folded)) ||
+            /\bgui (cho |den |len )?(ai|o dau|dau|noi nao)\b/.test(folded))) ||
+        REPORT_WHERE.test(folded);
+      if (aboutReporting && !isComplaint(text, folded)) {
+        const found = await ports.content.search(text, {
+          channel: turn.msg.channel,
+          unit: turn.session.unit,
+        });
+        const top = found.hits[0];
+        if (top?.kind === "faq" && found.level !== "none") return kit.press(turn, `q:${top.id.slice(4)}`);
+        if (COMPLAIN.test(folded)) return undefined;
+      }
       if (COMPLAIN.test(folded)) {
-        // "Phản ánh bao lâu thì được trả lời?" asks how feedback is handled: the catalogue's FAQ answers.
-        const where =
-          asksCatalogue(folded) && /\b(o|tai) dau\b/.test(folded) && !/\bo dau (hem|ngo)\b/.test(folded);
-        if (!WANTS.test(folded) && !isComplaint(text, folded) && (HOW_HANDLED.test(folded) || where)) {
-          // Searched on its own, so a procedure or guide in discussion does not take the question over.
-          const found = await ports.content.search(text, {
-            channel: turn.msg.channel,
-            unit: turn.session.unit,
-          });
-          const top = found.hits[0];
-          return top?.kind === "faq" && found.level !== "none"
-            ? kit.press(turn, `q:${top.id.slice(4)}`)
-            : undefined;
-        }
         // A form already open (paused by a question) goes on where it was rather than starting again.
         if (turn.session.fb) {
           delete turn.session.fb.paused;

@@ -79,6 +79,15 @@ describe("questions that carry complaint words stay questions", () => {
       { say: "tra cuu ho so nop online o dau", expect: { card: "guide:tra-cuu-ho-so" } },
       { say: "con phan anh thi bao lau moi duoc tra loi", expect: { card: "faq:phan-anh-kien-nghi-xu-ly" } },
     ]),
+    dialogue("where-to-report-while-a-procedure-is-in-discussion", [
+      { say: "chung thuc ban sao can cuoc", expect: { card: "2.000815" } },
+      {
+        say: "can bo doi them tien moi chung thuc nhanh, to cao voi ai",
+        expect: { card: "faq:phan-anh-nhung-nhieu" },
+      },
+      { say: "phan anh thi gui cho ai", expect: { card: "faq:phan-anh-kien-nghi-xu-ly" } },
+      { say: "ho so gui o dau", expect: { facet: "where", about: "2.000815" } },
+    ]),
     dialogue("how-feedback-is-handled", [
       { say: "phan anh bao lau thi duoc tra loi", expect: { card: "faq:phan-anh-kien-nghi-xu-ly" } },
       { say: "kiến nghị gửi ở đâu", expect: { card: "faq:phan-anh-kien-nghi-xu-ly" } },
