@@ -14,7 +14,7 @@ const WHERE =
 
 /** Asking how, where, what, how much, how long: a question to the catalogue, never a complaint. */
 const ASKS_CATALOGUE = new RegExp(
-  `${WHERE.source}|\\b(the nao|lam sao|ra sao|nhu nao|nhu the nao|bao nhieu|bao lau|may ngay|can gi|can nhung gi|gom nhung gi|gom gi|la gi|thu tuc|tra cuu|cach nao|cach lam|mau don|xin hoi|cho (toi|em|minh|tui|chau) hoi|hoi (luon|them|chut|xiu|cai)|(bao|trinh bao|to cao|phan anh|khieu nai|lien he|goi|gap|tim) (cho |voi |len )?(ai|o dau|dau|noi nao|co quan nao|cho nao|so nao)|how (do|can|much|long|to)|where (do|can|is|to|should)|what (do|documents|papers)|which office|who (do|should) i)\\b`,
+  `${WHERE.source}|\\b(the nao|lam sao|ra sao|nhu nao|nhu the nao|bao nhieu|bao lau|may ngay|can gi|can nhung gi|gom nhung gi|gom gi|la gi|tra cuu|cach nao|cach lam|mau don|xin hoi|cho (toi|em|minh|tui|chau) hoi|hoi (luon|them|chut|xiu|cai)|(bao|trinh bao|to cao|phan anh|khieu nai|lien he|goi|gap|tim) (cho |voi |len )?(ai|o dau|dau|noi nao|co quan nao|cho nao|so nao)|how (do|can|much|long|to)|where (do|can|is|to|should)|what (do|documents|papers)|which office|who (do|should) i)\\b`,
 );
 
 /** Any question: the catalogue's, a question mark, or a yes/no question ("được không", "… chưa"). */
@@ -55,7 +55,7 @@ const SLOW =
 
 /** Suggestions to the commune ("đề nghị xã lắp đèn", "phường nên mở cửa sáng thứ 7"). */
 const SUGGESTS =
-  /(^|\b(toi|em|minh|chung toi|kinh|xin) )(de nghi|de xuat|kien nghi|mong|mong muon|hy vong|kinh de nghi|xin de nghi) (xa|phuong|ubnd|uy ban|chinh quyen|lanh dao|cac cap|can bo|bo phan|nha nuoc|dia phuong|thi tran|ban quan ly)\b|\b(xa|phuong|ubnd|uy ban|chinh quyen|bo phan mot cua) nen (lam|mo|lap|bo tri|co|tang|them|sua|xay|to chuc|cho|quan tam|xem xet|kiem tra|giam|bot|cai thien|bo sung|huong dan)\b|^(i|we) (suggest|propose)\b|\bthe (ward|commune) should\b|^please (install|fix|repair|add|open|clean)\b|^(de nghi|de xuat) (kiem tra|xu ly|xem xet|sua|lap|giai quyet|nao vet|thu gom|bo tri|tang cuong|mo them)\b/;
+  /(^|\b(toi|em|minh|chung toi|kinh|xin) )(de nghi|de xuat|kien nghi|mong|mong muon|hy vong|kinh de nghi|xin de nghi) (xa|phuong|ubnd|uy ban|chinh quyen|lanh dao|cac cap|can bo|bo phan|nha nuoc|dia phuong|thi tran|ban quan ly)\b|\b(xa|phuong|ubnd|uy ban|chinh quyen|bo phan mot cua) nen (lam|mo|lap|bo tri|co|tang|them|sua|xay|to chuc|cho|quan tam|xem xet|kiem tra|giam|bot|cai thien|bo sung|huong dan)\b|^(i|we) (suggest|propose)\b|\bthe (ward|commune) should\b|^please (install|fix|repair|add|open|clean)\b|(?<!(to khai|giay|don|mau|phieu|van ban) )\b(de nghi|de xuat|kien nghi) (giam|bot|tang|them|bo|cai thien|xem xet|kiem tra|xu ly|nao vet|thu gom|thay|sua chua|khac phuc|lap dat|bo tri)\b|^(de nghi|de xuat) (kiem tra|xu ly|xem xet|sua|lap|giai quyet|nao vet|thu gom|bo tri|tang cuong|mo them)\b/;
 
 /** "Sao … mãi không ai sửa vậy?", "đến bao giờ mới dọn?": a question that is a complaint. */
 const RHETORICAL =

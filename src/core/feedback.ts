@@ -95,6 +95,8 @@ const NAME_LEAD =
   /^\s*((tên|ten) (tôi|toi|em|mình|minh|cháu|chau) (là|la)|(tôi|toi|em|mình|minh|cháu|chau) (tên|ten)( (là|la))?|(họ|ho) (tên|ten):?|(tên|ten):|my name is|name:)\s*/i;
 /** "Gửi" said outright (at the contact question, where "có", "ok" answer the question itself). */
 const SEND_NOW = /\b(gui|send|submit|xac nhan)\b/;
+/** Changing what was written, at the summary ("sửa lại nội dung", "viết lại"). */
+const EDIT = /\b(sua|viet lai|go lai|nhap lai|chinh lai|thay doi noi dung|edit|change|rewrite)\b/;
 /** A phone number typed anywhere in a message. */
 const PHONE = /(?:\+84|\b0)\d(?:[\s.-]?\d){8,9}\b/;
 
@@ -403,6 +405,13 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
         if (aside && !/\d/.test(text)) return undefined;
         return input(turn, text, undefined);
       case "confirm":
+        // "Sửa lại nội dung": the text step again, with what was written as the draft to keep or extend.
+        if (short && EDIT.test(folded) && !SEND_NOW.test(folded)) {
+          fb.draft = fb.text;
+          delete fb.text;
+          fb.step = "text";
+          return prompt(turn);
+        }
         if (short && PUBLIC.test(folded))
           return kit.press(turn, NEGATED.test(folded) ? "fb:send:priv" : "fb:send:pub");
         if (short && SEND.test(folded) && !NEGATED.test(folded)) return kit.press(turn, "fb:send:priv");
@@ -512,9 +521,14 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
         }
         if (!turn.session.fb) return kit.stale(turn);
         if (a === "nophoto" && turn.session.fb.step === "photo") turn.session.fb.step = "consent";
-        else if (a === "contact" && turn.session.fb.step === "consent")
+        else if (a === "contact" && turn.session.fb.step === "consent") {
           turn.session.fb.step = b === "yes" ? "name" : "confirm";
-        else if (a === "send") return send(turn, b === "pub");
+          // Consent refused (again, after an edit): nothing given before is kept.
+          if (b !== "yes") {
+            delete turn.session.fb.name;
+            delete turn.session.fb.phone;
+          }
+        } else if (a === "send") return send(turn, b === "pub");
         return prompt(turn);
       },
     },
@@ -542,14 +556,13 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
         // A shared contact card (Zalo OA one-tap) answers the name and phone steps.
         if (turn.msg.contact && (fb.step === "name" || fb.step === "phone"))
           return input(turn, undefined, undefined);
-        // A photo is kept whenever it comes before the contact steps; at the photo step it answers it.
-        if (photo && (fb.step === "category" || fb.step === "text" || fb.step === "photo")) {
+        // A photo is kept whenever it comes (a later one replaces it); at the photo step it answers it.
+        if (photo) {
           delete fb.paused;
-          if (fb.step === "category") {
-            fb.photo = photo.slice(0, 2048);
-            return prompt(turn);
-          }
-          return input(turn, fb.step === "text" ? text : undefined, photo);
+          if (fb.step === "text" || fb.step === "photo")
+            return input(turn, fb.step === "text" ? text : undefined, photo);
+          fb.photo = photo.slice(0, 2048);
+          return prompt(turn);
         }
         if (!text) return fb.paused ? undefined : prompt(turn);
         const replies = await typed(turn, text, folded);

@@ -173,6 +173,26 @@ describe("the form typed rather than pressed", () => {
       },
       { say: "tiep tuc", expect: { intent: "feedback_form" } },
     ]),
+    dialogue("the-text-edited-at-the-summary-and-a-photo-sent-late", [
+      { say: "gui gop y", expect: { intent: "feedback_form" } },
+      { say: "1", expect: { intent: "feedback_form" } },
+      // "Thủ tục" names the category; it does not make the complaint a question.
+      {
+        say: "Thủ tục chứng thực yêu cầu photo quá nhiều bản, đề nghị giảm bớt.",
+        expect: { intent: "feedback_form", text_has: ["gui kem mot anh"] },
+      },
+      { say: "khong co", expect: { intent: "feedback_form" } },
+      { say: "khong", expect: { intent: "feedback_form", text_has: ["kiem tra lai"] } },
+      { say: "sua lai noi dung", expect: { intent: "feedback_form", text_has: ["ban nhap"] } },
+      {
+        say: "Chứng thực 1 bộ hồ sơ phải photo 5 bản, đề nghị phường chỉ yêu cầu số bản cần thiết.",
+        expect: { intent: "feedback_form" },
+      },
+      { say: "bo qua", expect: { intent: "feedback_form" } },
+      { say: "khong", expect: { intent: "feedback_form", text_has: ["kiem tra lai"] } },
+      { photo: true, expect: { intent: "feedback_form", text_has: ["kem 1 anh"] } },
+      { say: "gui", expect: { intent: "feedback_filed" } },
+    ]),
     dialogue("a-follow-up-about-a-procedure-steps-out", [
       { say: "dang ky khai sinh", expect: { card: "1.001193" } },
       { say: "toi muon gop y", expect: { intent: "feedback_form" } },
