@@ -6,10 +6,39 @@
 import { ratingButtons } from "./cards.js";
 import { isRemark } from "./complaints.js";
 import { action, type Feature, type Kit, type Turn } from "./feature.js";
-import { foldText, wantsPerson } from "./intents.js";
+import { foldText, isCancel, wantsPerson } from "./intents.js";
 import type { Button, Reply } from "./types.js";
 
 const SIPAS = ["tiep-can", "thu-tuc", "cong-chuc", "ket-qua", "phan-anh"] as const;
+
+/** A level of the scale said in words, most specific first ("rất không hài lòng" before "hài lòng"). */
+const LEVELS: Array<[number, RegExp]> = [
+  [1, /^(rat khong hai long|rat te|qua te|te qua|rat kem|that vong|very (dissatisfied|unsatisfied|bad))$/],
+  [
+    2,
+    /^(khong hai long|chua hai long|kem|te|khong tot|chua tot|dissatisfied|unsatisfied|not satisfied|bad)$/,
+  ],
+  [3, /^(binh thuong|tam duoc|tam on|on|trung binh|cung duoc|tam tam|neutral|so so|average|okay)$/],
+  [5, /^(rat hai long|rat tot|tuyet voi|xuat sac|rat hay|very (satisfied|good)|excellent|great)$/],
+  [4, /^(hai long|tot|hay|kha|satisfied|good)$/],
+];
+
+/** The level (1–5) a typed answer names, if any ("rất là hài lòng ạ" → 5, "4 sao" → 4). */
+function levelOf(folded: string): number | undefined {
+  const stars = /^([1-5]) ?(sao|diem|\/ ?5|stars?)$/.exec(folded);
+  if (stars) return Number(stars[1]);
+  const said = folded
+    .replace(
+      /\b(a|nhe|nha|thi|toi|em|minh|chau|thay|cam thay|danh gia|chon|muc|la|roi|oi|ad|i am|i m|im|very much)\b/g,
+      " ",
+    )
+    .replace(/\s+/g, " ")
+    .trim();
+  return LEVELS.find(([, re]) => re.test(said))?.[0];
+}
+
+/** Whether the last reply was the scale (or a SIPAS question), so a typed level answers it. */
+const scaleOnScreen = (turn: Turn) => (turn.session.choices ?? []).some((c) => /^(rs:|sp:\d)/.test(c));
 
 /** Creates the ratings feature. */
 export function createRatingsFeature(kit: Kit): Feature {
@@ -141,18 +170,33 @@ export function createRatingsFeature(kit: Kit): Feature {
         : {}),
     },
     form: {
-      // Open while a comment was asked for, and for the one message right after the thanks for a rating
-      // (its buttons still on screen), where a remark on the answer is its comment.
+      // Open while the scale is on screen (a level may be typed), while a comment was asked for, and for
+      // the one message right after the thanks for a rating, where a remark on the answer is its comment.
       open: (turn) =>
         feedback !== undefined &&
-        (turn.session.rating?.step === "comment" ||
+        (scaleOnScreen(turn) ||
+          turn.session.rating?.step === "comment" ||
           (turn.session.rating?.step === "rated" && (turn.session.choices ?? []).includes("rc:comment"))),
       async input(turn, text) {
+        if (!feedback || text === undefined || /^\d{1,2}$/.test(text.trim())) return undefined;
+        const folded = foldText(text);
+        // "Hài lòng", "rất không hài lòng", "bình thường" typed under the scale: that level's button.
+        if (scaleOnScreen(turn)) {
+          const level = levelOf(folded);
+          const payload =
+            level === undefined
+              ? undefined
+              : (turn.session.choices ?? []).find((c) => /^(rs|sp):/.test(c) && c.endsWith(`:${level}`));
+          return payload ? kit.press(turn, payload) : undefined;
+        }
         const rating = turn.session.rating;
-        if (!feedback || !rating || text === undefined || /^\d{1,2}$/.test(text.trim())) return undefined;
+        if (!rating) return undefined;
+        if (isCancel(folded)) {
+          delete turn.session.rating;
+          return [{ ...kit.menu(turn, t(turn.lang, "rating.bye")), meta: { kind: "rating_recorded" } }];
+        }
         // Right after a rating, only a remark on the answer ("sơ sài quá, không nói rõ phải mang giấy
         // gì") is its comment; a question is answered as a question (issue 17, point 4).
-        const folded = foldText(text);
         if (rating.step === "rated" && (!isRemark(text, folded) || wantsPerson(folded))) return undefined;
         await feedback.comment(rating.id, text);
         delete turn.session.rating;
