@@ -103,6 +103,13 @@ export function createMenuFeature(kit: Kit): Feature {
       // A greeting is small talk answered with the menu ("chào cháu" → hello and what I can do).
       if (isGreeting(folded) && !/\b(menu|start|bat dau)\b/.test(folded))
         return start(turn).map((r) => ({ ...r, meta: { kind: "small_talk" } }));
+      // "Help", "what can you do?": the menu is what the bot can do.
+      if (
+        /^(help|help me|please help|what can you do|what do you do|how does (this|it) work|how to use( this| the)?( bot)?|options|start over)$/.test(
+          folded,
+        )
+      )
+        return [kit.menu(turn)];
       if (isGreeting(folded)) return start(turn);
       return undefined;
     },

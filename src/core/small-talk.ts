@@ -16,7 +16,7 @@ const PATTERNS: Array<[Talk, RegExp]> = [
   ],
   [
     "distress",
-    /\b(met moi|met qua|buon qua|chan qua|stress|kho qua|nan qua|tuyet vong|so qua|lo qua|buc qua|buc minh|(hard|difficult|tough|rough|terrible|awful|sad) (week|time|times|day|days|month|year|period)|(so|very|really) (sad|tired|stressed|worried)|i m (sad|tired|stressed|exhausted|overwhelmed|worried|lost)|overwhelmed|exhausted|heartbroken|grieving)\b/,
+    /\b(met moi|met qua|buon qua|chan qua|stress|kho qua|nan qua|tuyet vong|so qua|lo qua|buc qua|buc minh|(hard|difficult|tough|rough|terrible|awful|sad) (week|time|times|day|days|month|year|period)|(so|very|really) (sad|tired|stressed|worried)|(terrible|difficult|hard|tough|bad|desperate) situation|desperate|i m (sad|tired|stressed|exhausted|overwhelmed|worried|lost)|overwhelmed|exhausted|heartbroken|grieving)\b/,
   ],
   [
     "thanks",
@@ -35,7 +35,7 @@ const PATTERNS: Array<[Talk, RegExp]> = [
 
 /** Words that carry no question of their own around small talk (Vietnamese and English). */
 const FILLER =
-  /\b(ok|oke|okay|nhe|nha|nhieu|lam|qua|rat|xin|a|ah|ad|admin|anh|chi|em|toi|minh|can bo|ban|bot|cac|moi nguoi|thoi|vay|da|vang|nhe|roi|oi|so much|very|you|a lot|nhieu nhe|ca nha|nhe ad|tai|vi|hom nay|luc nay|it|its|has|have|had|been|is|was|this|that|for|us|me|i|my|your|all|the|an|and|so|really|help|again|just|we|our|indeed|anyway|but|too|of|everything|oh|well|already|it s|i m|we re|lot|lots)\b/g;
+  /\b(ok|oke|okay|nhe|nha|nhieu|lam|qua|rat|xin|a|ah|ad|admin|anh|chi|em|toi|minh|can bo|ban|bot|cac|moi nguoi|thoi|vay|da|vang|nhe|roi|oi|so much|very|you|a lot|nhieu nhe|ca nha|nhe ad|tai|vi|hom nay|luc nay|it|its|has|have|had|been|is|was|am|in|please|this|that|for|us|me|i|my|your|all|the|an|and|so|really|help|again|just|we|our|indeed|anyway|but|too|of|everything|oh|well|already|it s|i m|we re|lot|lots)\b/g;
 
 /** Grief typed inside a question ("bố em mất hôm qua"): the answer starts with a condolence. */
 const GRIEF =

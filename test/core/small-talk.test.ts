@@ -28,6 +28,7 @@ describe("small talk", () => {
         { say: "thank you, it has been a hard week", expect: { intent: "small_talk" } },
         { say: "sorry to bother you", expect: { intent: "small_talk" } },
         { say: "ok thanks, have a nice day", expect: { intent: "small_talk" } },
+        { say: "I am in a terrible situation, please help me", expect: { intent: "small_talk" } },
       ],
       { lang: "en" },
     ),

@@ -62,7 +62,7 @@ const STOPWORDS = `a about above after again ago all also am an and any anyone a
   will with would yes yesterday yet you your register registering registered registration apply
   applying month months year years day days week weeks soon later vietnamese morning afternoon evening
   husband wife son daughter girl boy man woman brother sister uncle aunt cousin nephew niece grandmother
-  grandfather grandma grandpa granny friend paperwork needed required`.split(/\s+/);
+  grandfather grandma grandpa granny friend paperwork needed required she old aged`.split(/\s+/);
 
 /** The stems of English function words, as the index's syllables give them. */
 export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(STOPWORDS.map(englishStem));
