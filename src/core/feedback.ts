@@ -32,6 +32,9 @@ const STATUS =
 /** A question typed inside the form rather than an answer to it ("à thôi, cho hỏi…"). */
 const ASIDE =
   /^(a |a thoi|thoi|nhan tien|tien the|tien hoi|hoi luon|hoi them|cho hoi|cho em hoi|cho toi hoi|ma |con |but |by the way)|\b(cho hoi|hoi luon|nhan tien|tien the hoi|hoi ngoai le|ngoai le chut|hoi (chut|xiu|nho|cai nay|viec khac|chuyen khac))\b/;
+/** A request for a service rather than a complaint ("tôi muốn làm giấy xác nhận độc thân để kết hôn"). */
+const WANTS_SERVICE =
+  /^((toi|em|minh|chau|cho (toi|em|minh)) )?(muon|can|dinh|xin) (lam|xin|dang ky|hoi|biet|tim hieu|tra cuu|nop|cap|chung thuc|sao y|trich luc)\b/;
 /** Asking how feedback is handled ("phản ánh bao lâu thì được trả lời"): the FAQ answers it, not the form. */
 const HOW_HANDLED =
   /\b(bao lau|may ngay|khi nao|bao gio|(duoc|co) (tra loi|giai quyet|xu ly|phan hoi)|ai (xu ly|giai quyet|tra loi|doc|tiep nhan|xem)|(xu ly|giai quyet|tiep nhan|tra loi) (the nao|ra sao|nhu the nao|nhu nao)|cho nao|noi nao|cong khai|bi mat|an danh|giau ten|bi lo|lo (thong tin|danh tinh|ten)|mat phi|ton phi|quy dinh|nghi dinh|xem (tra loi|ket qua)|quy trinh|how long|who (handles|reads|answers)|where)\b/;
@@ -289,6 +292,7 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
     const aside =
       !complaint &&
       (ASIDE.test(folded) ||
+        WANTS_SERVICE.test(folded) ||
         asksQuestion(text, folded) ||
         !!smallTalkOf(text, folded) ||
         (words(folded) <= 5 && detectFacet(folded) !== undefined));

@@ -199,6 +199,11 @@ describe("the form typed rather than pressed", () => {
       { say: "khac", expect: { intent: "feedback_form" } },
       { say: "can cu phap ly", expect: { facet: "legal_basis", about: "1.001193" } },
     ]),
+    dialogue("a-request-for-a-service-steps-out", [
+      { say: "toi muon phan anh", expect: { intent: "feedback_form" } },
+      { say: "toi muon lam giay xac nhan doc than de ket hon", expect: { card: "1.004873" } },
+      { say: "tiep tuc", expect: { intent: "feedback_form" } },
+    ]),
     dialogue("a-question-steps-out-and-the-form-waits", [
       { say: "toi muon phan anh", expect: { intent: "feedback_form" } },
       { say: "khac", expect: { intent: "feedback_form" } },
