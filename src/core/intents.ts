@@ -74,7 +74,7 @@ export type Facet = "fee" | "time" | "online" | "documents" | "where" | "steps" 
 const FACETS: Array<[Facet, RegExp]> = [
   [
     "who",
-    /\b(ai (duoc|co the|lam|di|nop|dung ten)|nguoi khac|(lam|di|ky|nop|dang ky|xin|dung ten|nhan) (thay|ho(?! (so|chieu|khau|tich|ngheo|can ngheo|kinh doanh|gia dinh)))|thay (cho|duoc)|uy quyen cho|nho (nguoi|ban|em|anh|chi|con|chau|vo|chong|bo|me|ong|ba)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc) (khong|ko|k|a|chu|hay)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc)$|hay (la )?phai (anh|chi|em|con|bo|me|vo|chong|ong|ba|nguoi)|tu (minh|toi|em)( \w+)? (cung )?(duoc|dc)|co phai (ky|dong y|co mat)|(1|mot) minh (em|toi|anh|chi|minh)? ?(di )?(lam|nop|dang ky|ky|di)|(dan|dua|cho) (chau|con|be|em)( \w+)? (di cung|di theo|theo)|(phai|can) (co mat|di cung|ky het|len ky|den ky|cung di)|(phai|can) (len|den|ra) ky|(la|o) (con|vo|chong|chau|em|anh|chi|nguoi nha|hang xom)( \w+)? thi (co )?(duoc|dc|di|lam|nop|ky|xin)|who can|on behalf|someone else)\b/,
+    /\b(ai (duoc|co the|lam|di|nop|dung ten)|nguoi khac|(lam|di|ky|nop|dang ky|xin|dung ten|nhan) (thay|ho(?! (so|chieu|khau|tich|ngheo|can ngheo|kinh doanh|gia dinh)))|thay (cho|duoc)|uy quyen cho|nho (nguoi|ban|em|anh|chi|con|chau|vo|chong|bo|me|ong|ba)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc) (khong|ko|k|a|chu|hay)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc)$|hay (la )?phai (anh|chi|em|con|bo|me|vo|chong|ong|ba|nguoi)|tu (minh|toi|em)( \w+)? (cung )?(duoc|dc)|co phai (ky|dong y|co mat)|(1|mot) minh (em|toi|anh|chi|minh)? ?(di )?(lam|nop|dang ky|ky|di)|(dan|dua|cho) (chau|con|be|em)( \w+)? (di cung|di theo|theo)|(phai|can) (co mat|di cung|ky het|len ky|den ky|cung di)|(phai|can)( cung| ca hai| ca 2| deu)? (len|den|ra|di) (ky|ca hai|ca 2)|(co )?can (\w+ )?(dong y|ky dong y)|(la|o) (con|vo|chong|chau|em|anh|chi|nguoi nha|hang xom)( \w+)? thi (co )?(duoc|dc|di|lam|nop|ky|xin)|who can|on behalf|someone else)\b/,
   ],
   [
     "fee",
@@ -90,7 +90,7 @@ const FACETS: Array<[Facet, RegExp]> = [
   ],
   [
     "documents",
-    /\b(giay to|ho so (gom|lam|can|co|xin)|thanh phan ho so|can mang|mang gi|mang theo|lay gi thay|khong co (giay|ban|so|to|the)\w*( \w+){0,6} thi (lam sao|sao|the nao|lam the nao|phai lam gi|lam gi)|thay (bang|the) gi|dung gi thay|(co )?(phai|can) mang|mang (ban chinh|ban goc|ban sao|giay)( \w+)? theo|chuan bi|can gi|can nhung gi|giay gi|ban goc|ban sao gi|(co )?(can|bat buoc) (phai )?(co |mang |nop |lam )?(giay|ban sao|ban chinh|to khai|so ho khau|xet nghiem|giam dinh|adn|xac nhan|chung minh|anh the|hinh the)|documents|papers|paperwork|what do (i|we) need|need to bring)\b/,
+    /\b(giay to (gi|j|nao|gom|can|nhung gi)|(can|mang|chuan bi|nop|co) (nhung |cac |day du )?giay to|giay to (can|phai) (co|mang|chuan bi|nop)|^giay to( a| gi| j| sao)?$|ho so (gom|can|co nhung|gom nhung)|ho so\b.*\b(nhung gi|gom gi|can gi|nhung giay gi)\b|\bgom (nhung )?(gi|j|giay gi)\b|thanh phan ho so|can mang|mang gi|mang theo|lay gi thay|khong co (giay|ban|so|to|the)\w*( \w+){0,6} thi (lam sao|sao|the nao|lam the nao|phai lam gi|lam gi)|thay (bang|the) gi|dung gi thay|(co )?(phai|can) mang|mang (ban chinh|ban goc|ban sao|giay)( \w+)? theo|chuan bi|can gi|can nhung gi|giay gi|ban goc|ban sao gi|(co )?(can|bat buoc) (phai )?(co |mang |nop |lam )?(giay|ban sao|ban chinh|to khai|so ho khau|xet nghiem|giam dinh|adn|xac nhan|chung minh|anh the|hinh the)|documents|papers|paperwork|what do (i|we) need|need to bring)\b/,
   ],
   [
     "legal_basis",
@@ -98,7 +98,7 @@ const FACETS: Array<[Facet, RegExp]> = [
   ],
   [
     "where",
-    /\b(o dau|nop o dau|noi nop|cho nao|nop tai|lam tai|nop cho ai|co quan nao|o phuong hay|xa hay|hay ubnd|hay cong an|(phuong|xa|ubnd)( minh)? (con |co )?(lam|giai quyet|nhan)( \w+)? (duoc|dc) (khong|ko|k|hay)|hay (la )?phai (len|ra|ve|xuong|den) (tinh|huyen|quan|so|thanh pho|trung uong|que|noi thuong tru|noi cu tru|dia phuong)|(o|tai) (phuong|xa) (khac|\w+ dang o|dang o|dang song)( \w+){0,3} (duoc|dc) (khong|ko|k)|where)\b/,
+    /\b(o dau|nop o dau|noi nop|cho nao|nop tai|lam tai|nop cho ai|co quan nao|o phuong hay|xa hay|hay (ubnd|uy ban|cong an|phuong|xa)|(nop|lam|xin|gui|dang ky) (o )?dau|(phuong|xa|ubnd)( minh)? (con |co )?(lam|giai quyet|nhan)( \w+)? (duoc|dc) (khong|ko|k|hay)|hay (la )?phai (len|ra|ve|xuong|den) (tinh|huyen|quan|so|thanh pho|trung uong|que|noi thuong tru|noi cu tru|dia phuong)|(o|tai) (phuong|xa) (khac|\w+ dang o|dang o|dang song)( \w+){0,3} (duoc|dc) (khong|ko|k)|where)\b/,
   ],
   [
     "steps",
@@ -139,6 +139,12 @@ const FACETS_EN: Array<[Facet, RegExp]> = [
 /** "Làm ở phường được không": where, when it is said of the item in discussion. */
 export const AT_THE_OFFICE = /\b(o|tai) (phuong|xa|ubnd|uy ban)( minh| nay)? (duoc|dc) (khong|ko|k)\b/;
 
+/**
+ * Facts the first card shows; a question asking two of them is answered by the card. Not "online":
+ * it often only describes ("lệ phí nộp online" asks the fee).
+ */
+const CARD_FACTS: readonly Facet[] = ["time", "fee", "where"];
+
 /** The facet a question asks about ("phí bao nhiêu?" → fee), if any. */
 export function detectFacet(folded: string): Facet | undefined {
   // "Có được hỗ trợ chi phí mai táng không" asks for an allowance (who is eligible), not a fee.
@@ -158,6 +164,12 @@ export function detectFacet(folded: string): Facet | undefined {
     ? asked.replace(/\bvneid\b/g, " ")
     : asked;
   const found = FACETS.filter(([, re]) => re.test(filing)).map(([facet]) => facet);
+  // "Xin giấy phép ở đâu, mất bao lâu?": two of the card's own facts asked at once — the card answers.
+  if (
+    found.filter((f) => CARD_FACTS.includes(f)).length >= 2 &&
+    !/\b(va|voi)\b.*\b(giay to|ho so)\b/.test(asked)
+  )
+    return undefined;
   // "Nộp online rồi thì có cần đến ký không": whether it can be done online, not who.
   if (found[0] === "who" && found.includes("online") && /\b(online|truc tuyen|onl)\b/.test(asked))
     return "online";

@@ -47,6 +47,36 @@ describe("everyday phrasing", () => {
         expect: { card: "faq:giay-to-can-cuoc-dien-tu" },
       },
     ]),
+    // A story around an item's name: its title core ("khai tử", "khai sinh") is enough for its card.
+    dialogue("an-item-named-inside-a-story", [
+      {
+        say: "ong ngoai em mat duoc hon thang roi ma nha chua ai di khai tu, gio lam con kip ko",
+        expect: { card: "1.000656" },
+      },
+      { say: "co bi phat hay mat le phi gi ko", expect: { facet: "fee", about: "1.000656" } },
+      { say: "nop dau", expect: { facet: "where", about: "1.000656" } },
+    ]),
+    dialogue("two-card-facts-asked-get-the-card", [
+      {
+        say: "Chào phường, nhà tôi cấp 4 xuống cấp rồi, định đập ra xây 3 tầng. Cho hỏi xin giấy phép ở đâu, mất bao lâu?",
+        expect: { card: "1.013225" },
+      },
+    ]),
+    dialogue("divorced-asking-a-single-status-paper", [
+      { say: "toi ly hon roi, gio mua dat ho bao can giay xac nhan doc than", expect: { card: "1.004873" } },
+      { say: "co phai mang ban an ly hon theo ko", expect: { facet: "documents", about: "1.004873" } },
+    ]),
+    dialogue("a-copy-for-a-land-matter-is-the-communes", [
+      { say: "xin ban sao giay chung tu cua ong noi de lam thu tuc so do", expect: { card: "2.000635" } },
+    ]),
+    dialogue("papers-words-that-ask-nothing", [
+      { say: "chung thuc ban sao tu ban chinh", expect: { card: "2.000815" } },
+      {
+        say: "photo cong chung can cuoc de nop ho so xin viec thi lam o phuong dc ko",
+        expect: { intent: ["card", "facet"] },
+      },
+      { say: "ho so xin phep gom gi", expect: { facet: "documents" } },
+    ]),
     dialogue("unsubscribe-in-a-sentence", [
       { say: "Thôi, tôi không muốn nhận thông báo nữa.", expect: { intent: "unsubscribe" } },
     ]),

@@ -127,7 +127,7 @@ export class SearchIndex {
   /** Per document: its title and aliases as sets of folded words, for the phrase bonus. */
   /** Each item's title and aliases as words with their idf, and the idf total (for the phrase bonus). */
   private readonly phrases: Array<Array<{ words: string[]; idfs: number[]; all: number }>>;
-  /** Each item's title, folded, without stopwords. */
+  /** Each item's title core, folded, without stopwords (see the constructor). */
   private readonly titleWords: string[][];
   /** Each item's names (title, aliases, keywords) of two or more syllables, folded. */
   private readonly nameWords: string[][][];
@@ -203,9 +203,13 @@ export class SearchIndex {
         .map((text) => syllables(text).map(fold))
         .filter((words) => words.length >= 2),
     );
+    // A title's core: without the leading verb every procedure has ("Đăng ký khai tử" → "khai tử").
     this.titleWords = docs.map((d) =>
       syllables(d.title)
         .map(fold)
+        .join(" ")
+        .replace(/^(dang ky|cap|thu tuc|thuc hien|giai quyet) /, "")
+        .split(" ")
         .filter((w) => !this.lex.foldedStopwords.has(w) || this.lex.protectedFolds.has(w)),
     );
     this.phrases = docs.map((d) =>

@@ -66,7 +66,7 @@ export function sentences(text: string): string[] {
 /** A sentence this long (in words) is read clause by clause. */
 const LONG_SENTENCE = 18;
 
-/** The question of a long message: its last sentence that asks (ends with "?"), else its last one. */
+/** The question of a long message: its sentences that ask (end with "?"), else its last one. */
 function questionOf(text: string): string {
   const parts = sentences(text);
   if (!parts.length) return text;
@@ -74,7 +74,7 @@ function questionOf(text: string): string {
     .split(/(?<=[.?!;\n])/)
     .map((x) => x.trim())
     .filter((x) => x.endsWith("?"));
-  return asking.at(-1) ?? parts.at(-1)!;
+  return asking.length ? asking.join(" ") : parts.at(-1)!;
 }
 
 /**
