@@ -8,6 +8,9 @@ import type { ChannelName, Lang } from "./types.js";
 export interface ProcedureInfo {
   code: string;
   name: string;
+  /** Other names residents use, and key phrases (for telling which item a question names). */
+  aliases?: string[] | undefined;
+  keywords?: string[] | undefined;
   field: string;
   agency: "ubnd-xa" | "cong-an-xa";
   summary: string;

@@ -77,6 +77,14 @@ describe("everyday phrasing", () => {
       },
       { say: "ho so xin phep gom gi", expect: { facet: "documents" } },
     ]),
+    dialogue("the-same-card-again-answers-nothing-new", [
+      { say: "dang ky thuong tru", expect: { card: "1.004222" } },
+      { say: "so ho khau cu mat tu lau roi co sao ko", expect: { card: "faq:so-ho-khau-giay" } },
+    ]),
+    dialogue("a-neighbour-of-the-topic-named-in-a-story", [
+      { say: "thanh lap ho kinh doanh", expect: { card: "1.001612" } },
+      { say: "thang sau em di de, muon tam nghi 3 thang", expect: { card: "1.001570" } },
+    ]),
     dialogue("unsubscribe-in-a-sentence", [
       { say: "Thôi, tôi không muốn nhận thông báo nữa.", expect: { intent: "unsubscribe" } },
     ]),

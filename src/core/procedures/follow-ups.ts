@@ -90,6 +90,19 @@ function sameFamily(kit: Kit, topic: string, other: Hit, words: string[]): boole
   return naming.length > 0 && naming.every((w) => mine.has(w));
 }
 
+/** A hit in the topic's field, not the topic, one of whose names (two words or more) the question says. */
+function neighbourNamed(kit: Kit, topic: string, folded: string, hits: Hit[]): Hit | undefined {
+  const all = kit.ports.content.view().procedures;
+  const field = all.find((p) => p.code === topic)?.field;
+  return hits.find((h) => {
+    const p = all.find((x) => x.code === h.id);
+    if (!p || p.code === topic || p.field !== field) return false;
+    return [p.name, ...(p.aliases ?? []), ...(p.keywords ?? [])]
+      .map(foldText)
+      .some((name) => name.split(" ").length >= 2 && ` ${folded} `.includes(` ${name} `));
+  });
+}
+
 /** Whether the item is one of the papers the topic asks for (its name appears in the topic's documents). */
 function paperOf(kit: Kit, topic: string, hit: Hit | undefined): boolean {
   if (!hit) return false;
@@ -276,6 +289,19 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
       turn,
       items.map((p) => ({ id: p.code, kind: "procedure" as const, title: p.name, score: 0 })),
     );
+  }
+  // The same card again answers nothing new: a question whose best match is the topic just shown,
+  // with a guide or FAQ close behind ("sổ hộ khẩu cũ mất rồi có sao không" while on Đăng ký thường
+  // trú), gets that other item.
+  const again = found.hits[0]?.id === topic && !facet ? found.hits[1] : undefined;
+  if (again && again.kind !== "procedure" && again.score * NARROWER_LEAD >= found.hits[0]!.score)
+    found = { ...found, hits: [again, ...found.hits.filter((h) => h.id !== again.id)] };
+  // Weakly found, but one of the topic's neighbours (same field) is named in the question ("tháng sau
+  // em đi đẻ, muốn tạm nghỉ 3 tháng" while on a household business): that neighbour is meant.
+  if (found.level !== "confident" && topic) {
+    const near = neighbourNamed(kit, topic, folded, found.hits.slice(0, 3));
+    if (near)
+      found = { ...found, level: "confident", hits: [near, ...found.hits.filter((h) => h.id !== near.id)] };
   }
   const top = found.hits[0];
   // A facet asked with nothing in discussion and no item named ("hết bao lâu ạ?", "cần mang những
