@@ -85,6 +85,21 @@ describe("everyday phrasing", () => {
       { say: "thanh lap ho kinh doanh", expect: { card: "1.001612" } },
       { say: "thang sau em di de, muon tam nghi 3 thang", expect: { card: "1.001570" } },
     ]),
+    // Re-registering is for when the register is lost too (content-facts): a lost paper alone is offered
+    // both ways; said with the register gone, it is the re-registration.
+    dialogue("a-lost-paper-is-offered-copy-or-re-registration", [
+      {
+        say: "giay chung tu cua bo toi bi mat, lam lai the nao",
+        expect: { choices: ["1.005461", "2.000635"] },
+      },
+      { press: "lai khai tu", expect: { card: "1.005461" } },
+    ]),
+    dialogue("a-lost-paper-and-register-is-re-registration", [
+      {
+        say: "giay khai sinh cua toi bi chay, so ho tich o xa cung khong con",
+        expect: { card: "1.004884" },
+      },
+    ]),
     dialogue("unsubscribe-in-a-sentence", [
       { say: "Thôi, tôi không muốn nhận thông báo nữa.", expect: { intent: "unsubscribe" } },
     ]),

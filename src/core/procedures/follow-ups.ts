@@ -90,6 +90,26 @@ function sameFamily(kit: Kit, topic: string, other: Hit, words: string[]): boole
   return naming.length > 0 && naming.every((w) => mine.has(w));
 }
 
+/**
+ * The alternative an item's summary names for another case ("Nếu Sổ hộ tịch còn lưu thì chỉ cần xin
+ * bản sao trích lục (thủ tục 2.000635)"), when the question tells a paper lost and does not speak of
+ * that case (its first word, "sổ"); undefined otherwise.
+ */
+function forkOf(kit: Kit, hit: Hit, folded: string): Hit | undefined {
+  if (hit.kind !== "procedure" || !LOST.test(folded)) return undefined;
+  const all = kit.ports.content.view().procedures;
+  const p = all.find((x) => x.code === hit.id);
+  const m = p && /\bNếu ([^,.;]+?) thì [^.]*?\b(\d\.\d{6})\b/u.exec(p.summary);
+  const alt = m && all.find((x) => x.code === m[2] && x.code !== hit.id);
+  if (!m || !alt) return undefined;
+  const subject = foldText(m[1]!).split(" ")[0]!;
+  if (new RegExp(`\\b${subject}\\b`).test(folded)) return undefined;
+  return { id: alt.code, kind: "procedure", title: alt.name, score: 0 };
+}
+
+/** A paper told lost, burnt, torn or gone. */
+const LOST = /\b(mat|that lac|chay|rach|hong|khong con|lost|burnt|torn)\b/;
+
 /** A hit in the topic's field, not the topic, one of whose names (two words or more) the question says. */
 function neighbourNamed(kit: Kit, topic: string, folded: string, hits: Hit[]): Hit | undefined {
   const all = kit.ports.content.view().procedures;
@@ -323,6 +343,14 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
   // unless the message clearly names another item.
   if (facet && guide && !(found.level === "confident" && found.named && top?.id !== `guide:${guide}`))
     return cat.showHit(turn, { id: `guide:${guide}`, kind: "guide", title: guide, score: 1 });
+  // "Giấy chứng tử của ba tôi bị mất": re-registering is only for when the register is gone too. An
+  // item whose summary says "Nếu <condition> thì … (thủ tục C)" is offered beside C when the question
+  // does not speak of that condition.
+  const alternative =
+    found.level === "confident" && top && (!facet || facet === "steps")
+      ? forkOf(kit, top, folded)
+      : undefined;
+  if (alternative) return choices(kit, cat, turn, [top!, alternative]);
   if (found.level === "confident" && top) {
     // A first question that asks how to do it ("làm khai sinh thế nào") or what it takes ("làm giấy
     // khai sinh cần gì") gets the short card, then the steps or papers; one that names the papers
