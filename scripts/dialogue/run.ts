@@ -85,6 +85,20 @@ export interface TurnResult {
 /** A weekday (Tuesday 1 December 2026) at 09:00 in Viet Nam. */
 const DEFAULT_AT = "2026-12-01T09:00:00+07:00";
 
+/**
+ * Folding as ../shared/dialogue-eval.md defines it for text_has / text_lacks: lower case, no
+ * diacritics, đ → d; punctuation is kept ("13:30" must match), runs of spaces and line breaks are one.
+ */
+export function specFold(text: string): string {
+  return text
+    .replace(/\*\*/g, "") // the bold markers are markup, not what the resident reads
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[đĐ]/g, "d")
+    .toLowerCase()
+    .replace(/\s+/g, " ");
+}
+
 /** The main reply of a turn: the first that is not a plain acknowledgement (it carries a meta). */
 export function mainReply(replies: Reply[]): Reply | undefined {
   return replies.find((r) => r.meta) ?? replies[0];
@@ -94,7 +108,7 @@ export function mainReply(replies: Reply[]): Reply | undefined {
 export function check(replies: Reply[], e: DialogueTurn["expect"]): string | undefined {
   const main = mainReply(replies);
   const m = main?.meta;
-  const text = foldText(replies.map((r) => r.text).join(" "));
+  const text = specFold(replies.map((r) => r.text).join(" "));
   const problems: string[] = [];
   if (e.card !== undefined && !(m?.kind === "card" && m.item === e.card)) problems.push(`card ${e.card}`);
   if (

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  check,
   createDialogueHarness,
   readDialogues,
   summarise,
@@ -39,6 +40,19 @@ afterAll(async () => {
 
 const failures = (rs: TurnResult[]) =>
   rs.filter((r) => !r.pass).map((r) => `${r.dialogue} #${r.n} ${r.sent} -> ${r.got}`);
+
+describe("text expectations folded as the spec says", () => {
+  it("should keep punctuation, so a time or a code must really be in the reply", () => {
+    const reply = {
+      text: "Giờ làm việc: sáng 7:30–11:30,\nchiều **13:30**–17:00",
+      meta: { kind: "unit_info" as const },
+    };
+    expect(check([reply], { text_has: ["chieu 13:30"] })).toBeUndefined();
+    expect(check([reply], { text_has: ["13 30"] })).toBeDefined();
+    expect(check([reply], { text_lacks: ["1.001022"] })).toBeUndefined();
+    expect(check([{ ...reply, text: "xem thủ tục 1.001022" }], { text_lacks: ["1.001022"] })).toBeDefined();
+  });
+});
 
 describe("dialogue evaluation", () => {
   it("should pass at least the floor of turns on the shared development set", async () => {
