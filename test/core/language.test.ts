@@ -35,7 +35,7 @@ describe("language asked in words", () => {
     dialogue("an-english-question-in-a-vietnamese-chat-is-answered-in-english", [
       {
         say: "how do I get a copy of my marriage certificate",
-        expect: { card: "2.000635", text_has: ["copy of a civil status extract"] },
+        expect: { card: "2.000635", text_has: ["copy of a civil-status extract"] },
       },
       { say: "how much is it", expect: { facet: "fee", about: "2.000635", text_has: ["fee"] } },
       { say: "le phi bao nhieu", expect: { facet: "fee", about: "2.000635", text_has: ["le phi"] } },

@@ -33,7 +33,7 @@ describe("referral to other agencies", () => {
         { say: "my wife is Japanese, how do we register our baby's birth", expect: { card: "2.000528" } },
         {
           say: "do I need my passport?",
-          expect: { facet: "documents", about: "2.000528", text_has: ["foreign parent s passport"] },
+          expect: { facet: "documents", about: "2.000528", text_has: ["foreign parent's passport"] },
         },
         { say: "and how do I renew my passport", expect: { intent: "refer", agency: "cong-an" } },
       ],
