@@ -100,6 +100,15 @@ describe("everyday phrasing", () => {
         expect: { card: "1.004884" },
       },
     ]),
+    dialogue("online-asked-outright-or-wished", [
+      { say: "tam tru lam online duoc khong", expect: { facet: "online", about: "1.004194" } },
+    ]),
+    dialogue("online-wished-gets-the-card-first", [
+      {
+        say: "be nha em moi sinh, em muon lam khai sinh voi the bhyt cho be 1 lan tren vneid luon",
+        expect: { card: "3.000722" },
+      },
+    ]),
     dialogue("unsubscribe-in-a-sentence", [
       { say: "Thôi, tôi không muốn nhận thông báo nữa.", expect: { intent: "unsubscribe" } },
     ]),

@@ -355,7 +355,10 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
     // A first question that asks how to do it ("làm khai sinh thế nào") or what it takes ("làm giấy
     // khai sinh cần gì") gets the short card, then the steps or papers; one that names the papers
     // ("tách hộ cần những giấy tờ gì") gets the papers, the card a tap away.
-    const broad = facet === "steps" || (facet === "documents" && !PAPERS.test(asked));
+    const broad =
+      facet === "steps" ||
+      (facet === "online" && !CAN_IT.test(asked)) ||
+      (facet === "documents" && !PAPERS.test(asked));
     if (broad && top.kind === "procedure")
       return [...cat.showProcedure(turn, top.id), ...cat.showFacet(turn, top.id, facet)];
     return show(top, facet);
@@ -365,6 +368,13 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
     return choices(kit, cat, turn, found.hits.slice(0, 3));
   return cat.notFound(turn);
 }
+
+/**
+ * "… online được không": whether it can be done online, asked outright (the online answer); said as
+ * a wish ("muốn làm khai sinh … trên VNeID luôn") it gets the card first.
+ */
+const CAN_IT =
+  /\b(duoc|dc) (khong|ko|k|chu|ha|a|nhi)\b|\bco (the )?(lam|nop)\b.*\b(khong|ko)\b|\bcan (i|we)\b/;
 
 /** Words that ask for the papers themselves, not for what a procedure takes in general. */
 const PAPERS = /\b(giay to|giay gi|ho so|mang|chuan bi|ban sao|ban chinh|documents|papers|paperwork)\b/;
