@@ -322,6 +322,8 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
     switch (fb.step) {
       case "category":
         if (category) return kit.press(turn, `fb:c:${category}`);
+        // A topic in a few words ("giao thông, đường sá", "trật tự, môi trường"): its category.
+        if (named && words(folded) <= 5 && !content && !aside) return kit.press(turn, `fb:c:${named}`);
         if (short && !content) return button();
         if (!content) return undefined;
         // The complaint typed instead of a category: its category is guessed from its words.
@@ -614,6 +616,23 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
         });
         const top = found.hits[0];
         if (top?.kind === "faq" && found.level !== "none") return kit.press(turn, `q:${top.id.slice(4)}`);
+        // "Nhà bên hát karaoke tới 12h đêm ngày nào cũng vậy, phản ánh ở đâu": a problem told, where to
+        // report it asked, and no written answer for it. The form is that place: it starts with the
+        // problem (without the question) as its draft.
+        const told = folded.replace(REPORT_WHERE, " ").replace(/\s+/g, " ").trim();
+        if (told !== folded && isComplaint(told, told)) {
+          if (turn.session.fb) {
+            delete turn.session.fb.paused;
+            return prompt(turn);
+          }
+          const problem = text
+            .split(/(?<=[,.;!?\n])/)
+            .filter((clause) => !REPORT_WHERE.test(foldText(clause)))
+            .join("")
+            .replace(/[\s,;]+$/, "")
+            .trim();
+          return start(turn, problem.slice(0, MAX_TICKET_CHARS) || draft);
+        }
         if (COMPLAIN.test(folded)) return undefined;
       }
       if (COMPLAIN.test(folded)) {

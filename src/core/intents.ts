@@ -212,8 +212,15 @@ export function scrubQuery(text: string): string {
     .slice(0, 200);
 }
 
-const PERSON =
-  /\b(gap|noi chuyen (voi|cung)|chat voi|ket noi (voi)?|lien he truc tiep (voi)?|muon gap|cho (toi|em|minh) gap) ?(mot )?(nguoi that|nguoi|can bo|nhan vien|tu van vien|chuyen vien|ai do)\b|\b(ket noi|noi chuyen|chat|gap)( giup| cho)?( toi| em| minh)?( voi| cung)( mot)?( anh chi| anh| chi| ban)? (can bo|nhan vien|tu van vien|nguoi that)\b|\b(tu van truc tiep|ho tro truc tiep|hoi truc tiep|gap truc tiep|nguoi that|(talk|speak|chat) (to|with) (a |an |the )?(real )?(human|person|agent|staff|someone|somebody|officer|official|advisor|adviser|employee)|real person|live (agent|chat))\b/;
+const STAFF = String.raw`(nguoi that|nguoi truc|nguoi tu van|can bo|nhan vien|tu van vien|chuyen vien|cong chuc|admin|ai do)`;
+const PERSON = new RegExp(
+  String.raw`\b(gap|noi chuyen|chat|nhan tin|trao doi|lien he|ket noi|muon gap|cho (toi|em|minh) gap)( truc tiep)?( giup| cho)?( toi| em| minh)?( voi| cung)?( mot)?( anh chi| anh| chi| ban)? ${STAFF}\b` +
+    // "Nói chuyện trực tiếp", "chuyển sang người thật", "muốn hỏi cán bộ".
+    String.raw`|\b(tu van|ho tro|hoi|gap|noi chuyen|trao doi) truc tiep\b|\bchuyen (cho|sang|qua|toi) ${STAFF}\b|\b(muon|can|cho (toi|em|minh)) hoi ${STAFF}\b` +
+    // "Còn ai trực không?", "có cán bộ nào online không": is anybody on duty (not "trực tuyến", online).
+    String.raw`|\b(co|con) (ai|can bo|nguoi|nhan vien)( nao)? (dang )?(truc|online|o do|o day)\b(?! (tuyen|tiep))|\bai (dang )?truc\b(?! (tuyen|tiep))|\bgap (mot )?nguoi\b(?! (nha|than|quen|yeu|khac|dai dien|giam ho|thua ke))` +
+    String.raw`|\b(nguoi that|(talk|speak|chat) (to|with) (a |an |the )?(real )?(human|person|agent|staff|someone|somebody|officer|official|advisor|adviser|employee)|real person|live (agent|chat)|(is|are) (there )?(anyone|anybody|someone|somebody) (there|available|on duty|around))\b`,
+);
 
 /** True when the citizen asks for a person ("cho tôi gặp cán bộ", "nói chuyện với người thật"). */
 export function wantsPerson(folded: string): boolean {

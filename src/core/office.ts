@@ -15,12 +15,17 @@ const OFFICE = String.raw`(uy ban|ubnd|tru so|phuong|xa|bo phan mot cua|mot cua|
 const ADDRESS = new RegExp(
   String.raw`\b${OFFICE}( phuong| xa)?( minh| toi| nay| em| ta)? (o dau|nam o dau|o cho nao|nam cho nao|dia chi)\b|\bdia chi (cua )?${OFFICE}\b|\b${OFFICE}( phuong| xa)?( minh| toi| nay| em| ta)? (nam o |nam |o )(duong|pho|cho|thon|khu) nao\b|\bwhere is (the )?(ward|commune|office)\b`,
 );
-const DAY = String.raw`(thu (2|3|4|5|6|7|hai|ba|tu|nam|sau|bay)|chu nhat|cuoi tuan|hom nay|ngay mai|mai|gio nay|bay gio|trua|buoi trua|(sang|chieu|toi) (nay|mai)|buoi (sang|chieu)|le|tet|saturday|sunday|weekend|today|tomorrow)`;
+const DAY = String.raw`(thu (2|3|4|5|6|7|hai|ba|tu|nam|sau|bay)|t[2-7]|cn|chu nhat|cuoi tuan|hom nay|ngay mai|mai(?! tang)|gio nay|bay gio|trua|buoi trua|(sang|chieu|toi) (nay|mai)|buoi (sang|chieu)|le(?! phi)|tet|saturday|sunday|weekend|today|tomorrow)`;
+/** The office at work on a day: it takes files, receives residents ("t7 phường có nhận hồ sơ ko"). */
+const RECEIVES = String.raw`(co |con )?(nhan|tiep nhan) (ho so|giay to)|tiep dan|co (ai )?truc(?! (tuyen|tiep))`;
 const HOURS = new RegExp(
-  String.raw`\b(may gio (mo|dong|lam viec|lam|bat dau|nghi)|gio (lam viec|hanh chinh|mo cua)|mo cua|(?<!hop )dong cua|opening hours|office hours|open on)\b|\b${DAY}\b.*\b(lam viec|co lam|con lam|lam khong|lam ko|lam k|lam ha|mo cua|nghi|open)\b|\b(lam viec|co lam|con lam|mo cua|open)\b.*\b${DAY}\b|\b(${DAY}|\d+ gio( sang| trua| chieu)?)\b.*\b(len|den|ra|qua|toi|di|ghe) (nop|lam|lay)\b.*\b(duoc|dc) (khong|ko|k|a|ha)\b|\b(phuong|xa|uy ban|ubnd)( minh| toi)? (lam viec|mo cua) (may gio|luc nao|gio nao)\b|\b(lam|lam viec|mo cua|mo) (den|toi|tu) (may gio|luc nao|gio nao)\b`,
+  String.raw`\b(may gio (mo|dong|lam viec|lam|bat dau|nghi)|gio (lam viec|hanh chinh|mo cua)|mo cua|(?<!hop )dong cua|opening hours|office hours|open on)\b|\b${DAY}\b.*\b(lam viec|co lam|con lam|lam khong|lam ko|lam k|lam ha|mo cua|nghi|open|${RECEIVES})\b|\b(lam viec|co lam|con lam|mo cua|open|${RECEIVES})\b.*\b${DAY}\b|\b(${DAY}|\d+ gio( sang| trua| chieu)?)\b.*\b(len|den|ra|qua|toi|di|ghe) (nop|lam|lay)\b.*\b(duoc|dc) (khong|ko|k|a|ha)\b|\b(phuong|xa|uy ban|ubnd)( minh| toi)? (lam viec|mo cua) (may gio|luc nao|gio nao)\b|\b(lam|lam viec|mo cua|mo) (den|toi|tu) (may gio|luc nao|gio nao)\b`,
 );
 const PHONE =
   /\b(so dien thoai|sdt|so dt|dien thoai|(?<!ve )so may|goi so nao|so lien he|phone number|phone)\b/;
+/** A number asked for to call ("cho số tổ tư vấn để tôi gọi hỏi", "xin số để liên hệ"), not a book (sổ). */
+const NUMBER_TO_CALL =
+  /\b(cho|xin|gui|can|biet|co)( \w+){0,2} so\b(?! (ho|do|hong|tay|sach|tiet|ky|tien|ngay|lan|luong|thu tu|dinh danh|can cuoc|cmnd|cccd|giay|tai khoan|bao hiem|trang|ban|xe|nha|nguoi|con|tuoi|dang ky))( \w+){0,6} (goi|lien he|lien lac|call)\b|\bso (nao|gi) (de )?(goi|lien he|lien lac)\b|\bgoi (cho )?(ai|dau|so nao)\b/;
 const HOTLINE = /\b(duong day nong|hotline|tong dai|1022)\b/;
 /** A follow-up that only names another time ("chiều nay thì sao"), after a question about the hours. */
 const HOURS_FOLLOW_UP = new RegExp(
@@ -48,7 +53,11 @@ const EN_PROCEDURE_TIME = /\b(results?|how long|how many days|ready|processing|c
 /** What the message asks about the office, if it is about the office at all. */
 export function officeAsk(folded: string): OfficeAsk | undefined {
   if (HOTLINE.test(folded)) return "hotlines";
-  if (PHONE.test(folded) && !/\b(tai khoan|vneid|dang ky so|doi so)\b/.test(folded)) return "phone";
+  if (
+    (PHONE.test(folded) || NUMBER_TO_CALL.test(folded)) &&
+    !/\b(tai khoan|vneid|dang ky so|doi so)\b/.test(folded)
+  )
+    return "phone";
   if (ADDRESS.test(folded) || (EN_ADDRESS.test(folded) && !EN_OWN_ADDRESS.test(folded))) return "address";
   if (HOURS.test(folded) && !PROCEDURE_TIME.test(folded)) return "hours";
   if (EN_HOURS.test(folded) && !EN_PROCEDURE_TIME.test(folded)) return "hours";
@@ -59,13 +68,14 @@ const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 
 /** The weekday a question names: "thứ 7" → sat. */
 function askedDay(folded: string): (typeof WEEKDAYS)[number] | undefined {
-  if (/\b(thu 7|thu bay|saturday)\b/.test(folded)) return "sat";
-  if (/\b(chu nhat|sunday)\b/.test(folded)) return "sun";
+  if (/\b(thu 7|thu bay|t7|saturday)\b/.test(folded)) return "sat";
+  if (/\b(chu nhat|cn|sunday)\b/.test(folded)) return "sun";
   const en = /\b(monday|tuesday|wednesday|thursday|friday)\b/.exec(folded);
   if (en) return WEEKDAYS[["monday", "tuesday", "wednesday", "thursday", "friday"].indexOf(en[1]!) + 1];
-  const m = /\bthu (2|3|4|5|6|hai|ba|tu|nam|sau)\b/.exec(folded);
+  const m = /\b(?:thu (2|3|4|5|6|hai|ba|tu|nam|sau)|t([2-6]))\b/.exec(folded);
   if (!m) return undefined;
-  const n = { "2": 1, hai: 1, "3": 2, ba: 2, "4": 3, tu: 3, "5": 4, nam: 4, "6": 5, sau: 5 }[m[1]!] ?? 1;
+  const n =
+    { "2": 1, hai: 1, "3": 2, ba: 2, "4": 3, tu: 3, "5": 4, nam: 4, "6": 5, sau: 5 }[m[1] ?? m[2]!] ?? 1;
   return WEEKDAYS[n];
 }
 

@@ -7,7 +7,7 @@ import { action, type Feature, type Kit, type Turn } from "./feature.js";
 import { isCancel } from "./intents.js";
 import type { Reply } from "./types.js";
 
-type Talk = "thanks" | "bye" | "sorry" | "insult" | "distress" | "ok";
+type Talk = "thanks" | "bye" | "sorry" | "insult" | "distress" | "ok" | "wishes";
 
 const PATTERNS: Array<[Talk, RegExp]> = [
   [
@@ -36,6 +36,22 @@ const PATTERNS: Array<[Talk, RegExp]> = [
 /** Words that carry no question of their own around small talk (Vietnamese and English). */
 const FILLER =
   /\b(ok|oke|okay|nhe|nha|nhieu|lam|qua|rat|xin|a|ah|ad|admin|anh|chi|em|toi|minh|can bo|ban|bot|cac|moi nguoi|thoi|vay|da|vang|nhe|roi|oi|so much|very|you|a lot|nhieu nhe|ca nha|nhe ad|tai|vi|hom nay|luc nay|it|its|has|have|had|been|is|was|am|in|please|this|that|for|us|me|i|my|your|all|the|an|and|so|really|help|again|just|we|our|indeed|anyway|but|too|of|everything|oh|well|already|it s|i m|we re|lot|lots)\b/g;
+
+/**
+ * Good wishes ("chúc ad nghỉ lễ vui vẻ", "năm mới an khang", "happy new year"): a wish starts with
+ * "chúc" (not "chức năng", "chức vụ") or names a holiday greeting.
+ */
+const WISH =
+  /^((em|toi|minh|chau|tui|chung toi|xin|kinh|ad|admin) )*chuc\b(?! (nang|vu|danh|sac|trach|chung thuc))|\b((nghi le|ngay le|le|tet|cuoi tuan|nam moi|giang sinh|noel|trung thu|ngay moi) (vui ve|an lanh|hanh phuc|binh an)|an khang thinh vuong|van su nhu y|happy (new year|holidays?|tet|weekend|national day)|merry christmas|season s greetings)\b/;
+/** An apology for oneself ("xin lỗi, nãy giờ tôi nói hơi nặng lời", "sorry for bothering you"). */
+const SELF_APOLOGY =
+  /^((em|toi|minh|chau|tui|cho (toi|em|minh) )?xin loi|sorry|i m sorry|i apologi[sz]e|my apologies)\b/;
+/** What one apologises for in a chat: harsh words, bothering, typing wrong (not a lost paper). */
+const APOLOGY_REASON =
+  /\b(nang loi|lam phien|phien (ad|admin|anh|chi|em|ban|ca)|mat thoi gian|nong (tinh|nay)|noi (qua|nang|hon|tuc|hoi qua)|qua loi|(go|bam|nhan|gui|hoi) (nham|sai|loi|cham)|bat lich su|vo le|hoi (nhieu|lai|mai)|to tieng|buc minh|bother|bothering|rude|earlier|typo|wrong (button|key|chat))\b/;
+/** Words that make a message a question after all ("xin lỗi cho hỏi…", "chúc mừng… thì làm gì"). */
+const ASKS =
+  /\b(cho (toi|em|minh|chau|tui) hoi|hoi (chut|xiu|them|ti|cai|luon)|o dau|the nao|lam sao|nhu nao|bao nhieu|bao lau|can gi|(duoc|dc) (khong|ko|k)|co (can|phai|duoc)|thu tuc|lam gi|how|where|what|can i|do i)\b| (khong|ko|k|chua)$/;
 
 /** Grief typed inside a question ("bố em mất hôm qua"): the answer starts with a condolence. */
 const GRIEF =
@@ -81,6 +97,17 @@ export function smallTalkOf(text: string, folded: string): Talk | undefined {
       .trim();
     if (rest.split(" ").filter(Boolean).length <= 2) return kind;
   }
+  // Longer wishes and apologies that ask nothing ("chúc ad nghỉ lễ vui vẻ", "xin lỗi nãy giờ tôi nói
+  // hơi nặng lời"); "xin lỗi cho hỏi…" is a question and goes on to it.
+  const plainTalk = !text.includes("?") && !ASKS.test(folded) && folded.split(" ").length <= 16;
+  if (
+    plainTalk &&
+    SELF_APOLOGY.test(folded) &&
+    APOLOGY_REASON.test(folded) &&
+    !/\b(nhung|ma|but)\b/.test(folded)
+  )
+    return "sorry";
+  if (plainTalk && WISH.test(folded)) return "wishes";
   // "Thôi khỏi", "hủy" with nothing open to cancel: nothing to search for.
   return isCancel(folded) ? "ok" : undefined;
 }

@@ -377,3 +377,39 @@ describe("complaints and ticket lookups in English", () => {
     ),
   ]);
 });
+
+describe("a problem told with where to report it, and a topic for a category", () => {
+  dialogueCases([
+    dialogue("noise-and-where-to-report-starts-the-form", [
+      {
+        say: "nha ben hat karaoke toi 12h dem ngay nao cung vay, phan anh o dau",
+        expect: { intent: "feedback_form" },
+      },
+      { say: "trat tu, moi truong", expect: { intent: "feedback_form" } },
+      {
+        say: "Hem 14 duong Le Loi, nha so 7 hat karaoke loa keo tu 20h den qua nua dem.",
+        expect: { intent: "feedback_form" },
+      },
+      { say: "bo qua", expect: { intent: "feedback_form" } },
+      { say: "khong de lai so", expect: { intent: "feedback_form" } },
+      { say: "gui, khong cong khai", expect: { intent: "feedback_filed" } },
+    ]),
+    dialogue(
+      "a-road-topic-names-the-category",
+      [
+        {
+          say: "duong lien thon o ga lon lam, mua xuong la ngap, xe may te lien tuc",
+          expect: { intent: "feedback_form" },
+        },
+        { say: "giao thong, duong sa", expect: { intent: "feedback_form", text_lacks: ["chua tim duoc"] } },
+      ],
+      { unit: "xa-tan-loc" },
+    ),
+    dialogue("staff-asking-money-and-where-to-report-is-the-faq", [
+      {
+        say: "can bo doi tien moi lam nhanh thi bao ai",
+        expect: { card: "faq:phan-anh-nhung-nhieu" },
+      },
+    ]),
+  ]);
+});

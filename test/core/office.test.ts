@@ -55,3 +55,26 @@ describe("office info", () => {
     ),
   ]);
 });
+
+describe("office: weekday shorthand and a number to call", () => {
+  dialogueCases([
+    dialogue("t7-and-cn-are-weekdays", [
+      { say: "t7 phuong co nhan ho so ko", expect: { intent: "unit_info", text_has: ["thu bay"] } },
+      { say: "cn co tiep dan khong ad", expect: { intent: "unit_info", text_has: ["chu nhat"] } },
+      { say: "phuong co nhan ho so t3 ko", expect: { intent: "unit_info", text_has: ["thu ba"] } },
+    ]),
+    dialogue("asking-for-a-number-is-asking-for-the-number", [
+      { say: "cho so to tu van de toi goi hoi", expect: { intent: ["hotlines", "unit_info"] } },
+      { say: "xin cai so de lien he voi phuong", expect: { intent: ["hotlines", "unit_info"] } },
+    ]),
+    dialogue("a-funeral-or-a-fee-is-not-a-day", [
+      { say: "mai tang phi co phuong nhan ho so ho tro khong", expect: { card: "1.001731" } },
+    ]),
+    dialogue("a-fee-is-not-a-holiday", [
+      { say: "nhan ho so dang ky ket hon le phi bao nhieu", expect: { facet: "fee", about: "1.000894" } },
+    ]),
+    dialogue("a-household-book-is-not-a-number", [
+      { say: "cho toi hoi so ho khau giay con dung duoc khong", expect: { card: "faq:so-ho-khau-giay" } },
+    ]),
+  ]);
+});

@@ -41,3 +41,19 @@ describe("referral to other agencies", () => {
     ),
   ]);
 });
+
+describe("referral: renewing an ID card", () => {
+  dialogueCases([
+    dialogue("an-expired-id-card-is-renewed-by-the-police", [
+      { say: "doi cccd het han o dau", expect: { intent: "refer", agency: "cong-an" } },
+      { say: "can cuoc het han roi phai lam gi", expect: { intent: "refer", agency: "cong-an" } },
+      { say: "muon doi chung minh nhan dan sang can cuoc", expect: { intent: "refer", agency: "cong-an" } },
+    ]),
+    dialogue("a-certified-copy-of-the-id-card-stays-at-the-ward", [
+      { say: "chung thuc ban sao cccd o phuong", expect: { card: "2.000815" } },
+    ]),
+    dialogue("an-expired-id-card-in-another-question-is-not-a-referral", [
+      { say: "cccd het han thi lam khai sinh cho con duoc khong", expect: { card: "1.001193" } },
+    ]),
+  ]);
+});

@@ -50,3 +50,23 @@ describe("small talk", () => {
     ),
   ]);
 });
+
+describe("small talk: wishes and apologies in a sentence", () => {
+  dialogueCases([
+    dialogue("holiday-wishes", [
+      { say: "chuc ad nghi le vui ve", expect: { intent: "small_talk", text_lacks: ["chua tim duoc"] } },
+      { say: "nam moi an khang thinh vuong nhe ca nha", expect: { intent: "small_talk" } },
+      { say: "chuc moi nguoi mot ngay lam viec hieu qua", expect: { intent: "small_talk" } },
+    ]),
+    dialogue("apologising-for-oneself", [
+      { say: "xin loi nay gio toi noi hoi nang loi", expect: { intent: "small_talk" } },
+      { say: "em xin loi vi da lam phien ad nhieu", expect: { intent: "small_talk" } },
+    ]),
+    dialogue("a-polite-question-or-a-feature-is-not-small-talk", [
+      { say: "xin loi cho hoi dang ky khai sinh o dau", expect: { facet: "where", about: "1.001193" } },
+      { say: "xin loi, toi bi mat giay khai sinh", expect: { card: "1.004884" } },
+      { say: "toi muon lam di chuc de lai nha cho con", expect: { card: "faq:chung-thuc-di-chuc" } },
+      { say: "chuc nang tra cuu ho so o dau", expect: { card: "guide:tra-cuu-ho-so" } },
+    ]),
+  ]);
+});
