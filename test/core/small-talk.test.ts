@@ -64,7 +64,7 @@ describe("small talk: wishes and apologies in a sentence", () => {
     ]),
     dialogue("a-polite-question-or-a-feature-is-not-small-talk", [
       { say: "xin loi cho hoi dang ky khai sinh o dau", expect: { facet: "where", about: "1.001193" } },
-      { say: "xin loi, toi bi mat giay khai sinh", expect: { card: "1.004884" } },
+      { say: "xin loi, toi bi mat giay khai sinh", expect: { text_lacks: ["khong sao", "chua tim duoc"] } },
       { say: "toi muon lam di chuc de lai nha cho con", expect: { card: "faq:chung-thuc-di-chuc" } },
       { say: "chuc nang tra cuu ho so o dau", expect: { card: "guide:tra-cuu-ho-so" } },
     ]),
