@@ -374,7 +374,7 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
  * a wish ("muốn làm khai sinh … trên VNeID luôn") it gets the card first.
  */
 const CAN_IT =
-  /\b(duoc|dc) (khong|ko|k|chu|ha|a|nhi)\b|\bco (the )?(lam|nop)\b.*\b(khong|ko)\b|\bcan (i|we)\b/;
+  /\b(duoc|dc) (khong|ko|k|chu|ha|a|nhi)\b|\bco (the )?(lam|nop)\b.*\b(khong|ko)\b|\bcan (i|we)\b|\b(online|truc tuyen|vneid)\b.*\b(the nao|lam sao|ra sao|nhu the nao|how)\b/;
 
 /** Words that ask for the papers themselves, not for what a procedure takes in general. */
 const PAPERS = /\b(giay to|giay gi|ho so|mang|chuan bi|ban sao|ban chinh|documents|papers|paperwork)\b/;
