@@ -55,11 +55,26 @@ export function officeAsk(folded: string): OfficeAsk | undefined {
   if (HOTLINE.test(folded)) return "hotlines";
   if (
     (PHONE.test(folded) || NUMBER_TO_CALL.test(folded)) &&
-    !/\b(tai khoan|vneid|dang ky so|doi so)\b/.test(folded)
+    !/\b(tai khoan|vneid|dang ky so|doi so)\b/.test(folded) &&
+    // "Làm trên điện thoại được không" asks whether it can be done online, not for a number.
+    !/\b(tren|qua|bang) dien thoai\b/.test(folded)
   )
     return "phone";
   if (ADDRESS.test(folded) || (EN_ADDRESS.test(folded) && !EN_OWN_ADDRESS.test(folded))) return "address";
-  if (HOURS.test(folded) && !PROCEDURE_TIME.test(folded)) return "hours";
+  // "Đóng cửa 2 tháng" is a shop closing for a while (a household business), not the office's hours.
+  if (
+    HOURS.test(folded) &&
+    !PROCEDURE_TIME.test(folded) &&
+    !/\b(dong|mo) cua \d+ (ngay|tuan|thang|nam)\b/.test(folded)
+  )
+    return "hours";
+  // "Thứ 7 phường có đăng ký kết hôn không": whether the office works that day.
+  if (
+    /\b(thu 7|thu bay|t7|chu nhat|cn)\b.*\b(phuong|xa|ubnd|mot cua)\b.*\bco (\w+ ){0,5}(khong|ko|k)\b/.test(
+      folded,
+    )
+  )
+    return "hours";
   if (EN_HOURS.test(folded) && !EN_PROCEDURE_TIME.test(folded)) return "hours";
   return undefined;
 }

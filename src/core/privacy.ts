@@ -86,6 +86,12 @@ export function createPrivacyFeature(kit: Kit): Feature {
     },
     commands: { privacy, baomat: privacy, xoadulieu: askDelete },
     text(turn, _text, folded) {
+      // "Tôi không muốn bot giữ tên với số của tôi, xóa giúp": the deletion flow.
+      if (
+        /\b(khong muon|dung|thoi) (\w+ ){0,3}(giu|luu)\b.*\b(ten|so|thong tin|du lieu)\b/.test(folded) &&
+        /\bxoa\b/.test(folded)
+      )
+        return askDelete(turn);
       if (
         /\b(xoa|huy|delete|erase)\b.*\b(du lieu|thong tin|data)\b.*\b(toi|minh|em|cua toi|my)?\b/.test(
           folded,
@@ -94,7 +100,7 @@ export function createPrivacyFeature(kit: Kit): Feature {
       )
         return askDelete(turn);
       if (
-        /\b(luu|thu thap|giu|dung|bao mat)\b.*\b(thong tin|du lieu)\b|\b(du lieu ca nhan|quyen rieng tu|privacy|personal data)\b|\b(luu|thu thap|giu|ghi lai)( lai)? (sdt|so dien thoai|so dt|dien thoai|tin nhan|cau hoi|cuoc tro chuyen)\b/.test(
+        /\b(luu|thu thap|giu|dung|bao mat)\b.*\b(thong tin|du lieu)\b|\bco ai (doc|xem) (duoc )?tin nhan\b|\b(du lieu ca nhan|quyen rieng tu|privacy|personal data)\b|\b(luu|thu thap|giu|ghi lai)( lai)? (sdt|so dien thoai|so dt|dien thoai|tin nhan|cau hoi|cuoc tro chuyen)\b/.test(
           folded,
         ) &&
         // The portal's personal data store ("kho dữ liệu cá nhân trên Cổng") is a guide, not this notice.

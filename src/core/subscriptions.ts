@@ -79,7 +79,9 @@ export function createSubscriptionsFeature(kit: Kit): Feature {
       if (EN_UNSUBSCRIBE.test(folded)) return unsubscribe(turn);
       if (EN_SUBSCRIBE.test(folded)) return subscriptionMenu(turn);
       if (
-        /\b(huy|ngung|dung|thoi|bo|tat) (dang ky )?(nhan )?(thong bao|tin)\b|\bunsubscribe\b/.test(folded) ||
+        /\b(huy|ngung|dung|thoi|bo|tat) (gui |dang ky )?(nhan )?(thong bao|tin)\b|\bunsubscribe\b/.test(
+          folded,
+        ) ||
         // "Tôi không muốn nhận thông báo nữa" says no, whatever screen it follows.
         /\b(khong|chang) (muon |can |thich )?nhan (them )?(thong bao|tin nhan|tin)( cua \w+)?( nua)?\b/.test(
           folded,
@@ -95,6 +97,9 @@ export function createSubscriptionsFeature(kit: Kit): Feature {
         )
       )
         return unsubscribe(turn);
+      // "Có tin cắt nước hay tiêm phòng gì thì báo tôi với": news to be told of is a subscription.
+      if (/\bco (tin|lich|thong bao)\b.*\bbao (cho )?(toi|em|minh)( voi| nhe| biet| nha)?\b/.test(folded))
+        return subscriptionMenu(turn);
       if (/\b(dang ky|muon|cho toi|cho em) (nhan )?(thong bao|tin tuc|ban tin)\b|\bsubscribe\b/.test(folded))
         return subscriptionMenu(turn);
       return undefined;

@@ -109,6 +109,30 @@ describe("everyday phrasing", () => {
         expect: { card: "3.000722" },
       },
     ]),
+    dialogue("follow-ups-in-more-words", [
+      { say: "dang ky khai sinh", expect: { card: "1.001193" } },
+      { say: "qua 60 ngay roi co bi tinh tien ko", expect: { facet: "fee", about: "1.001193" } },
+      { say: "can may nguoi lam chung", expect: { facet: "documents", about: "1.001193" } },
+      { say: "nop roi thi chung nao moi co giay", expect: { facet: "time", about: "1.001193" } },
+      {
+        say: "lam tren dien thoai dc ko hay phai len phuong",
+        expect: { facet: "online", about: "1.001193" },
+      },
+      { say: "em di nop mot minh duoc khong", expect: { facet: "who", about: "1.001193" } },
+    ]),
+    dialogue("the-office-on-a-saturday-and-a-shop-closing", [
+      { say: "thu 7 phuong co dang ky ket hon ko", expect: { intent: "unit_info" } },
+      {
+        say: "quan an cua toi la ho kinh doanh, thang toi sua nha nen dong cua 2 thang, co phai bao phuong ko",
+        expect: { intent: ["card", "choices"] },
+      },
+    ]),
+    dialogue("news-privacy-and-deletion-in-words", [
+      { say: "co tin cat nuoc hay tiem phong gi thi bao toi voi", expect: { intent: "subscribe" } },
+      { say: "thoi dung gui tin cho toi nua", expect: { intent: "unsubscribe" } },
+      { say: "chat o day co ai doc duoc tin nhan cua toi ko", expect: { intent: "privacy" } },
+      { say: "toi ko muon bot giu ten voi so cua toi, xoa giup", expect: { intent: "erase" } },
+    ]),
     dialogue("unsubscribe-in-a-sentence", [
       { say: "Thôi, tôi không muốn nhận thông báo nữa.", expect: { intent: "unsubscribe" } },
     ]),
