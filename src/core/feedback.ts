@@ -28,7 +28,7 @@ const COMPLAIN =
   /\b(phan anh|gop y|kien nghi|khieu nai|to cao|phan nan|co y kien|y kien (ve|la|rang)|complain|complaint|feedback|report a problem)\b/;
 /** "How is my complaint going?" */
 const STATUS =
-  /\b(tinh trang|tra cuu|den dau|the nao roi|tien do|da xu ly|chua (tra loi|xu ly|giai quyet)|(xu ly|tra loi|giai quyet|phan hoi) chua|(co )?ai (xu ly|tra loi|giai quyet|doc) chua|xem lai|status|progress|any news|any update|been (handled|answered|resolved)|track)\b/;
+  /\b(tinh trang|tra cuu|den dau|toi dau|the nao roi|tien do|da xu ly|chua (thay )?(tra loi|xu ly|giai quyet|phan hoi)|kiem tra (sao|the nao|o dau)|(xu ly|tra loi|giai quyet|phan hoi) chua|(co )?ai (xu ly|tra loi|giai quyet|doc) chua|xem lai|status|progress|any news|any update|been (handled|answered|resolved)|track)\b/;
 /** A question typed inside the form rather than an answer to it ("à thôi, cho hỏi…"). */
 const ASIDE =
   /^(a |a thoi|thoi|nhan tien|tien the|tien hoi|hoi luon|hoi them|cho hoi|cho em hoi|cho toi hoi|ma |con |but |by the way)|\b(cho hoi|hoi luon|nhan tien|tien the hoi|hoi ngoai le|ngoai le chut|hoi (chut|xiu|nho|cai nay|viec khac|chuyen khac))\b/;
@@ -589,6 +589,13 @@ export function createFeedbackFeature(kit: Kit, feedback: FeedbackPort): Feature
     async text(turn, text, folded) {
       const code = TICKET_CODE.exec(text)?.[0];
       if (code) return lookup(turn, code);
+      // "Số đường dây nóng phản ánh của tỉnh là gì" asks for a number (the office feature answers).
+      if (
+        /\b(so|sdt|so dien thoai)\b.*\b(duong day nong|hotline|tong dai)\b|\b(duong day nong|hotline)\b.*\b(la gi|so may|so nao|bao nhieu)\b/.test(
+          folded,
+        )
+      )
+        return undefined;
       if (
         /\b(phan anh|phieu|gop y|kien nghi|khieu nai|ticket|complaint|feedback|report|petition)\b/.test(
           folded,

@@ -74,7 +74,7 @@ export type Facet = "fee" | "time" | "online" | "documents" | "where" | "steps" 
 const FACETS: Array<[Facet, RegExp]> = [
   [
     "who",
-    /\b(ai (duoc|co the|lam|di|nop|dung ten)|nguoi khac|(lam|di|ky|nop|dang ky|xin|dung ten|nhan) (thay|ho(?! (so|chieu|khau|tich|ngheo|can ngheo|kinh doanh|gia dinh)))|thay (cho|duoc)|uy quyen cho|nho (nguoi|ban|em|anh|chi|con|chau|vo|chong|bo|me|ong|ba)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc) (khong|ko|k|a|chu|hay)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc)$|hay (la )?phai (anh|chi|em|con|bo|me|vo|chong|ong|ba|nguoi)|tu (minh|toi|em)( \w+)? (cung )?(duoc|dc)|co phai (ky|dong y|co mat)|(1|mot) minh (em|toi|anh|chi|minh)? ?(di )?(lam|nop|dang ky|ky|di)|(lam|nop|di|ky) (mot minh|1 minh)|(khong|ko) (ve|co mat|den|ra) (duoc|dc)|(dan|dua|cho) (chau|con|be|em)( \w+)? (di cung|di theo|theo)|(phai|can) (co mat|di cung|ky het|len ky|den ky|cung di)|(phai|can)( cung| ca hai| ca 2| deu)? (len|den|ra|di) (ky|ca hai|ca 2)|(co )?can (\w+ )?(dong y|ky dong y)|(la|o) (con|vo|chong|chau|em|anh|chi|nguoi nha|hang xom)( \w+)? thi (co )?(duoc|dc|di|lam|nop|ky|xin)|who can|on behalf|someone else)\b/,
+    /\b(ai (duoc|co the|lam|di|nop|dung ten|dung ra|dung don)|nguoi khac|(lam|di|ky|nop|dang ky|xin|dung ten|nhan) (thay|ho(?! (so|chieu|khau|tich|ngheo|can ngheo|kinh doanh|gia dinh)))|thay (cho|duoc)|uy quyen cho|nho (nguoi|ban|em|anh|chi|con|chau|vo|chong|bo|me|ong|ba)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc) (khong|ko|k|a|chu|hay)|(giup|ho) (anh|chi|em|con|chau|vo|chong|bo|me|ong|ba|nguoi nha)( \w+){0,6} (duoc|dc)$|hay (la )?phai (anh|chi|em|con|bo|me|vo|chong|ong|ba|nguoi)|tu (minh|toi|em)( \w+)? (cung )?(duoc|dc)|co phai (ky|dong y|co mat)|(1|mot) minh (em|toi|anh|chi|minh)? ?(di )?(lam|nop|dang ky|ky|di)|(lam|nop|di|ky) (mot minh|1 minh)|(khong|ko) (ve|co mat|den|ra) (duoc|dc)|(dan|dua|cho) (chau|con|be|em)( \w+)? (di cung|di theo|theo)|(phai|can) (co mat|di cung|ky het|len ky|den ky|cung di)|(phai|can)( cung| ca hai| ca 2| deu)? (len|den|ra|di) (ky|ca hai|ca 2)|(co )?can (\w+ )?(dong y|ky dong y)|(la|o) (con|vo|chong|chau|em|anh|chi|nguoi nha|hang xom)( \w+)? thi (co )?(duoc|dc|di|lam|nop|ky|xin)|who can|on behalf|someone else)\b/,
   ],
   [
     "fee",
@@ -98,7 +98,7 @@ const FACETS: Array<[Facet, RegExp]> = [
   ],
   [
     "where",
-    /\b(o dau|nop o dau|noi nop|cho nao|nop tai|lam tai|nop cho ai|co quan nao|o phuong hay|xa hay|hay (ubnd|uy ban|cong an|phuong|xa)|(nop|lam|xin|gui|dang ky) (o )?dau|(phuong|xa|ubnd)( minh)? (con |co )?(lam|giai quyet|nhan)( \w+)? (duoc|dc) (khong|ko|k|hay)|hay (la )?phai (len|ra|ve|xuong|den) (tinh|huyen|quan|so|thanh pho|trung uong|que|noi thuong tru|noi cu tru|dia phuong)|(o|tai) (phuong|xa) (khac|\w+ dang o|dang o|dang song)( \w+){0,3} (duoc|dc) (khong|ko|k)|where)\b/,
+    /\b(o dau|nop o dau|noi nop|cho nao|nop tai|lam tai|nop cho ai|co quan nao|o phuong hay|xa hay|hay (ubnd|uy ban|cong an|phuong|xa)|(nop|lam|xin|gui|dang ky) (o )?dau|(lam|nop|dang ky) o (phuong|xa) noi|noi (em|toi|anh|chi|minh) o hay|(phuong|xa|ubnd)( minh)? (con |co )?(lam|giai quyet|nhan)( \w+)? (duoc|dc) (khong|ko|k|hay)|hay (la )?phai (len|ra|ve|xuong|den) (tinh|huyen|quan|so|thanh pho|trung uong|que|noi thuong tru|noi cu tru|dia phuong)|(o|tai) (phuong|xa) (khac|\w+ dang o|dang o|dang song)( \w+){0,3} (duoc|dc) (khong|ko|k)|where)\b/,
   ],
   [
     "steps",

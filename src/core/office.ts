@@ -65,7 +65,9 @@ export function officeAsk(folded: string): OfficeAsk | undefined {
   if (
     HOURS.test(folded) &&
     !PROCEDURE_TIME.test(folded) &&
-    !/\b(dong|mo) cua \d+ (ngay|tuan|thang|nam)\b/.test(folded)
+    !/\b(dong|mo) cua \d+ (ngay|tuan|thang|nam)\b|\b(ho kinh doanh|tiem|cua hang|shop|quan (an|nhau|cafe|ca phe|nuoc|bun|pho))\b/.test(
+      folded,
+    )
   )
     return "hours";
   // "Thứ 7 phường có đăng ký kết hôn không": whether the office works that day.

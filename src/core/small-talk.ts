@@ -82,6 +82,13 @@ export function distressed(folded: string): boolean {
   return PATTERNS.some(([kind, re]) => kind === "distress" && re.test(folded));
 }
 
+/** Thanks or goodbye as the last words of a message ("…, cảm ơn nha"). */
+const CLOSING = /\b(cam on|camon|tks|thanks?|thank you|tam biet|bye|hen gap lai)( \w+){0,2}$/;
+
+/** Words that make the rest of a message a question ("… còn lệ phí bao nhiêu?"). */
+const ASKING =
+  /\b(gi|j|nao|sao|khong|ko|k|dau|bao nhieu|bao lau|may|the nao|ra sao|co duoc|duoc khong|hoi|cho hoi|what|how|where|when|can|do|does|is)\b/;
+
 /** What kind of small talk a message is, when it is nothing else. */
 export function smallTalkOf(text: string, folded: string): Talk | undefined {
   if (!/[\p{L}\p{N}]/u.test(text)) return "ok"; // emoji, stickers' text, punctuation
@@ -96,6 +103,15 @@ export function smallTalkOf(text: string, folded: string): Talk | undefined {
       .replace(/\s+/g, " ")
       .trim();
     if (rest.split(" ").filter(Boolean).length <= 2) return kind;
+    // Thanks or goodbye that closes the conversation with a plan ("vậy sáng thứ 7 em qua, cảm ơn
+    // nha") asks nothing more.
+    if (
+      (kind === "thanks" || kind === "bye") &&
+      CLOSING.test(folded) &&
+      !text.includes("?") &&
+      !ASKING.test(rest)
+    )
+      return kind;
   }
   // Longer wishes and apologies that ask nothing ("chúc ad nghỉ lễ vui vẻ", "xin lỗi nãy giờ tôi nói
   // hơi nặng lời"); "xin lỗi cho hỏi…" is a question and goes on to it.

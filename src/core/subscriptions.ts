@@ -100,7 +100,11 @@ export function createSubscriptionsFeature(kit: Kit): Feature {
       // "Có tin cắt nước hay tiêm phòng gì thì báo tôi với": news to be told of is a subscription.
       if (/\bco (tin|lich|thong bao)\b.*\bbao (cho )?(toi|em|minh)( voi| nhe| biet| nha)?\b/.test(folded))
         return subscriptionMenu(turn);
-      if (/\b(dang ky|muon|cho toi|cho em) (nhan )?(thong bao|tin tuc|ban tin)\b|\bsubscribe\b/.test(folded))
+      if (
+        /\b(dang ky|muon|cho toi|cho em) (nhan )?(tin )?(thong bao|tin tuc|ban tin)\b|\bsubscribe\b/.test(
+          folded,
+        )
+      )
         return subscriptionMenu(turn);
       return undefined;
     },

@@ -133,6 +133,22 @@ describe("everyday phrasing", () => {
       { say: "chat o day co ai doc duoc tin nhan cua toi ko", expect: { intent: "privacy" } },
       { say: "toi ko muon bot giu ten voi so cua toi, xoa giup", expect: { intent: "erase" } },
     ]),
+    dialogue("more-phrasings-from-unseen-dialogues", [
+      { say: "chung thuc ban sao", expect: { card: "2.000815" } },
+      { say: "vay sang thu 7 e qua, cam on nha", expect: { intent: "small_talk" } },
+      { say: "so duong day nong phan anh cua tinh la gi", expect: { intent: ["hotlines", "unit_info"] } },
+      { say: "dang ky nhan tin thong bao cua phuong", expect: { intent: "subscribe" } },
+    ]),
+    dialogue("a-yes-no-about-the-topic-stays-on-it", [
+      { say: "xet ho ngheo phat sinh giua nam", expect: { card: "1.011607" } },
+      { say: "ai dung ra lam ho so", expect: { facet: "who", about: "1.011607" } },
+    ]),
+    dialogue("a-japanese-father-is-a-foreign-parent", [
+      {
+        say: "chong toi quoc tich nhat, be sinh o benh vien tinh, lam khai sinh cho be the nao",
+        expect: { card: "2.000528" },
+      },
+    ]),
     dialogue("unsubscribe-in-a-sentence", [
       { say: "Thôi, tôi không muốn nhận thông báo nữa.", expect: { intent: "unsubscribe" } },
     ]),

@@ -316,6 +316,10 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
   const again = found.hits[0]?.id === topic && !facet ? found.hits[1] : undefined;
   if (again && again.kind !== "procedure" && again.score * NARROWER_LEAD >= found.hits[0]!.score)
     found = { ...found, hits: [again, ...found.hits.filter((h) => h.id !== again.id)] };
+  // Weakly found, and the best match is the topic itself ("xét giữa năm được không" on that very
+  // procedure): it is still the topic.
+  if (found.level === "unsure" && topic && found.hits[0]?.id === topic)
+    found = { ...found, level: "confident" };
   // Weakly found, but one of the topic's neighbours (same field) is named in the question ("tháng sau
   // em đi đẻ, muốn tạm nghỉ 3 tháng" while on a household business): that neighbour is meant.
   if (found.level !== "confident" && topic) {
