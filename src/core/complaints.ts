@@ -42,7 +42,7 @@ const THINGS =
 const STATES =
   "hong|hu|hu hong|chap chon|khong sang|tat (ca|het|ngum|suot|may|lau|tu)|toi om|toi thui|ngap|ngap nuoc|ngap ung|(bi|dang|da|lai|thi) tac|tac (nghen|lau|het|roi|cung)|ro ri|sut lun|lun|o ga|boc mui|hoi thoi|o nhiem|on ao|inh oi|xa rac|vut rac|do rac|do trom|khong ai (don|thu gom|sua|don dep|quan tam|xu ly|giai quyet)|khong (duoc )?(thu gom|don dep|sua chua)|chiem dung|trai phep|mat ve sinh|mat trat tu|nguy hiem|chan duong|lan duong|tha rong|dua xe|xa thai|bui bam|cup dien|cup nuoc|mat dien|mat nuoc|hat (den|toi|suot|ca dem|khuya)|mo nhac|broken|not working|flooded|flooding|blocked|clogged|smells?|stinks?|not (been )?collected|overflowing|leaking|too loud";
 const THING_WRONG = new RegExp(
-  `\\b(${THINGS})\\b( [a-z0-9]+){0,10} (${STATES})\\b|\\b(o ga|mat nap|cup dien|mat dien|cup nuoc|mat nuoc|on ao|tieng on|xa rac|do rac|vut rac|potholes?|lan chiem (via he|long duong|le duong|hanh lang|duong|hem|ngo|kenh|muong)|chiem dung via he|xay (dung )?trai phep|loa keo|chay no|ngap lut|ngap ung|boc mui|hoi thoi|o nhiem|xa thai)\\b`,
+  `\\b(${THINGS})\\b( [a-z0-9]+){0,10} (${STATES})\\b|\\b(o ga|mat nap|cup dien|mat dien|cup nuoc|mat nuoc|on ao|tieng on|xa rac|do rac|vut rac|potholes?|lan chiem (via he|long duong|le duong|hanh lang|duong|hem|ngo|kenh|muong)|chiem dung via he|xay (dung )?trai phep|loa keo|chay no|ngap lut|ngap ung|boc mui|hoi thoi|o nhiem|xa thai|cho sua (ca dem|suot|dem|khuya|inh oi|om soi|ca ngay))\\b`,
 );
 
 /** Staff conduct, indignation and being sent back again and again: a complaint even around a question. */

@@ -216,7 +216,7 @@ const STAFF = String.raw`(nguoi that|nguoi truc|nguoi tu van|can bo|nhan vien|tu
 const PERSON = new RegExp(
   String.raw`\b(gap|noi chuyen|chat|nhan tin|trao doi|lien he|ket noi|muon gap|cho (toi|em|minh) gap)( truc tiep)?( giup| cho)?( toi| em| minh)?( voi| cung)?( mot)?( anh chi| anh| chi| ban)? ${STAFF}\b` +
     // "Nói chuyện trực tiếp", "chuyển sang người thật", "muốn hỏi cán bộ".
-    String.raw`|\b(tu van|ho tro|hoi|gap|noi chuyen|trao doi) truc tiep\b|\bchuyen (cho|sang|qua|toi) ${STAFF}\b|\b(muon|can|cho (toi|em|minh)) hoi ${STAFF}\b` +
+    String.raw`|\b(noi chuyen|chat|nhan tin|trao doi) (voi|cung) (mot )?nguoi$|\b(tu van|ho tro|hoi|gap|noi chuyen|trao doi) truc tiep\b|\bchuyen (cho|sang|qua|toi) ${STAFF}\b|\b(muon|can|cho (toi|em|minh)) hoi ${STAFF}\b` +
     // "Còn ai trực không?", "có cán bộ nào online không": is anybody on duty (not "trực tuyến", online).
     String.raw`|\b(co|con) (ai|can bo|nguoi|nhan vien)( nao)? (dang )?(truc|online|o do|o day)\b(?! (tuyen|tiep))|\bai (dang )?truc\b(?! (tuyen|tiep))|\bgap (mot )?nguoi\b(?! (nha|than|quen|yeu|khac|dai dien|giam ho|thua ke))` +
     String.raw`|\b(nguoi that|(talk|speak|chat) (to|with) (a |an |the )?(real )?(human|person|agent|staff|someone|somebody|officer|official|advisor|adviser|employee)|real person|live (agent|chat)|(is|are) (there )?(anyone|anybody|someone|somebody) (there|available|on duty|around))\b`,

@@ -17,7 +17,7 @@ const ADDRESS = new RegExp(
 );
 const DAY = String.raw`(thu (2|3|4|5|6|7|hai|ba|tu|nam|sau|bay)|t[2-7]|cn|chu nhat|cuoi tuan|hom nay|ngay mai|mai(?! tang)|gio nay|bay gio|trua|buoi trua|(sang|chieu|toi) (nay|mai)|buoi (sang|chieu)|le(?! phi)|tet|saturday|sunday|weekend|today|tomorrow)`;
 /** The office at work on a day: it takes files, receives residents ("t7 phường có nhận hồ sơ ko"). */
-const RECEIVES = String.raw`(co |con )?(nhan|tiep nhan) (ho so|giay to)|tiep dan|co (ai )?truc(?! (tuyen|tiep))`;
+const RECEIVES = String.raw`(co |con )?(nhan|tiep nhan) (ho so|giay to)|tiep dan|co (ai )?truc(?! (tuyen|tiep))|co mo|mo (khong|ko|k)$`;
 const HOURS = new RegExp(
   String.raw`\b(may gio (mo|dong|lam viec|lam|bat dau|nghi)|gio (lam viec|hanh chinh|mo cua)|mo cua|(?<!hop )dong cua|opening hours|office hours|open on)\b|\b${DAY}\b.*\b(lam viec|co lam|con lam|lam khong|lam ko|lam k|lam ha|mo cua|nghi|open|${RECEIVES})\b|\b(lam viec|co lam|con lam|mo cua|open|${RECEIVES})\b.*\b${DAY}\b|\b(${DAY}|\d+ gio( sang| trua| chieu)?)\b.*\b(len|den|ra|qua|toi|di|ghe) (nop|lam|lay)\b.*\b(duoc|dc) (khong|ko|k|a|ha)\b|\b(phuong|xa|uy ban|ubnd)( minh| toi)? (lam viec|mo cua) (may gio|luc nao|gio nao)\b|\b(lam|lam viec|mo cua|mo) (den|toi|tu) (may gio|luc nao|gio nao)\b`,
 );
@@ -25,7 +25,7 @@ const PHONE =
   /\b(so dien thoai|sdt|so dt|dien thoai|(?<!ve )so may|goi so nao|so lien he|phone number|phone)\b/;
 /** A number asked for to call ("cho số tổ tư vấn để tôi gọi hỏi", "xin số để liên hệ"), not a book (sổ). */
 const NUMBER_TO_CALL =
-  /\b(cho|xin|gui|can|biet|co)( \w+){0,2} so\b(?! (ho|do|hong|tay|sach|tiet|ky|tien|ngay|lan|luong|thu tu|dinh danh|can cuoc|cmnd|cccd|giay|tai khoan|bao hiem|trang|ban|xe|nha|nguoi|con|tuoi|dang ky))( \w+){0,6} (goi|lien he|lien lac|call)\b|\bso (nao|gi) (de )?(goi|lien he|lien lac)\b|\bgoi (cho )?(ai|dau|so nao)\b/;
+  /\b(cho|xin|gui|can|biet|co)( \w+){0,2} so\b(?! (ho|do|hong|tay|sach|tiet|ky|tien|ngay|lan|luong|thu tu|dinh danh|can cuoc|cmnd|cccd|giay|tai khoan|bao hiem|trang|ban|xe|nha|nguoi|con|tuoi|dang ky))( \w+){0,6} (goi|lien he|lien lac|call)\b|\bso (nao|gi) (de )?(goi|lien he|lien lac)\b|\bso (zalo|cua (phuong|xa|ubnd|uy ban|bo phan|mot cua|to tu van|can bo))\b|\bso (phuong|xa|ubnd|uy ban|mot cua)( \w+)? (la )?(bao nhieu|gi|may|nao)\b|\bgoi (cho )?(ai|dau|so nao)\b/;
 const HOTLINE = /\b(duong day nong|hotline|tong dai|1022)\b/;
 /** A follow-up that only names another time ("chiều nay thì sao"), after a question about the hours. */
 const HOURS_FOLLOW_UP = new RegExp(

@@ -405,6 +405,9 @@ describe("a problem told with where to report it, and a topic for a category", (
       ],
       { unit: "xa-tan-loc" },
     ),
+    dialogue("a-barking-dog-and-whom-to-tell-starts-the-form", [
+      { say: "hang xom nuoi cho sua ca dem, bao ai", expect: { intent: "feedback_form" } },
+    ]),
     dialogue("staff-asking-money-and-where-to-report-is-the-faq", [
       {
         say: "can bo doi tien moi lam nhanh thi bao ai",

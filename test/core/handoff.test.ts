@@ -18,6 +18,8 @@ describe("handoff: asking for a person", () => {
         { say: "co can bo nao online khong a", expect: { intent: "handoff" } },
         { command: "/menu", expect: { intent: "menu" } },
         { say: "toi muon hoi can bo mot chut", expect: { intent: "handoff" } },
+        { command: "/menu", expect: { intent: "menu" } },
+        { say: "toi can noi chuyen voi nguoi", expect: { intent: "handoff" } },
       ],
       { unit: "phuong-dong-hai", handoff: "staffed" },
     ),

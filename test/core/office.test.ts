@@ -62,10 +62,13 @@ describe("office: weekday shorthand and a number to call", () => {
       { say: "t7 phuong co nhan ho so ko", expect: { intent: "unit_info", text_has: ["thu bay"] } },
       { say: "cn co tiep dan khong ad", expect: { intent: "unit_info", text_has: ["chu nhat"] } },
       { say: "phuong co nhan ho so t3 ko", expect: { intent: "unit_info", text_has: ["thu ba"] } },
+      { say: "thu 7 co mo ko", expect: { intent: "unit_info", text_has: ["thu bay"] } },
     ]),
     dialogue("asking-for-a-number-is-asking-for-the-number", [
       { say: "cho so to tu van de toi goi hoi", expect: { intent: ["hotlines", "unit_info"] } },
       { say: "xin cai so de lien he voi phuong", expect: { intent: ["hotlines", "unit_info"] } },
+      { say: "so phuong la bao nhieu", expect: { intent: ["hotlines", "unit_info"] } },
+      { say: "co so zalo cua phuong ko", expect: { intent: ["hotlines", "unit_info"] } },
     ]),
     dialogue("a-funeral-or-a-fee-is-not-a-day", [
       { say: "mai tang phi co phuong nhan ho so ho tro khong", expect: { card: "1.001731" } },

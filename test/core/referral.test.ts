@@ -47,6 +47,7 @@ describe("referral: renewing an ID card", () => {
     dialogue("an-expired-id-card-is-renewed-by-the-police", [
       { say: "doi cccd het han o dau", expect: { intent: "refer", agency: "cong-an" } },
       { say: "can cuoc het han roi phai lam gi", expect: { intent: "refer", agency: "cong-an" } },
+      { say: "cccd sap het han thi lam o dau", expect: { intent: "refer", agency: "cong-an" } },
       { say: "muon doi chung minh nhan dan sang can cuoc", expect: { intent: "refer", agency: "cong-an" } },
     ]),
     dialogue("a-certified-copy-of-the-id-card-stays-at-the-ward", [
