@@ -155,8 +155,10 @@ function brief(text: string, max = LINE_MAX): { text: string; cut: boolean } {
 function cardLayout(p: ProcedureInfo, lang: Lang, t: Translate): { text: string; cut: Facet[] } {
   const l = localized(p, lang);
   const title = `${bold(l.name)} (${t(lang, "card.code")} ${p.code})`;
+  // Whole facts first: a fact is cut only when the card would not fit otherwise.
   const layouts = [
-    { summary: true, max: LINE_MAX },
+    { summary: true, max: Infinity },
+    { summary: false, max: Infinity },
     { summary: false, max: LINE_MAX },
     { summary: false, max: LINE_MAX * 0.75 },
   ];

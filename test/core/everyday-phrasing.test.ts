@@ -94,6 +94,13 @@ describe("everyday phrasing", () => {
       },
       { press: "lai khai tu", expect: { card: "1.005461" } },
     ]),
+    dialogue("a-lost-paper-named-while-another-item-is-in-discussion", [
+      { say: "dang ky khai tu", expect: { card: "1.000656" } },
+      {
+        say: "giay khai sinh cua con toi bi rach, lam lai the nao",
+        expect: { choices: ["1.004884", "2.000635"] },
+      },
+    ]),
     dialogue("a-lost-paper-and-register-is-re-registration", [
       {
         say: "giay khai sinh cua toi bi chay, so ho tich o xa cung khong con",

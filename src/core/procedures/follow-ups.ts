@@ -242,10 +242,14 @@ async function answer(kit: Kit, cat: Catalogue, turn: Turn, text: string): Promi
   const show = (hit: Hit, f: Facet | undefined) =>
     f && hit.kind === "procedure" ? cat.showFacet(turn, hit.id, f) : cat.showHit(turn, hit);
   // "Còn chấm dứt giám hộ thì làm thế nào?" moves to another item: its card first, then the steps.
-  const switchTo = (hit: Hit, f: Facet | undefined) =>
-    f === "steps" && hit.kind === "procedure"
+  // A lost paper named while another item is in discussion is offered both ways too (see forkOf).
+  const switchTo = (hit: Hit, f: Facet | undefined): Reply[] => {
+    const alternative = !f || f === "steps" ? forkOf(kit, hit, folded) : undefined;
+    if (alternative) return choices(kit, cat, turn, [hit, alternative]);
+    return f === "steps" && hit.kind === "procedure"
       ? [...cat.showProcedure(turn, hit.id), ...cat.showFacet(turn, hit.id, f)]
       : show(hit, f);
+  };
 
   // A follow-up about the topic in discussion, unless what remains once the facet words are gone
   // clearly names another item.
