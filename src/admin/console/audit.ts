@@ -12,7 +12,7 @@ import { parse } from "../api.js";
 import { html } from "../../reports/html.js";
 import { scheduleWords } from "./announcements.js";
 import type { ConsoleContext } from "./index.js";
-import { page, vnTime } from "./layout.js";
+import { page, pager, vnTime } from "./layout.js";
 
 const PAGE_SIZE = 50;
 
@@ -281,15 +281,7 @@ export function registerAuditPage(ctx: ConsoleContext): void {
             </tbody>
           </table>
           ${items.length ? "" : html`<p class="muted">${v.tr("audit.empty")}</p>`}
-          ${
-            pages > 1
-              ? html`<nav class="row pager" aria-label="${v.tr("tickets.pages")}">
-                  ${pageNo > 1 ? html`<a href="${link(pageNo - 1)}">${v.tr("tickets.prev")}</a>` : ""}
-                  <span>${v.tr("tickets.pageOf", { page: pageNo, pages })}</span>
-                  ${pageNo < pages ? html`<a href="${link(pageNo + 1)}">${v.tr("tickets.next")}</a>` : ""}
-                </nav>`
-              : ""
-          }`,
+          ${pager(v, pageNo, pages, link)}`,
       ),
     );
   });

@@ -99,6 +99,16 @@ export function fieldProblem(v: View, problems: FieldIssue[], path: string): Htm
   return html`<p class="field-error" role="alert">${mine.map((p) => issueText(v, p)).join("; ")}</p>`;
 }
 
+/** Previous / "page n of m" / next links under a paged list; nothing when it has one page. */
+export function pager(v: View, pageNo: number, pages: number, link: (page: number) => string): Html | "" {
+  if (pages <= 1) return "";
+  return html`<nav class="row pager" aria-label="${v.tr("tickets.pages")}">
+    ${pageNo > 1 ? html`<a href="${link(pageNo - 1)}">${v.tr("tickets.prev")}</a>` : ""}
+    <span>${v.tr("tickets.pageOf", { page: pageNo, pages })}</span>
+    ${pageNo < pages ? html`<a href="${link(pageNo + 1)}">${v.tr("tickets.next")}</a>` : ""}
+  </nav>`;
+}
+
 /** A list of validation problems. */
 export function errorBox(v: View, problems: FieldIssue[]): Html | "" {
   if (!problems.length) return "";

@@ -22,7 +22,7 @@ import { can, inScope } from "../auth.js";
 import { html } from "../../reports/html.js";
 import { askToConfirm, isConfirmed } from "./confirm.js";
 import { attempt, type ConsoleContext, type StaffView } from "./index.js";
-import { csrfField, errorBox, fieldProblem, many, page, str, vnTime } from "./layout.js";
+import { csrfField, errorBox, fieldProblem, many, page, pager, str, vnTime } from "./layout.js";
 
 const handoffCode = z.string().regex(/^H[0-9A-Z]{3,12}$/, "a handoff code like H7K2QX");
 const flashOf = (req: Request) => (typeof req.query.done === "string" ? req.query.done : undefined);
@@ -236,15 +236,7 @@ export function registerOperationsPages(ctx: ConsoleContext): void {
                 : ""
             }
           </form>
-          ${
-            pages > 1
-              ? html`<nav class="row pager" aria-label="${v.tr("tickets.pages")}">
-                  ${pageNo > 1 ? html`<a href="${link({ page: pageNo - 1 })}">${v.tr("tickets.prev")}</a>` : ""}
-                  <span>${v.tr("tickets.pageOf", { page: pageNo, pages })}</span>
-                  ${pageNo < pages ? html`<a href="${link({ page: pageNo + 1 })}">${v.tr("tickets.next")}</a>` : ""}
-                </nav>`
-              : ""
-          }`,
+          ${pager(v, pageNo, pages, (n) => link({ page: n }))}`,
         { flash: q.done },
       ),
     );
@@ -550,15 +542,7 @@ ${typed("faq", "answer")}</textarea>
           ${closed.map((h) => row(h))}
         </tbody>
       </table>
-      ${
-        pages > 1
-          ? html`<nav class="row pager" aria-label="${v.tr("tickets.pages")}">
-              ${pageNo > 1 ? html`<a href="${link(pageNo - 1)}">${v.tr("tickets.prev")}</a>` : ""}
-              <span>${v.tr("tickets.pageOf", { page: pageNo, pages })}</span>
-              ${pageNo < pages ? html`<a href="${link(pageNo + 1)}">${v.tr("tickets.next")}</a>` : ""}
-            </nav>`
-          : ""
-      }`;
+      ${pager(v, pageNo, pages, link)}`;
   };
   // New requests appear without reloading the page (a reload would lose what staff were doing).
   ctx.route("get", "/handoffs/queue.json", "handoffs.view", async (req, res, v) => {
